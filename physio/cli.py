@@ -1,0 +1,64 @@
+"""Operator commands: `flask --app physio users create …`, `seed-demo`, and friends."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import func, select
+
+from physio.extensions import db
+from physio.models import Role, User
+from physio.services import users as user_service
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True, help="Initial password (ask the user to change it).")
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.PHYSIO.value,
+              show_default=True)
+@click.option("--clinic", "clinic_name", required=True, help="Created if it does not exist.")
+@click.option("--registration", default=None, help="Professional registration number.")
+def create_user_command(email, password, name, role, clinic_name, registration):
+    """Create a user (and the clinic, if new)."""
+    from physio.security import password_problems
+    from physio.services import audit
+
+    problems = password_problems(password, email=email, name=name)
+    if problems:
+        raise click.ClickException("Password refused: " + " ".join(problems))
+    clinic = user_service.get_or_create_clinic(clinic_name)
+    try:
+        user = user_service.create_user(clinic=clinic, name=name, email=email, password=password,
+                                        role=role, registration=registration)
+    except user_service.DuplicateEmail:
+        db.session.rollback()
+        raise click.ClickException(f"A user with the email {email} already exists.") from None
+    audit.record("user_create", user_id=None, clinic_id=clinic.id, obj=user, via="cli",
+                 email=user.email, role=user.role.value)
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email} in clinic {clinic.name!r}.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+@click.option("--force", is_flag=True, help="Add the demo even if the database has data.")
+def seed_demo_command(force):
+    """Load a demo clinic with users, patients and assessments."""
+    from physio.demo import DEMO_PASSWORD, seed_demo
+
+    has_data = db.session.execute(select(func.count()).select_from(User)).scalar_one() > 0
+    if has_data and not force:
+        raise click.ClickException(
+            "The database already has data; refusing to add the demo. Use --force to add it anyway."
+        )
+    logins = seed_demo()
+    db.session.commit()
+    click.echo("Demo data loaded. Log in at http://127.0.0.1:5000/login with:")
+    for email, role in logins:
+        click.echo(f"  {role:<7} {email}  password: {DEMO_PASSWORD}")
+
+
+commands = [users_cli, seed_demo_command]

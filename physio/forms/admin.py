@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from physio.forms.base import BaseForm
+from physio.models import Role
+from physio.security import password_problems
+
+
+class UserForm(BaseForm):
+    name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
+    email = EmailField(
+        "Email", validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)]
+    )
+    role = RadioField(
+        "Role",
+        choices=[SelectChoice(Role.PHYSIO.value, "Physiotherapist"),
+                 SelectChoice(Role.ADMIN.value, "Clinic administrator")],
+        default=Role.PHYSIO.value,
+        validators=[InputRequired()],
+    )
+    registration = StringField(
+        "Professional registration number",
+        validators=[Optional(), Length(max=50)],
+        description="e.g. HCPC PH123456 — printed on every plan the physio exports.",
+    )
+    password = PasswordField("Initial password", validators=[DataRequired(), Length(max=200)])
+
+    def validate_password(self, field):
+        problems = password_problems(field.data or "", email=self.email.data or "",
+                                     name=self.name.data or "")
+        if problems:
+            raise ValidationError(" ".join(problems))
+
+
+class ClinicSettingsForm(BaseForm):
+    name = StringField("Clinic name", validators=[DataRequired(), Length(max=200)])
+    phone = StringField("Clinic phone", validators=[Optional(), Length(max=50)])
+    odi_enabled = BooleanField("Use the Oswestry Disability Index (the clinic holds an ODI licence)")
+    sbst_enabled = BooleanField(
+        "Use the Keele STarT Back Tool (the clinic has Keele's permission for commercial use)"
+    )

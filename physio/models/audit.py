@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from physio.extensions import db
+from physio.models.base import UTCDateTime, utcnow
+
+
+class AuditEvent(db.Model):
+    """One append-only audit entry. `entry_hash` chains each entry to the one before it
+    (`prev_hash`), so editing or deleting any row breaks verification (physio/services/audit.py)."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_clinic_at", "clinic_id", "at"),
+        Index("ix_audit_events_object", "object_type", "object_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Not ClinicOwned on purpose: verification walks the whole chain across clinics.
+    clinic_id: Mapped[int | None] = mapped_column(ForeignKey("clinics.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[int | None]
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    entry_hash: Mapped[str | None] = mapped_column(String(64))

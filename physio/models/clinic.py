@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from physio.extensions import db
+from physio.models.base import UTCDateTime, utcnow
+
+
+class Clinic(db.Model):
+    __tablename__ = "clinics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(50))
+    # Licensed instruments are off until an admin confirms the clinic holds the licence
+    # (ODI: Mapi Research Trust; STarT Back commercial use: Keele) — evidence.md §0.
+    odi_enabled: Mapped[bool] = mapped_column(default=False)
+    sbst_enabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Clinic {self.id} {self.name!r}>"

@@ -1,0 +1,55 @@
+"""Small helpers shared by the views: auditing the current request, safe redirects, filters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from flask import abort, request
+from flask_login import current_user
+
+from physio.services import audit
+
+
+def audit_here(action: str, obj: object | None = None, **detail) -> None:
+    """Record an audit entry for the logged-in user making this request."""
+    user = current_user if current_user.is_authenticated else None
+    audit.record(
+        action,
+        user_id=user.id if user else None,
+        clinic_id=user.clinic_id if user else None,
+        ip=request.remote_addr,
+        obj=obj,
+        **detail,
+    )
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site relative paths are allowed as a post-login redirect (Flask-Login docs)."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def require_admin() -> None:
+    if not (current_user.is_authenticated and current_user.is_admin):
+        abort(403)
+
+
+def _date(value: date | datetime | None, fmt: str = "%d %b %Y") -> str:
+    return value.strftime(fmt) if value else ""
+
+
+def _datetime(value: datetime | None) -> str:
+    return value.strftime("%d %b %Y %H:%M") if value else ""
+
+
+def _blank(value) -> str:
+    return "—" if value is None or value == "" or value == [] else str(value)
+
+
+def template_filters() -> dict:
+    return {"date": _date, "datetime": _datetime, "blank": _blank}

@@ -1,0 +1,97 @@
+"""Patients: search, create, view, edit. Every row is scoped to the user's clinic."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from physio.extensions import db
+from physio.forms.patient import PatientForm
+from physio.models import Patient
+from physio.scoping import get_or_404
+from physio.services import patients as patient_service
+from physio.views.helpers import audit_here
+
+bp = Blueprint("patients", __name__)
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    pass
+
+
+@bp.route("/")
+def home():
+    return redirect(url_for("patients.index"))
+
+
+@bp.route("/patients/")
+def index():
+    """Search patients by name, reference or date of birth; paginated."""
+    query = request.args.get("q", "").strip()[:100]
+    page = db.paginate(
+        patient_service.search_statement(query),
+        per_page=current_app.config["PATIENTS_PER_PAGE"],
+        max_per_page=100,
+        error_out=False,
+    )
+    return render_template("patients/index.html", page=page, query=query)
+
+
+@bp.route("/patients/new", methods=["GET", "POST"])
+def new():
+    """Create a patient; an invalid form comes back with every value kept."""
+    form = PatientForm()
+    if form.validate_on_submit():
+        try:
+            patient = patient_service.create_patient(form.data, current_user)
+        except patient_service.DuplicateReference:
+            form.reference.errors.append("Another patient of this clinic has this reference.")
+        else:
+            audit_here("create", patient)
+            db.session.commit()
+            return redirect(url_for("patients.show", patient_id=patient.id))
+    return render_template("patients/form.html", form=form, patient=None), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/patients/<int:patient_id>")
+def show(patient_id: int):
+    """Patient page: details, assessments, progress."""
+    patient = get_or_404(Patient, patient_id)
+    context = patient_page_context(patient)
+    audit_here("view", patient)
+    db.session.commit()
+    return render_template("patients/show.html", patient=patient, **context)
+
+
+def patient_page_context(patient: Patient) -> dict:
+    """Extra context for the patient page (assessments and progress join in later)."""
+    try:
+        from physio.services.assessments import patient_timeline
+    except ImportError:
+        return {}
+    return patient_timeline(patient)
+
+
+@bp.route("/patients/<int:patient_id>/edit", methods=["GET", "POST"])
+def edit(patient_id: int):
+    """Edit a patient's details; consent changes are stamped with who and when."""
+    patient = get_or_404(Patient, patient_id)
+    form = PatientForm(obj=patient)
+    if form.validate_on_submit():
+        try:
+            changes = patient_service.update_patient(patient, form.data, current_user)
+        except patient_service.DuplicateReference:
+            db.session.rollback()
+            form.reference.errors.append("Another patient of this clinic has this reference.")
+        else:
+            if changes:
+                audit_here("update", patient, changes=changes)
+            db.session.commit()
+            return redirect(url_for("patients.show", patient_id=patient.id))
+    return render_template("patients/form.html", form=form, patient=patient), (
+        422 if form.errors else 200
+    )

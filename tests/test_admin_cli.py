@@ -1,0 +1,92 @@
+"""Clinic administration (users, licensed instruments) and the operator CLI."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from physio.extensions import db
+from physio.models import Clinic, Patient, User
+from tests.conftest import PASSWORD, count, login
+
+NEW_USER = {"name": "Jo Lind", "email": "jo@example.org", "role": "physio",
+            "registration": "PH42", "password": "tempo-run-Thursday"}
+
+
+def test_admin_creates_user_who_can_log_in(app, admin_client, client):
+    response = admin_client.post("/admin/users", data=NEW_USER)
+    assert response.status_code == 302
+    admin_client.post("/logout")
+    r = client.post("/login", data={"email": "jo@example.org", "password": NEW_USER["password"]})
+    assert r.status_code == 302
+
+
+def test_password_policy_for_new_users(app, admin_client):
+    for bad, message in [("short1", "at least 10"), ("jo-lind-password", "your name"),
+                         ("aaaaaaaaaaaa", "different characters")]:
+        response = admin_client.post("/admin/users", data={**NEW_USER, "password": bad})
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+    assert count(app, User) == 1
+
+
+def test_duplicate_email_is_refused(app, admin_client, physio):
+    response = admin_client.post("/admin/users", data={**NEW_USER, "email": physio.email})
+    assert "already exists" in response.get_data(as_text=True)
+
+
+def test_deactivated_user_is_logged_out_and_cannot_log_in(app, make, clinic, admin, physio):
+    physio_client = app.test_client()
+    login(physio_client, physio)
+    admin_client = app.test_client()
+    login(admin_client, admin)
+    assert admin_client.post(f"/admin/users/{physio.id}/deactivate").status_code == 302
+    assert physio_client.get("/patients/").status_code == 302
+    r = physio_client.post("/login", data={"email": physio.email, "password": PASSWORD})
+    assert r.status_code == 200
+
+
+def test_admin_cannot_touch_another_clinics_user(admin_client, make):
+    stranger = make.user(make.clinic())
+    assert admin_client.post(f"/admin/users/{stranger.id}/deactivate").status_code == 404
+
+
+def test_physio_cannot_use_admin_pages(physio_client):
+    assert physio_client.get("/admin/users").status_code == 403
+    assert physio_client.post("/admin/users", data=NEW_USER).status_code == 403
+
+
+def test_admin_switches_licensed_questionnaires_on(app, admin_client, clinic):
+    r = admin_client.post("/admin/clinic", data={"name": clinic.name, "odi_enabled": "y"})
+    assert r.status_code == 302
+    with app.app_context():
+        stored = db.session.get(Clinic, clinic.id)
+        assert stored.odi_enabled and not stored.sbst_enabled
+
+
+def test_cli_users_create_makes_clinic_and_user(app, runner):
+    result = runner.invoke(args=["users", "create", "--email", "New@Example.org", "--password",
+                                 "long-enough-secret", "--name", "New Person", "--role", "admin",
+                                 "--clinic", "Hilltop", "--registration", "PH9"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.execute(select(User)).scalar_one()
+        assert user.email == "new@example.org" and user.clinic.name == "Hilltop"
+        assert user.registration == "PH9" and user.is_admin
+
+
+def test_cli_users_create_refuses_duplicate_email(runner, physio):
+    result = runner.invoke(args=["users", "create", "--email", physio.email, "--password",
+                                 "long-enough-secret", "--name", "X", "--clinic", "C"])
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+
+
+def test_cli_seed_demo_loads_then_refuses_without_force(app, runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "admin@physio.example" in result.output and "run-easy-2026" in result.output
+    assert count(app, Patient) >= 12
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 1 and "--force" in again.output
+    forced = runner.invoke(args=["seed-demo", "--force"])
+    assert forced.exit_code == 0, forced.output
