@@ -67,6 +67,7 @@ class Config:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
 
+    TIMEZONE = os.environ.get("TIMEZONE", "Europe/London")  # how visit times are entered and shown
     PATIENTS_PER_PAGE = 25
     PATIENT_LINK_MAX_AGE_DAYS = int(os.environ.get("PATIENT_LINK_MAX_AGE_DAYS", 30))
     RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", 8))

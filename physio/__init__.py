@@ -63,9 +63,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from physio.views import admin, auth, patients
+    from physio.views import admin, assessments, auth, patients
 
-    for module in (auth, patients, admin):
+    for module in (auth, patients, assessments, admin):
         app.register_blueprint(module.bp)
 
 

@@ -1,9 +1,10 @@
 """Every model, imported here so Alembic autogenerate and `create_all` see them all."""
 
+from physio.models.assessment import Assessment, Kind, PsfsItem, Status
 from physio.models.audit import AuditEvent
 from physio.models.base import ClinicOwned, UTCDateTime, utcnow
 from physio.models.clinic import Clinic
 from physio.models.patient import Patient, Sex
 from physio.models.user import Role, User
 
-__all__ = ["AuditEvent", "Clinic", "ClinicOwned", "Patient", "Role", "Sex", "User", "UTCDateTime", "utcnow"]
+__all__ = ["Assessment", "AuditEvent", "Clinic", "Kind", "PsfsItem", "Status", "ClinicOwned", "Patient", "Role", "Sex", "User", "UTCDateTime", "utcnow"]

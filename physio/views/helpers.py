@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from flask import abort, request
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, request
 from flask_login import current_user
+from markupsafe import Markup
+
+from physio.charts import progress_chart_svg
 
 from physio.services import audit
 
@@ -43,13 +48,37 @@ def _date(value: date | datetime | None, fmt: str = "%d %b %Y") -> str:
     return value.strftime(fmt) if value else ""
 
 
+def local_time(value: datetime) -> datetime:
+    """An aware datetime in the clinic's time zone (stored values are UTC)."""
+    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+
+
 def _datetime(value: datetime | None) -> str:
-    return value.strftime("%d %b %Y %H:%M") if value else ""
+    if not value:
+        return ""
+    return (local_time(value) if value.tzinfo else value).strftime("%d %b %Y %H:%M")
 
 
 def _blank(value) -> str:
     return "—" if value is None or value == "" or value == [] else str(value)
 
 
+def _num(value) -> str:
+    if value is None:
+        return "—"
+    number = float(value)
+    return f"{number:.0f}" if number.is_integer() else f"{number:.1f}"
+
+
+def _signed_num(value) -> str:
+    return "—" if value is None else ("+" if float(value) > 0 else "") + _num(value)
+
+
+def _progress_chart(series) -> Markup:
+    # Our own SVG; every text in it is escaped by the chart renderer.
+    return Markup(progress_chart_svg(series or {}))
+
+
 def template_filters() -> dict:
-    return {"date": _date, "datetime": _datetime, "blank": _blank}
+    return {"progress_chart": _progress_chart, "date": _date, "datetime": _datetime, "blank": _blank, "num": _num,
+            "signed_num": _signed_num}

@@ -9,6 +9,7 @@ from physio.extensions import db
 from physio.forms.patient import PatientForm
 from physio.models import Patient
 from physio.scoping import get_or_404
+from physio.services import assessments as assessment_service
 from physio.services import patients as patient_service
 from physio.views.helpers import audit_here
 
@@ -61,19 +62,10 @@ def new():
 def show(patient_id: int):
     """Patient page: details, assessments, progress."""
     patient = get_or_404(Patient, patient_id)
-    context = patient_page_context(patient)
+    context = assessment_service.timeline_context(patient)
     audit_here("view", patient)
     db.session.commit()
     return render_template("patients/show.html", patient=patient, **context)
-
-
-def patient_page_context(patient: Patient) -> dict:
-    """Extra context for the patient page (assessments and progress join in later)."""
-    try:
-        from physio.services.assessments import patient_timeline
-    except ImportError:
-        return {}
-    return patient_timeline(patient)
 
 
 @bp.route("/patients/<int:patient_id>/edit", methods=["GET", "POST"])

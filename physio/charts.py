@@ -1,0 +1,86 @@
+"""Small, clean SVG line charts of measures over visits, for the patient page and the PDF.
+
+Pure Python (no Flask): `progress_chart_svg(series)` returns a standalone <svg> string. Each
+measure gets its own small panel with its own scale (pain 0–10, RMDQ 0–24, …), so no panel
+distorts another; points are labelled with their values so the chart reads without axes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+# (measure key, panel title, y-axis maximum or None to fit, lower is better)
+DEFAULT_PANELS: tuple[tuple[str, str, float | None, bool], ...] = (
+    ("nprs_now", "Pain now (0–10)", 10, True),
+    ("rmdq", "Disability, RMDQ (0–24)", 24, True),
+    ("psfs_mean", "Activities, PSFS (0–10)", 10, False),
+    ("weekly_km_w1", "Running km per week", None, False),
+)
+
+ACCENT = "#0f766e"
+GRID = "#d0d5dd"
+INK = "#344054"
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _panel(x0: float, title: str, points: list[tuple[date, float]], y_max: float | None,
+           lower_is_better: bool, w: float, h: float) -> str:
+    pad_l, pad_r, pad_t, pad_b = 10, 10, 26, 24
+    inner_w, inner_h = w - pad_l - pad_r, h - pad_t - pad_b
+    top = y_max if y_max is not None else max(v for _, v in points) * 1.25 or 1
+    n = len(points)
+
+    def px(i: int) -> float:
+        return x0 + pad_l + (inner_w / 2 if n == 1 else inner_w * i / (n - 1))
+
+    def py(v: float) -> float:
+        return pad_t + inner_h * (1 - min(v, top) / top)
+
+    parts = [
+        f'<text x="{x0 + pad_l}" y="14" font-size="11" font-weight="700" fill="{INK}">'
+        f"{escape(title)}</text>",
+        f'<line x1="{x0 + pad_l}" y1="{pad_t + inner_h}" x2="{x0 + w - pad_r}" '
+        f'y2="{pad_t + inner_h}" stroke="{GRID}" stroke-width="1"/>',
+        f'<line x1="{x0 + pad_l}" y1="{pad_t}" x2="{x0 + w - pad_r}" y2="{pad_t}" '
+        f'stroke="{GRID}" stroke-width="0.6" stroke-dasharray="3 3"/>',
+    ]
+    if lower_is_better:
+        parts.append(f'<text x="{x0 + w - pad_r}" y="14" font-size="8.5" text-anchor="end" '
+                     f'fill="#667085">lower is better</text>')
+    coords = [(px(i), py(v)) for i, (_, v) in enumerate(points)]
+    if n > 1:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{ACCENT}" '
+                     f'stroke-width="2.2" stroke-linejoin="round"/>')
+    for (x, y), (day, value) in zip(coords, points, strict=True):
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.6" fill="{ACCENT}"/>')
+        parts.append(f'<text x="{x:.1f}" y="{y - 7:.1f}" font-size="10" text-anchor="middle" '
+                     f'font-weight="700" fill="{INK}">{_fmt(value)}</text>')
+        parts.append(f'<text x="{x:.1f}" y="{h - 8}" font-size="8.5" text-anchor="middle" '
+                     f'fill="#667085">{day:%d %b}</text>')
+    return "\n".join(parts)
+
+
+def progress_chart_svg(series: dict[str, list[tuple[date, float]]],
+                       panels=DEFAULT_PANELS, *, panel_width: float = 180,
+                       height: float = 130) -> str:
+    """One row of small line charts, one per measure that has at least one value."""
+    shown = [(key, title, y_max, lower) for key, title, y_max, lower in panels
+             if series.get(key)]
+    if not shown:
+        return ""
+    width = panel_width * len(shown)
+    body = [
+        _panel(i * panel_width, title, series[key], y_max, lower, panel_width, height)
+        for i, (key, title, y_max, lower) in enumerate(shown)
+    ]
+    names = ", ".join(title for _, title, _, _ in shown)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'class="chart" role="img" font-family="DejaVu Sans, sans-serif">'
+        f"<title>Progress over visits: {escape(names)}</title>\n" + "\n".join(body) + "</svg>"
+    )

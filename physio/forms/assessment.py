@@ -1,0 +1,265 @@
+"""The assessment form, built from the one field declaration in physio/clinical/schema.py.
+
+`assessment_form_class(odi=…, sbst=…)` returns a FlaskForm whose sections are FormFields, so the
+posted names are exactly the contract's (`footwear-shoe_km`, `outcomes-psfs-0-score`, …).
+Drafts may be incomplete: here only types, ranges and combinations are checked; what is needed
+to *sign* is checked by the assessment service.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
+
+from physio.clinical.red_flags import TIER_RANK
+from physio.clinical.schema import (
+    PSFS_ACTIVITY,
+    PSFS_ENTRIES,
+    PSFS_SCORE,
+    SECTIONS,
+    Field,
+    Section,
+)
+from physio.forms.base import BaseForm, SectionForm
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Zero or more values, as a group of checkboxes posting the same name."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        allowed = {c.value for c in self.choices}
+        bad = [v for v in (self.data or []) if v not in allowed]
+        if bad:
+            raise ValidationError(f"Not a valid choice: {', '.join(map(str, bad))}.")
+
+
+class _FriendlyNumber:
+    """Replaces WTForms' "Not a valid integer value." with the field's own range message."""
+
+    def __init__(self, *args, parse_message: str = "Enter a number.", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parse_message = parse_message
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.parse_message) from None
+
+
+class WholeNumberField(_FriendlyNumber, IntegerField):
+    pass
+
+
+class NumberField(_FriendlyNumber, DecimalField):
+    pass
+
+
+def _stop_if_unparsed(form, field):
+    # A value that isn't a number already has its message; don't add a range message too.
+    if field.process_errors:
+        raise StopValidation()
+
+
+def clinic_timezone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def _range_message(f: Field) -> str:
+    unit = f" {f.unit}" if f.unit and f.unit not in ("°",) else (f.unit or "")
+    if f.kind == "int":
+        return f"Enter a whole number from {f.min} to {f.max}{unit}."
+    return f"Enter a number from {f.min} to {f.max}{unit}."
+
+
+def _wtforms_field(f: Field):
+    """One WTForms field for one schema field. Every field may be blank in a draft."""
+    kw = {"description": f.help or ""}
+    if f.kind == "int":
+        return WholeNumberField(
+            f.label, widget=NumberInput(step=1, min=f.min, max=f.max),
+            parse_message=_range_message(f),
+            validators=[Optional(), _stop_if_unparsed,
+                        NumberRange(f.min, f.max, message=_range_message(f))],
+            render_kw={"inputmode": "numeric"}, **kw,
+        )
+    if f.kind == "decimal":
+        step = "0.01" if f.places == 2 else "0.1"
+        return NumberField(
+            f.label, places=f.places, widget=NumberInput(step=step, min=f.min, max=f.max),
+            parse_message=_range_message(f),
+            validators=[Optional(), _stop_if_unparsed,
+                        NumberRange(f.min, f.max, message=_range_message(f))],
+            render_kw={"inputmode": "decimal"}, **kw,
+        )
+    if f.kind == "bool":
+        return BooleanField(f.label, **kw)
+    if f.kind == "date":
+        return DateField(f.label, validators=[Optional()], **kw)
+    if f.kind in ("text", "longtext"):
+        cls = TextAreaField if f.kind == "longtext" else StringField
+        return cls(f.label, validators=[Optional(), Length(max=f.max_length)], **kw)
+    choices = [SelectChoice(value, label) for value, label in f.choices]
+    if f.kind in ("enum", "tri"):
+        return RadioField(f.label, choices=choices, validators=[Optional()], **kw)
+    if f.kind == "multi":
+        return MultiCheckboxField(f.label, choices=choices, validators=[Optional()], **kw)
+    raise ValueError(f.kind)
+
+
+class PsfsEntryForm(SectionForm):
+    activity = StringField(PSFS_ACTIVITY.label, validators=[Optional(), Length(max=200)])
+    score = WholeNumberField(
+        PSFS_SCORE.label, widget=NumberInput(step=1, min=0, max=10),
+        parse_message=_range_message(PSFS_SCORE),
+        validators=[Optional(), _stop_if_unparsed,
+                    NumberRange(0, 10, message=_range_message(PSFS_SCORE))],
+        render_kw={"inputmode": "numeric"},
+    )
+
+    def validate_score(self, field):
+        if field.data is not None and not self.activity.data:
+            raise ValidationError("Name the activity this score is for.")
+
+
+def _section_form(section: Section, enabled_options: frozenset[str]) -> type[SectionForm]:
+    attrs = {
+        f.name: _wtforms_field(f)
+        for f in section.fields
+        if f.option is None or f.option in enabled_options
+    }
+    if section.name == "outcomes":
+        attrs["psfs"] = FieldList(FormField(PsfsEntryForm), min_entries=PSFS_ENTRIES,
+                                  max_entries=PSFS_ENTRIES)
+    if section.name in _SECTION_CHECKS:
+        attrs["validate"] = _SECTION_CHECKS[section.name]
+    return type(f"{section.name.title().replace('_', '')}Form", (SectionForm,), attrs)
+
+
+# Combination rules within a section, reported at the field they concern.
+def _validate_pain(self, extra_validators=None):
+    ok = SectionForm.validate(self, extra_validators)
+    best, worst = self.nprs_best_24h.data, self.nprs_worst_24h.data
+    if best is not None and worst is not None and best > worst:
+        self.nprs_best_24h.errors.append(
+            f"Best pain ({best}) can't be higher than worst pain ({worst})."
+        )
+        ok = False
+    return ok
+
+
+def _validate_red_flags(self, extra_validators=None):
+    ok = SectionForm.validate(self, extra_validators)
+    if self.tier_override.data and not self.override_reason.data:
+        self.override_reason.errors.append("Say why you raised the tier.")
+        ok = False
+    return ok
+
+
+_SECTION_CHECKS = {"pain": _validate_pain, "red_flags": _validate_red_flags}
+
+
+class AssessmentFormBase(BaseForm):
+    # `kind` is chosen when the assessment is created and shown, not edited.
+    seen_at = DateTimeLocalField(
+        "Seen at", format="%Y-%m-%dT%H:%M", tz=clinic_timezone,
+        validators=[InputRequired(message="Enter when the patient was seen.")],
+    )
+    lock_version = HiddenField()
+
+    def validate_seen_at(self, field):
+        if field.data and field.data > datetime.now(field.data.tzinfo) + timedelta(minutes=5):
+            raise ValidationError("The visit can't be in the future.")
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        seen = self.seen_at.data
+        onset = self.history.form.onset_date.data
+        if seen and onset and onset > seen.date():
+            self.history.form.onset_date.errors.append(
+                f"Onset can't be after the visit ({seen:%d %b %Y})."
+            )
+            ok = False
+        override = self.red_flags.form.tier_override.data
+        suggested = getattr(self, "suggested_tier", None)
+        if override and suggested and TIER_RANK[override] < TIER_RANK.get(suggested, 0):
+            self.red_flags.form.tier_override.errors.append(
+                f"The suggested tier is {suggested}; it can be raised, never lowered."
+            )
+            ok = False
+        return ok
+
+
+@cache
+def assessment_form_class(*, odi: bool = False, sbst: bool = False) -> type[AssessmentFormBase]:
+    """The form for a clinic: ODI and STarT Back items appear only where switched on."""
+    enabled = frozenset(name for name, on in (("odi", odi), ("sbst", sbst)) if on)
+    attrs = {s.name: FormField(_section_form(s, enabled)) for s in SECTIONS}
+    return type("AssessmentForm", (AssessmentFormBase,), attrs)
+
+
+def record_from_form(form: AssessmentFormBase, *, only_valid: bool = False) -> dict:
+    """The record (nested dict as in assessment.md) from the form.
+
+    With `only_valid`, fields that failed to parse or validate are left out, so a half-filled
+    form still yields the values that are usable (for the live panel)."""
+
+    def usable(field) -> bool:
+        return not only_valid or not (field.errors or field.process_errors)
+
+    record: dict = {}
+    if usable(form.seen_at) and form.seen_at.data is not None:
+        record["seen_at"] = form.seen_at.data
+    for section in SECTIONS:
+        sub = getattr(form, section.name).form
+        values = {}
+        for f in section.fields:
+            if f.name in sub._fields and usable(sub[f.name]):
+                value = sub[f.name].data
+                if f.kind in ("text", "longtext", "enum", "tri") and value == "":
+                    value = None
+                values[f.name] = value
+        record[section.name] = values
+    record["outcomes"]["psfs"] = [
+        {"activity": entry.activity.data or None,
+         "score": entry.score.data if usable(entry.score) else None}
+        for entry in form.outcomes.form.psfs
+        if entry.activity.data or (entry.score.data is not None and usable(entry.score))
+    ]
+    return record
+
+
+def form_data_from_record(record: dict) -> dict:
+    """Form `data=` for an existing record."""
+    data = {"seen_at": record.get("seen_at")}
+    for section in SECTIONS:
+        data[section.name] = dict(record.get(section.name) or {})
+    psfs = list(record.get("outcomes", {}).get("psfs") or [])
+    psfs += [{"activity": None, "score": None}] * (PSFS_ENTRIES - len(psfs))
+    data["outcomes"]["psfs"] = psfs[:PSFS_ENTRIES]
+    return data

@@ -1,0 +1,213 @@
+"""Build a :class:`TreatmentPlan` from an assessment record by applying the rules in table order."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from physio.clinical._util import text
+from physio.clinical.red_flags import RULES_BY_FIELD
+
+from .model import EXERCISE_CAP, EXERCISE_CAP_PSYCH, PlanContext, PlanItem, Referral, TreatmentPlan
+from .rules import (
+    RULES,
+    URGENT_WITHIN_DAYS,
+    Facts,
+    dig,
+    finding_words,
+    join_words,
+    review_date,
+    review_measures,
+)
+
+#: What each rule's part of the plan is about, for the headline (first three that fired).
+_FOCUS = {
+    "LOAD-SPIKE": "easing your weekly running back to a level your back handles well",
+    "RUN-PAIN": "a walk–run plan for now",
+    "CORE-ENDURANCE": "building trunk endurance",
+    "HIP-CONTROL": "hip strength and control",
+    "HIP-FLEXOR": "stretching the front of your hip",
+    "HAMSTRING": "hamstring length",
+    "CADENCE": "a slightly quicker step rate",
+    "SHOE-REPLACE": "new running shoes",
+}
+
+_DECISION_WORDS = {
+    "referred_emergency": "Your physiotherapist has referred you to the emergency department{to}.",
+    "referred_urgent": "Your physiotherapist has referred you{to} to be seen within {days} days.",
+    "gp_informed": "Your physiotherapist has told your GP about these findings.",
+    "discussed_not_referred": "Your physiotherapist discussed these findings with you and decided "
+    "not to refer you now{why}.",
+}
+
+
+def build_plan(
+    record: Mapping[str, Any] | None,
+    patient: Mapping[str, Any] | None = None,
+    derived: Any = None,
+    context: PlanContext | None = None,
+) -> TreatmentPlan:
+    """The plan the rules derive from ``record``; ``derived`` is computed when not given.
+
+    An E tier makes the plan an emergency referral sheet (referral and safety items only); a U tier
+    puts the referral first and keeps the programme gentle until the patient has been seen.
+    """
+    facts = Facts(record, patient, derived, context)
+    if context is None:
+        facts.context = PlanContext(today=facts.seen_on or date.today())
+    fired: list[str] = []
+    items: list[PlanItem] = []
+    for rule in RULES:
+        if facts.emergency and not rule.in_emergency:
+            continue
+        added = rule.fire(facts)
+        if added is None:
+            continue
+        fired.append(rule.id)
+        items.extend(added)
+    items = merge_items(items)
+    cap = EXERCISE_CAP_PSYCH if "EDU-PSYCH" in fired else EXERCISE_CAP
+    items, left_out = cap_exercises(items, cap)
+    return TreatmentPlan(
+        tier=facts.tier,
+        emergency=facts.emergency,
+        items=items,
+        rules_fired=fired,
+        review_date=review_date(facts),
+        review_measures=review_measures(facts),
+        headline=headline(facts, fired),
+        gentle_until_seen=facts.gentle,
+        referral=build_referral(facts),
+        left_out=left_out,
+    )
+
+
+def merge_items(items: list[PlanItem]) -> list[PlanItem]:
+    """One item per code, where its first rule put it, with the later rules' reasons and ids."""
+    merged: dict[str, PlanItem] = {}
+    for new in items:
+        old = merged.get(new.code)
+        if old is None:
+            merged[new.code] = new
+            continue
+        if new.reason and new.reason not in old.reason:
+            old.reason = f"{old.reason} {new.reason}".strip()
+        old.rule_ids += [r for r in new.rule_ids if r not in old.rule_ids]
+        if new.side and new.side != old.side:
+            old.side = new.side if old.side is None else "both"
+    return list(merged.values())
+
+
+def cap_exercises(items: list[PlanItem], cap: int) -> tuple[list[PlanItem], list[str]]:
+    """Keep the first ``cap`` exercises (rule order = highest value first); return the rest."""
+    kept: list[PlanItem] = []
+    left_out: list[str] = []
+    count = 0
+    for i in items:
+        if i.kind == "exercise":
+            count += 1
+            if count > cap:
+                left_out.append(i.code)
+                continue
+        kept.append(i)
+    return kept, left_out
+
+
+def headline(facts: Facts, fired: list[str]) -> str:
+    if facts.emergency:
+        return (
+            "Go to the emergency department today: some of your signs need a doctor to check you "
+            "now."
+        )
+    if facts.urgent:
+        return (
+            f"Please see a doctor within {URGENT_WITHIN_DAYS} days; until then, keep to the gentle "
+            "programme in this plan."
+        )
+    focus = [_FOCUS[r] for r in fired if r in _FOCUS][:3]
+    if not focus:
+        return "This plan helps you stay active and keep running while your back settles."
+    return (
+        f"This plan focuses on {join_words(focus)}, to help you keep running while your back "
+        "settles."
+    )
+
+
+def build_referral(facts: Facts) -> Referral | None:
+    if not (facts.emergency or facts.urgent):
+        return None
+    ctx = facts.context
+    flags = facts.sec("red_flags")
+    referred_to = text(flags.get("referred_to"))
+    findings = finding_words(facts)
+    if facts.emergency:
+        urgency, days, go_to = "today, emergency department", 0, "the emergency department"
+    else:
+        urgency, days = f"within {URGENT_WITHIN_DAYS} days", URGENT_WITHIN_DAYS
+        go_to = referred_to or "your GP or doctor"
+    # For the staff who see the patient: the clinician wording of each finding, and the concern.
+    recorded, concerns = [], []
+    for name in facts.positives:
+        rule = RULES_BY_FIELD.get(name)
+        recorded.append(rule.label if rule else name.replace("_", " "))
+        if rule is not None and rule.tier in ("E", "U"):
+            concern = f"possible {rule.suggests}".replace(" / ", " or ")
+            if (
+                name == "cancer_history"
+                and facts.emergency
+                and dig(facts.derived, "red_flags", "neuro_signs")
+            ):
+                concern = (
+                    "possible metastatic spinal cord compression (past cancer with nerve signs)"
+                )
+            concerns.append(concern)
+    concerns = list(dict.fromkeys(concerns))
+    who = ctx.physio_name or "my physiotherapist"
+    reg = f" (registration {ctx.physio_registration})" if ctx.physio_registration else ""
+    seen = facts.seen_on or ctx.today
+    recorded += [w for w in findings if w.startswith("a first episode")]
+    tell = [
+        f"I have low back pain. My physiotherapist recorded: {'; '.join(recorded or findings)}."
+    ]
+    if concerns:
+        tell.append(f"My physiotherapist is concerned about {join_words(concerns)}.")
+    else:
+        tell.append("My physiotherapist would like a doctor to review these findings together.")
+    tell.append(
+        f"I was assessed by {who}{reg} at {ctx.clinic_name or 'the clinic'} on {seen:%d %B %Y}."
+    )
+    if ctx.clinic_phone:
+        tell.append(f"You can call the clinic on {ctx.clinic_phone}.")
+    return Referral(
+        tier=facts.tier or "",
+        urgency=urgency,
+        within_days=days,
+        go_to=go_to,
+        findings=findings,
+        what_to_tell=tell,
+        physio_decision=decision_words(flags),
+        referred_to=referred_to,
+        physio_name=ctx.physio_name,
+        physio_registration=ctx.physio_registration,
+        clinic_name=ctx.clinic_name,
+        clinic_phone=ctx.clinic_phone,
+        written_on=ctx.today,
+    )
+
+
+def decision_words(flags: Mapping[str, Any]) -> str:
+    decision = text(flags.get("decision"))
+    if decision not in _DECISION_WORDS:
+        return "Your physiotherapist has not recorded a decision yet."
+    referred_to = text(flags.get("referred_to"))
+    reason = text(flags.get("decision_reason"))
+    return _DECISION_WORDS[decision].format(
+        to=f" ({referred_to})"
+        if decision == "referred_emergency" and referred_to
+        else f" to {referred_to}"
+        if referred_to
+        else "",
+        days=URGENT_WITHIN_DAYS,
+        why=f": {reason}" if reason else "",
+    )

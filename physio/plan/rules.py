@@ -1,0 +1,1109 @@
+"""The plan rules of ``shared/spec/plan-rules.md``: one small function per rule id, in table order.
+
+Each rule looks at :class:`Facts` (the record, the patient, the derived figures and the context,
+read once and defensively) and returns the plan items it adds, each with a reason in the patient's
+own figures, or ``None`` when its trigger is absent. Rules never depend on each other's output:
+where the table makes one rule depend on another's trigger (PAIN-MONITOR, XTRAIN, REVIEW), the
+trigger is a property of ``Facts``.
+
+"Running" (PAIN-MONITOR, and the running-specific wording elsewhere): any of the four weekly km
+figures above 0, or runs_per_week above 0, unless the patient said their pain happens while
+``not_running``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from typing import Any
+
+from physio.clinical import derive
+from physio.clinical._util import as_date, as_list, is_true, num, section, text
+from physio.clinical.load import TWO_WEEK_DISCUSS_PCT, pct_change
+from physio.clinical.physical import (
+    FLEXOR_EXTENSOR_RATIO_MAX,
+    HIP_ABDUCTOR_SD,
+    PLANK_NORM_S,
+    SIDE_EXTENSOR_RATIO_MAX,
+    SLR_NORM_DEG,
+    SORENSEN_MALE_CUTOFF_S,
+    asymmetry_pct,
+    hip_abductor_norm,
+    weaker,
+)
+from physio.clinical.red_flags import RULES_BY_FIELD
+from physio.clinical.scoring import round_half_up
+
+from .library import INTERVENTIONS, WALK_RUN_STAGES
+from .model import PlanContext, PlanItem
+
+# --- thresholds of plan-rules.md (sources in evidence.md) -----------------------------------------
+SIDE_PLANK_ASYMMETRY_PCT = 10  # L/R ≈ 1:1 [S26]
+BRIDGE_ASYMMETRY_PCT = 20
+SINGLE_LEG_SQUAT_POOR = 2  # 3-point score: ≤ 2 = not aligned at 60° [S32a]
+SLR_SHORT_DEG = 60  # healthy men ≈ 61° [S30e]
+RUN_PAIN_NPRS = 5  # > 5/10 during a run is "unacceptable" [S19]
+SHOE_REPLACE_KM = 800  # rule of thumb 480–800 km [S25a][S25b]
+SHOE_CHECK_KM = 500
+CADENCE_STEP = Decimal("1.05")  # +5 % [S12]
+HOLD_MIN_S, HOLD_MAX_S = 10, 30  # core holds: ≈ half the tested time, 10–30 s [S42a]
+REVIEW_DEFAULT_WEEKS = 4
+REVIEW_PSYCH_MAX_WEEKS = 2
+REVIEW_MAX_WEEKS = 26
+URGENT_WITHIN_DAYS = 14  # U tier: a doctor within days, no later than 2 weeks [S37]
+
+#: Walk–run start: stage 1 (4 × walk 4½ / jog ½ min) for a very irritable back or pain ≥ 8/10 in
+#: runs, else stage 3 (4 × walk 4 / jog 1 min), the example of plan-rules.md.
+WALK_RUN_GENTLE_STAGE, WALK_RUN_DEFAULT_STAGE = 1, 3
+WALK_RUN_SEVERE_NPRS = 8
+
+LOAD_CHANGES = ("volume_up", "race_build_up", "return_after_break")
+LEG_LOCATIONS = ("thigh_left", "thigh_right", "below_knee_left", "below_knee_right")
+CES_FLAGS = ("ces_bladder", "ces_saddle", "ces_bowel", "ces_sexual", "bilateral_leg_symptoms")
+XTRAIN_MODES = {"cycling": "cycling", "swimming": "swimming", "elliptical": "the cross-trainer"}
+
+_CHANGE_WORDS = {
+    "volume_up": "more weekly distance",
+    "race_build_up": "a race build-up",
+    "return_after_break": "a return after a break",
+}
+_THOMAS_WORDS = {
+    "hip_flexor_short": "your hip flexors (the muscles at the front of the hip) are short",
+    "rectus_femoris_short": "the muscle at the front of your thigh is tight",
+    "both_short": "your hip flexors and the muscle at the front of your thigh are tight",
+}
+_LEAN_WORDS = {
+    "forward_mild": "you leaned a little forward",
+    "forward_marked": "you leaned well forward",
+    "backward": "you leaned back",
+}
+
+
+# --- small helpers --------------------------------------------------------------------------------
+def dig(obj: Any, *names: str) -> Any:
+    """Follow attributes (or mapping keys) of the derived figures; ``None`` where one is missing."""
+    for name in names:
+        if obj is None:
+            return None
+        obj = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+    return obj
+
+
+def fmt(value: float | None, places: int = 1) -> str:
+    """A figure as a patient reads it: 25, 12.5, 0.8."""
+    if value is None:
+        return "?"
+    rounded = round(float(value), places)
+    if rounded == int(rounded):
+        return str(int(rounded))
+    return f"{rounded:.{places}f}".rstrip("0").rstrip(".")
+
+
+def join_words(words: list[str]) -> str:
+    words = [w for w in words if w]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))
+
+
+def half_hold(tested_s: float | None, default: int | None) -> int | None:
+    """Core hold: about half the tested time, 10–30 s; the library default when not tested."""
+    if tested_s is None or tested_s <= 0:
+        return default
+    return clamp(int(round_half_up(tested_s / 2, 0)), HOLD_MIN_S, HOLD_MAX_S)
+
+
+def reps_for_hold(hold_s: int | None) -> int:
+    """4–6 reps: more of the shorter holds."""
+    if hold_s is None or hold_s <= 15:
+        return 6
+    return 5 if hold_s <= 22 else 4
+
+
+def side_of(sides: list[str]) -> str | None:
+    sides = sorted(set(sides))
+    if not sides:
+        return None
+    return "both" if len(sides) > 1 else sides[0]
+
+
+def item(code: str, rule_id: str, reason: str, **changes: Any) -> PlanItem:
+    """A plan item from the library entry ``code``, its default dose overridden by ``changes``."""
+    entry = INTERVENTIONS[code]
+    values: dict[str, Any] = {
+        "sets": entry.sets,
+        "reps": entry.reps,
+        "hold_s": entry.hold_s,
+        "days_per_week": entry.days_per_week,
+    }
+    values.update(changes)
+    title = values.pop("title", entry.title)
+    return PlanItem(
+        code=code, kind=entry.kind, title=title, reason=reason.strip(), rule_ids=[rule_id], **values
+    )
+
+
+# --- the facts the rules read ---------------------------------------------------------------------
+class Facts:
+    """The record, patient, derived figures and context, read once, tolerant of missing parts."""
+
+    def __init__(
+        self,
+        record: Any,
+        patient: Any = None,
+        derived: Any = None,
+        context: PlanContext | None = None,
+    ):
+        self.record: Mapping[str, Any] = record if isinstance(record, Mapping) else {}
+        self.patient: Mapping[str, Any] = patient if isinstance(patient, Mapping) else {}
+        self.derived = derived if derived is not None else derive(self.record, self.patient)
+        self.context = context
+
+    # raw access
+    def sec(self, name: str) -> Mapping[str, Any]:
+        return section(self.record, name)
+
+    def num(self, sec: str, key: str) -> float | None:
+        return num(self.sec(sec).get(key))
+
+    def enum(self, sec: str, key: str) -> str | None:
+        return text(self.sec(sec).get(key))
+
+    def multi(self, sec: str, key: str) -> list[str]:
+        return [v for v in as_list(self.sec(sec).get(key)) if isinstance(v, str)]
+
+    def true(self, sec: str, key: str) -> bool:
+        return is_true(self.sec(sec).get(key))
+
+    # who and when
+    @cached_property
+    def sex(self) -> str | None:
+        return text(self.patient.get("sex"))
+
+    @cached_property
+    def age(self) -> int | None:
+        age = num(dig(self.derived, "age"))
+        return int(age) if age is not None else None
+
+    @cached_property
+    def seen_on(self) -> date | None:
+        return as_date(self.record.get("seen_at"))
+
+    # red flags
+    @cached_property
+    def tier(self) -> str | None:
+        flags = dig(self.derived, "red_flags")
+        tier = dig(flags, "tier") or dig(flags, "suggested_tier")
+        return tier if tier in ("E", "U", "R", "C") else None
+
+    @property
+    def emergency(self) -> bool:
+        return self.tier == "E"
+
+    @property
+    def urgent(self) -> bool:
+        return self.tier == "U"
+
+    @property
+    def gentle(self) -> bool:
+        """RED-U: the programme is gentle until the patient has been seen."""
+        return self.urgent
+
+    @cached_property
+    def positives(self) -> list[str]:
+        """Red-flag fields answered "yes", as the clinical screen reported them."""
+        fields = []
+        for entry in dig(self.derived, "red_flags", "positives") or []:
+            name = entry[0] if isinstance(entry, (tuple, list)) and entry else dig(entry, "field")
+            if isinstance(name, str):
+                fields.append(name)
+        return fields
+
+    @cached_property
+    def bone_stress_suspected(self) -> bool:
+        diagnosis = self.enum("impression", "working_diagnosis")
+        return "bone_stress_risk" in self.positives or diagnosis == "suspected_bone_stress"
+
+    @property
+    def running_paused(self) -> bool:
+        """RED-U with suspected bone stress: no running or cross-training until seen [§3.2]."""
+        return self.urgent and self.bone_stress_suspected
+
+    # running and load
+    @cached_property
+    def weeks_km(self) -> list[float | None]:
+        """[w1, w2, w3, w4]: w1 = the last 7 days, w4 = 4 weeks ago."""
+        return [self.num("training", f"weekly_km_w{i}") for i in range(1, 5)]
+
+    @cached_property
+    def running(self) -> bool:
+        km = any(w is not None and w > 0 for w in self.weeks_km)
+        runs = (self.num("training", "runs_per_week") or 0) > 0
+        return (km or runs) and self.enum("pain", "onset_in_run") != "not_running"
+
+    @cached_property
+    def two_week_change_pct(self) -> float | None:
+        pct = num(dig(self.derived, "load", "two_week_change_pct"))
+        return pct if pct is not None else pct_change(self.weeks_km[0], self.weeks_km[2])
+
+    @cached_property
+    def load_changes(self) -> list[str]:
+        return [c for c in self.multi("training", "recent_changes") if c in LOAD_CHANGES]
+
+    @cached_property
+    def load_spike(self) -> bool:
+        pct = self.two_week_change_pct
+        spike = pct is not None and round(pct, 6) > TWO_WEEK_DISCUSS_PCT
+        return spike or bool(self.load_changes)
+
+    @cached_property
+    def run_pain(self) -> bool:
+        during = self.num("pain", "nprs_during_run")
+        return (
+            (during is not None and during > RUN_PAIN_NPRS)
+            or self.enum("pain", "irritability") == "high"
+            or self.enum("pain", "onset_in_run") == "from_start"
+        )
+
+    # psychosocial
+    @cached_property
+    def sbst_risk(self) -> str | None:
+        return dig(self.derived, "sbst", "risk")
+
+    @cached_property
+    def yellow_flags(self) -> list[str]:
+        return list(dict.fromkeys(self.multi("yellow_flags", "present")))
+
+    @cached_property
+    def edu_psych(self) -> bool:
+        return self.sbst_risk == "high" or len(self.yellow_flags) >= 2
+
+    # leg symptoms
+    @cached_property
+    def leg_symptoms(self) -> list[str]:
+        found = [loc for loc in self.multi("pain", "location") if loc in LEG_LOCATIONS]
+        found += [
+            f"slr_neural_{s}" for s in ("left", "right") if self.true("physical", f"slr_neural_{s}")
+        ]
+        if self.enum("impression", "working_diagnosis") == "radicular_pain":
+            found.append("radicular_pain")
+        return found
+
+    # physical
+    def pair(self, left_key: str, right_key: str) -> tuple[float | None, float | None]:
+        return self.num("physical", left_key), self.num("physical", right_key)
+
+
+# --- the rules, in table order --------------------------------------------------------------------
+def finding_words(f: Facts) -> list[str]:
+    words = []
+    for name in f.positives:
+        rule = RULES_BY_FIELD.get(name)
+        words.append(rule.plain if rule else name.replace("_", " "))
+    if dig(f.derived, "red_flags", "first_episode_age_context"):
+        onset_age = dig(f.derived, "age_at_onset")
+        words.append(
+            f"a first episode of back pain starting at age {onset_age}"
+            if onset_age
+            else "a first episode of back pain at an age when it is less common"
+        )
+    if not words:
+        words.append("findings that your physiotherapist wants a doctor to check")
+    return list(dict.fromkeys(words))
+
+
+def red_e(f: Facts) -> list[PlanItem] | None:
+    if not f.emergency:
+        return None
+    reason = f"We found {join_words(finding_words(f))}. These need a doctor to check you today."
+    return [item("referral_emergency", "RED-E", reason)]
+
+
+def red_u(f: Facts) -> list[PlanItem] | None:
+    if not f.urgent:
+        return None
+    reason = (
+        f"We found {join_words(finding_words(f))}. A doctor should check this within "
+        f"{URGENT_WITHIN_DAYS} days. Until then, keep to the gentle programme below."
+    )
+    items = [
+        item(
+            "referral_urgent",
+            "RED-U",
+            reason,
+            title=f"See a doctor within {URGENT_WITHIN_DAYS} days",
+        )
+    ]
+    if f.running_paused:
+        items.append(
+            item(
+                "run_pause",
+                "RED-U",
+                "A possible stress injury of the bone needs checking before you run again.",
+            )
+        )
+    return items
+
+
+def safety(f: Facts) -> list[PlanItem]:
+    items = [
+        item(
+            "safety_net",
+            "SAFETY",
+            "Everyone with back pain gets these warning signs. Serious causes are rare, but you "
+            "should know when to get help.",
+        )
+    ]
+    if not f.emergency:
+        items.append(
+            item(
+                "flare_up",
+                "SAFETY",
+                "Pain can go up and down while you recover. This is what to do.",
+            )
+        )
+    return items
+
+
+_LEG_WORDS = {
+    "thigh_left": "pain in your left thigh",
+    "thigh_right": "pain in your right thigh",
+    "below_knee_left": "symptoms below your left knee",
+    "below_knee_right": "symptoms below your right knee",
+    "slr_neural_left": "a straight-leg raise that brought on your leg symptoms on the left",
+    "slr_neural_right": "a straight-leg raise that brought on your leg symptoms on the right",
+    "radicular_pain": "nerve-related leg pain",
+}
+
+
+def ces_info(f: Facts) -> list[PlanItem] | None:
+    # Also printed whenever a cauda equina red flag was answered "yes" (an emergency sheet in
+    # itself).
+    ces_flags = [name for name in CES_FLAGS if name in f.positives]
+    if not f.leg_symptoms and not ces_flags:
+        return None
+    if f.leg_symptoms:
+        reason = f"We recorded {join_words([_LEG_WORDS[s] for s in f.leg_symptoms])}."
+    else:
+        reason = "Some of your symptoms are on this card."
+    return [item("ces_card", "CES-INFO", reason + " Keep this card and know the signs.")]
+
+
+def edu_core(f: Facts) -> list[PlanItem]:
+    return [
+        item(
+            "edu_core",
+            "EDU-CORE",
+            "Knowing what back pain means helps you stay active and recover.",
+        )
+    ]
+
+
+_YELLOW_WORDS = {
+    "fear_avoidance": "worry that activity will harm your back",
+    "catastrophising": "fearing the worst about your pain",
+    "low_mood": "low mood",
+    "anxiety": "anxiety",
+    "poor_sleep": "poor sleep",
+    "passive_coping": "relying on others to fix the pain",
+    "work_issues": "problems at work",
+    "compensation_claim": "a claim linked to your back",
+    "social_withdrawal": "seeing people less",
+    "running_identity_loss": "missing running as part of who you are",
+    "race_pressure": "pressure from an upcoming race",
+}
+
+
+def edu_psych(f: Facts) -> list[PlanItem] | None:
+    if not f.edu_psych:
+        return None
+    parts = []
+    sbst = dig(f.derived, "sbst")
+    if f.sbst_risk == "high":
+        total, psychosocial = dig(sbst, "total"), dig(sbst, "psychosocial")
+        parts.append(
+            f"Your STarT Back score was {total} out of 9, with {psychosocial} out of 5 on the "
+            "worry questions."
+        )
+    if len(f.yellow_flags) >= 2:
+        words = [_YELLOW_WORDS.get(y, y.replace("_", " ")) for y in f.yellow_flags]
+        parts.append(f"You told us about {join_words(words)}.")
+    parts.append(
+        "These can make pain feel worse, so we keep your plan short and see you again within "
+        f"{REVIEW_PSYCH_MAX_WEEKS} weeks."
+    )
+    return [item("edu_psych", "EDU-PSYCH", " ".join(parts))]
+
+
+def _weeks_sentence(weeks: list[float | None]) -> str:
+    w1, w2, w3, w4 = weeks
+    if all(w is not None for w in weeks):
+        return (
+            f"You ran {fmt(w4)} km four weeks ago, then {fmt(w3)} km, {fmt(w2)} km and {fmt(w1)} "
+            "km in the last 7 days."
+        )
+    labels = ("in the last 7 days", "the week before", "3 weeks ago", "4 weeks ago")
+    known = [
+        f"{fmt(w)} km {label}" for w, label in zip(weeks, labels, strict=True) if w is not None
+    ]
+    return f"You ran {join_words(known)}." if known else ""
+
+
+def reset_level_km(weeks: list[float | None]) -> float | None:
+    """The last well-tolerated weekly km: the lowest of w2–w4 above 0, never above this week's."""
+    earlier = [w for w in weeks[1:] if w is not None and w > 0]
+    if not earlier:
+        return None
+    level = min(earlier)
+    w1 = weeks[0]
+    return w1 if w1 is not None and 0 < w1 < level else level
+
+
+def load_spike(f: Facts) -> list[PlanItem] | None:
+    if not f.load_spike or f.running_paused:
+        # With running paused (suspected bone stress) there is no weekly km to set until seen.
+        return None
+    parts = [_weeks_sentence(f.weeks_km)]
+    pct = f.two_week_change_pct
+    if pct is not None and round(pct, 6) > TWO_WEEK_DISCUSS_PCT:
+        parts.append(f"That is {fmt(pct, 0)}% more than two weeks ago.")
+    if f.load_changes:
+        parts.append(f"Recently you had {join_words([_CHANGE_WORDS[c] for c in f.load_changes])}.")
+    level = reset_level_km(f.weeks_km)
+    w1 = f.weeks_km[0]
+    if level is not None and w1 is not None and level >= w1:
+        parts.append(
+            f"Keep to about {fmt(level)} km a week for now, with no increase, then build up in "
+            "small steps."
+        )
+        target = f"{fmt(level)} km a week"
+    elif level is not None:
+        parts.append(
+            f"Go back to about {fmt(level)} km a week, the level your back handled well, and build "
+            "up from there in small steps."
+        )
+        target = f"{fmt(level)} km a week"
+    else:
+        parts.append(
+            "Go back to a weekly amount your back handled well, then build up in small steps."
+        )
+        target = None
+    if f.gentle:
+        parts.append("Do not build back up until you have been seen.")
+    return [item("load_reset", "LOAD-SPIKE", " ".join(p for p in parts if p), target=target)]
+
+
+def walk_run_start_stage(f: Facts) -> int:
+    during = f.num("pain", "nprs_during_run")
+    if f.enum("pain", "irritability") == "high" or (
+        during is not None and during >= WALK_RUN_SEVERE_NPRS
+    ):
+        return WALK_RUN_GENTLE_STAGE
+    return WALK_RUN_DEFAULT_STAGE
+
+
+def run_pain(f: Facts) -> list[PlanItem] | None:
+    if not f.run_pain or f.running_paused:
+        return None
+    parts = []
+    during = f.num("pain", "nprs_during_run")
+    if during is not None and during > RUN_PAIN_NPRS:
+        parts.append(f"Your pain during runs was {fmt(during)}/10.")
+    if f.enum("pain", "irritability") == "high":
+        parts.append("Your back is easily stirred up at the moment.")
+    if f.enum("pain", "onset_in_run") == "from_start":
+        parts.append("The pain starts from the beginning of your runs.")
+    stage = WALK_RUN_STAGES[walk_run_start_stage(f) - 1]
+    parts.append(
+        f"Pause continuous running for now and start the walk–run plan at stage {stage.number}."
+    )
+    parts.append(
+        "Stay at this stage until you have been seen."
+        if f.gentle
+        else "Move up a stage only if pain stays at 3/10 or less and settles by the next morning."
+    )
+    return [item("walk_run", "RUN-PAIN", " ".join(parts), target=stage.label)]
+
+
+def pain_monitor(f: Facts) -> list[PlanItem] | None:
+    if not f.running or f.run_pain or f.running_paused:
+        return None
+    parts = ["You are still running."]
+    w1 = f.weeks_km[0]
+    if w1 is not None and w1 > 0:
+        parts = [f"You ran {fmt(w1)} km in the last 7 days."]
+    during, morning = f.num("pain", "nprs_during_run"), f.num("pain", "nprs_next_morning")
+    if during is not None:
+        parts.append(f"Your pain during runs was {fmt(during)}/10.")
+    if morning is not None:
+        parts.append(f"The next morning it was {fmt(morning)}/10.")
+    parts.append("These rules help you judge how much running your back can take.")
+    return [item("pain_monitoring", "PAIN-MONITOR", " ".join(parts))]
+
+
+def xtrain(f: Facts) -> list[PlanItem] | None:
+    if not (f.run_pain or f.load_spike) or f.running_paused:
+        return None
+    done = [mode for mode in XTRAIN_MODES if mode in f.multi("training", "cross_training")]
+    if done:
+        words = join_words([XTRAIN_MODES[m] for m in done])
+        reason = f"You already do {words}, so use it in place of some runs, at a similar effort."
+        target = words
+    else:
+        reason = "Cycling, swimming or the cross-trainer keep your fitness up while you run less."
+        target = "cycling, swimming or the cross-trainer"
+    return [item("cross_training", "XTRAIN", reason, target=target[:1].upper() + target[1:])]
+
+
+def core_endurance(f: Facts) -> list[PlanItem] | None:
+    plank = f.num("physical", "plank_s")
+    left, right = f.pair("side_plank_left_s", "side_plank_right_s")
+    sorensen = f.num("physical", "sorensen_s")
+    flexor = f.num("physical", "flexor_endurance_s")
+
+    plank_norm = num(dig(f.derived, "physical", "plank_norm_s")) or PLANK_NORM_S.get(f.sex or "")
+    plank_low = dig(f.derived, "physical", "plank_below_norm")
+    if not isinstance(plank_low, bool):
+        plank_low = plank is not None and plank_norm is not None and plank < plank_norm
+    side_asym = asymmetry_pct(left, right)
+    asym_low = side_asym is not None and side_asym > SIDE_PLANK_ASYMMETRY_PCT
+    weak_side = weaker(left, right) if asym_low else None
+    side_ext = {
+        s: v / sorensen for s, v in (("left", left), ("right", right)) if v is not None and sorensen
+    }
+    side_ext_high = {s: r for s, r in side_ext.items() if r >= SIDE_EXTENSOR_RATIO_MAX}
+    flex_ext = flexor / sorensen if flexor is not None and sorensen else None
+    flex_ext_high = flex_ext is not None and flex_ext >= FLEXOR_EXTENSOR_RATIO_MAX
+    sorensen_low = dig(f.derived, "physical", "sorensen_below_cutoff")
+    if not isinstance(sorensen_low, bool):
+        sorensen_low = (
+            f.sex == "male" and sorensen is not None and sorensen < SORENSEN_MALE_CUTOFF_S
+        )
+    if not (plank_low or asym_low or side_ext_high or flex_ext_high or sorensen_low):
+        return None
+
+    why: dict[str, list[str]] = {"plank": [], "side_plank": [], "bird_dog": [], "curl_up": []}
+    if plank_low:
+        group = {"male": "men", "female": "women"}.get(f.sex or "", "adults")
+        why["plank"].append(
+            f"Your plank hold was {fmt(plank)} s; a typical hold for {group} is about "
+            f"{fmt(plank_norm)} s."
+        )
+    if asym_low:
+        why["side_plank"].append(
+            f"Your side plank hold was {fmt(left)} s on the left and {fmt(right)} s on the right."
+        )
+    if side_ext_high:
+        held = join_words(
+            [
+                f"{fmt(v)} s on the {s}"
+                for s, v in (("left", left), ("right", right))
+                if s in side_ext_high
+            ]
+        )
+        sentence = (
+            f"Your back-muscle hold ({fmt(sorensen)} s) was short compared with your side plank "
+            f"({held})."
+        )
+        why["side_plank"].append(sentence)
+        why["bird_dog"].append(sentence)
+    if flex_ext_high:
+        sentence = (
+            f"Your back-muscle hold ({fmt(sorensen)} s) was shorter than your front-trunk hold "
+            f"({fmt(flexor)} s)."
+        )
+        why["bird_dog"].append(sentence)
+        why["curl_up"].append(sentence)
+    if sorensen_low:
+        why["bird_dog"].append(
+            f"Your back-muscle hold was {fmt(sorensen)} s; in men, under {SORENSEN_MALE_CUTOFF_S} "
+            "s has been linked to more back pain later."
+        )
+    summary = next(s for sentences in why.values() for s in sentences)
+    general = f"Part of a trunk endurance set: {summary[0].lower()}{summary[1:]}"
+
+    side_tested = (
+        min(v for v in (left, right) if v is not None)
+        if left is not None or right is not None
+        else None
+    )
+    holds = {
+        "plank": half_hold(plank, INTERVENTIONS["plank"].hold_s),
+        "side_plank": half_hold(side_tested, INTERVENTIONS["side_plank"].hold_s),
+        "bird_dog": half_hold(sorensen, INTERVENTIONS["bird_dog"].hold_s),
+        "curl_up": half_hold(flexor, INTERVENTIONS["curl_up"].hold_s),
+    }
+    tested = {"plank": plank, "side_plank": side_tested, "bird_dog": sorensen, "curl_up": flexor}
+    items = []
+    for code in why:
+        extra: dict[str, Any] = {}
+        if code == "side_plank" and weak_side:
+            extra = {
+                "side": weak_side,
+                "target": f"Start with your {weak_side} side, and do 1 extra set on that side",
+            }
+        reason = " ".join(why[code]) or general
+        if tested[code]:
+            reason += " Holds start at about half your tested time."
+        items.append(
+            item(
+                code,
+                "CORE-ENDURANCE",
+                reason,
+                hold_s=holds[code],
+                reps=reps_for_hold(holds[code]),
+                **extra,
+            )
+        )
+    # The exercises that answer a measured finding come first.
+    items.sort(key=lambda i: not why[i.code])
+    return items
+
+
+def hip_control(f: Facts) -> list[PlanItem] | None:
+    found: dict[str, list[str]] = {"left": [], "right": []}
+    for s in ("left", "right"):
+        drop = f.enum("running_form", f"pelvic_drop_{s}")
+        if drop in ("mild", "marked"):
+            found[s].append(
+                f"when you ran, your pelvis dipped while you were on your {s} leg ({drop})"
+            )
+        if f.true("physical", f"trendelenburg_{s}"):
+            found[s].append(f"your pelvis dropped when you stood on your {s} leg")
+        squat = f.num("physical", f"single_leg_squat_{s}")
+        if squat is not None and squat <= SINGLE_LEG_SQUAT_POOR:
+            found[s].append(f"your single-leg squat on the {s} scored {fmt(squat)} out of 3")
+    abductor = f.pair("hip_abductor_left_nmkg", "hip_abductor_right_nmkg")
+    norm = num(dig(f.derived, "physical", "hip_abductor_norm_nmkg"))
+    if norm is None and f.age is not None:
+        norm = hip_abductor_norm(f.age, f.sex)
+    if norm is not None:
+        for s, value in zip(("left", "right"), abductor, strict=True):
+            if value is not None and value < round(norm - HIP_ABDUCTOR_SD, 3):
+                found[s].append(
+                    f"your {s} hip-side strength was {value:.2f} Nm/kg, below the {norm:.2f} Nm/kg "
+                    "expected for your age and sex"
+                )
+    bridges = f.pair("single_leg_bridge_left_reps", "single_leg_bridge_right_reps")
+    bridge_asym = asymmetry_pct(*bridges)
+    if bridge_asym is not None and bridge_asym > BRIDGE_ASYMMETRY_PCT:
+        s = weaker(*bridges)
+        found[s].append(
+            f"you did {fmt(bridges[0])} single-leg bridges on the left and {fmt(bridges[1])} on "
+            "the right"
+        )
+    if not found["left"] and not found["right"]:
+        return None
+
+    counts = {s: len(v) for s, v in found.items()}
+    weak = "both" if counts["left"] == counts["right"] else max(counts, key=counts.__getitem__)
+    sentences = found["left"] + found["right"]
+    named = "both hips" if weak == "both" else f"your {weak} hip"
+    reason = f"We found that {join_words(sentences)}. These exercises train {named}."
+    extra: dict[str, Any] = {"side": weak}
+    if weak != "both":
+        extra["target"] = f"Start with your {weak} side, and do 1 extra set on that side"
+    weak_bridge = min((b for b in bridges if b is not None), default=None)
+    if weak_bridge is not None and weak_bridge >= INTERVENTIONS["single_leg_bridge"].reps:
+        bridge = item("single_leg_bridge", "HIP-CONTROL", reason, **extra)
+    else:
+        bridge = item("glute_bridge", "HIP-CONTROL", reason + " Progress to the single-leg bridge.")
+    return [
+        bridge,
+        item("clamshell", "HIP-CONTROL", reason, **extra),
+        item("single_leg_balance", "HIP-CONTROL", reason + " Progress to step-downs.", **extra),
+    ]
+
+
+def hip_flexor(f: Facts) -> list[PlanItem] | None:
+    short = {s: f.enum("physical", f"thomas_{s}") for s in ("left", "right")}
+    short = {s: v for s, v in short.items() if v is not None and v != "negative"}
+    if not short:
+        return None
+    words = [
+        f"on the {s}, {_THOMAS_WORDS.get(v, 'the front of your hip is tight')}"
+        for s, v in short.items()
+    ]
+    side = side_of(list(short))
+    reason = f"The Thomas test showed that {join_words(words)}."
+    where = "both sides" if side == "both" else f"your {side} side only"
+    return [
+        item("hip_flexor_stretch", "HIP-FLEXOR", f"{reason} Stretch {where}.", side=side),
+        item("cat_cow", "HIP-FLEXOR", "Gentle back movement to go with your hip stretch."),
+    ]
+
+
+def hamstring(f: Facts) -> list[PlanItem] | None:
+    short = {}
+    for s in ("left", "right"):
+        slr = f.num("physical", f"slr_{s}_deg")
+        if slr is not None and slr < SLR_SHORT_DEG and not f.true("physical", f"slr_neural_{s}"):
+            short[s] = slr
+    if not short:
+        return None
+    words = join_words([f"{fmt(v)}° on the {s}" for s, v in short.items()])
+    reason = (
+        f"Your straight-leg raise was {words}; healthy men average about {SLR_NORM_DEG}°. Hold 30 "
+        "s, twice (about 60 s in all), every day."
+    )
+    return [
+        item(
+            "hamstring_stretch",
+            "HAMSTRING",
+            reason,
+            side=side_of(list(short)),
+            hold_s=30,
+            reps=2,
+            days_per_week=7,
+        )
+    ]
+
+
+def neural_care(f: Facts) -> list[PlanItem] | None:
+    sides = [s for s in ("left", "right") if f.true("physical", f"slr_neural_{s}")]
+    if not sides:
+        return None
+    side = side_of(sides)
+    where = "both sides" if side == "both" else f"the {side}"
+    reason = (
+        f"The straight-leg raise brought on your leg symptoms on {where}. Do not stretch your "
+        f"hamstrings hard on {'either side' if side == 'both' else 'that side'}; we will recheck "
+        "it at each visit."
+    )
+    return [item("neural_care", "NEURAL-CARE", reason, side=side)]
+
+
+def mobility(f: Facts) -> list[PlanItem]:
+    comfort = "A comfort option: use it when your back feels stiff or sore."
+    return [item(code, "MOBILITY", comfort) for code in ("cat_cow", "childs_pose", "knee_to_chest")]
+
+
+def cadence_target(spm: float) -> int:
+    """round(cadence × 1.05), halves up, in exact decimals (170 → 178.5 → 179)."""
+    exact = Decimal(repr(float(spm))) * CADENCE_STEP
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def cadence(f: Facts) -> list[PlanItem] | None:
+    over = f.enum("running_form", "overstriding")
+    if over not in ("mild", "marked") or f.gentle:
+        # RED-U: no new running changes until the patient has been seen.
+        return None
+    spm = f.num("running_form", "cadence_spm")
+    if spm is None or spm <= 0:
+        reason = (
+            f"You overstride a little ({over})." if over == "mild" else f"You overstride ({over})."
+        ) + (
+            " Your step rate was not recorded: count your steps for one minute at easy pace, or "
+            "read it from your watch, so that we can set a target."
+        )
+        return [
+            item(
+                "cadence",
+                "CADENCE",
+                reason,
+                title="Measure your step rate first",
+                days_per_week=None,
+            )
+        ]
+    target = cadence_target(spm)
+    speed = f.num("running_form", "speed_kmh")
+    at = f" at {fmt(speed)} km/h" if speed else ""
+    reason = (
+        f"Your feet land ahead of your body when you run ({over} overstriding), with a step rate "
+        f"of {fmt(spm)} steps/min{at}. Aim for {target} steps/min (5% more) at the same pace; this "
+        "may reduce the load of each step."
+    )
+    return [item("cadence", "CADENCE", reason, target=f"{target} steps/min")]
+
+
+def posture(f: Facts) -> list[PlanItem] | None:
+    lean, thoracic = (
+        f.enum("running_form", "trunk_lean"),
+        f.enum("running_form", "thoracic_posture"),
+    )
+    words = []
+    if lean is not None and lean != "upright":
+        words.append(_LEAN_WORDS.get(lean, "your trunk was not upright"))
+    if thoracic == "hunched":
+        words.append("your upper back was hunched")
+    if not words:
+        return None
+    seen = f"When you ran, {join_words(words)}."
+    plank = f.num("physical", "plank_s")
+    hold = half_hold(plank, INTERVENTIONS["plank"].hold_s)
+    return [
+        item("run_tall", "POSTURE", f"{seen} These cues may help you run tall."),
+        item(
+            "plank",
+            "POSTURE",
+            f"{seen} Trunk endurance may help you hold a tall posture.",
+            hold_s=hold,
+            reps=reps_for_hold(hold),
+        ),
+    ]
+
+
+def shoe_replace(f: Facts) -> list[PlanItem] | None:
+    km = f.num("footwear", "shoe_km")
+    parts = []
+    if km is not None and km >= SHOE_REPLACE_KM:
+        model = text(f.sec("footwear").get("shoe_model"))
+        shoes = f"Your {model} shoes have" if model else "Your main pair of shoes has"
+        parts.append(f"{shoes} done about {fmt(km, 0)} km.")
+    if f.true("footwear", "midsole_creased"):
+        parts.append("The sole is creased.")
+    if f.enum("footwear", "wear_pattern") == "asymmetric":
+        parts.append("Your left and right shoes are worn differently.")
+    if not parts:
+        return None
+    return [
+        item(
+            "shoe_replace",
+            "SHOE-REPLACE",
+            " ".join(parts) + " Replace your shoes now and log the km on the new pair.",
+        )
+    ]
+
+
+def shoe_check(f: Facts) -> list[PlanItem] | None:
+    km = f.num("footwear", "shoe_km")
+    if km is None or not SHOE_CHECK_KM <= km < SHOE_REPLACE_KM or shoe_replace(f):
+        # Replacing now (SHOE-REPLACE) already covers "replace soon".
+        return None
+    return [
+        item(
+            "shoe_check",
+            "SHOE-CHECK",
+            f"Your main pair has about {fmt(km, 0)} km on it. Plan to replace it soon, and check "
+            "it for wear.",
+        )
+    ]
+
+
+def shoe_drop(f: Facts) -> list[PlanItem] | None:
+    level = f.enum("training", "runner_level")
+    if not f.true("footwear", "recent_drop_change") or level not in ("regular", "competitive"):
+        return None
+    drop = f.num("footwear", "heel_drop_mm")
+    now = f" (now {fmt(drop, 0)} mm)" if drop is not None else ""
+    reason = (
+        f"You changed recently to shoes with a different heel drop{now}, and you run regularly. In "
+        "one trial, regular runners did worse after a sudden change to low-drop shoes."
+    )
+    return [item("shoe_drop", "SHOE-DROP", reason)]
+
+
+def no_orthotics(f: Facts) -> list[PlanItem] | None:
+    kind = f.enum("footwear", "orthotics")
+    if kind not in ("custom", "off_the_shelf"):
+        return None
+    what = "custom orthotics" if kind == "custom" else "shop-bought insoles"
+    return [
+        item(
+            "no_orthotics",
+            "NO-ORTHOTICS",
+            f"You use {what}. They are not a treatment for back pain.",
+        )
+    ]
+
+
+def warm_up(f: Facts) -> list[PlanItem] | None:
+    if f.running_paused:
+        return None
+    return [item("warm_up", "WARM-UP", "A short warm-up gets your body ready before each run.")]
+
+
+def surface(f: Facts) -> list[PlanItem] | None:
+    parts = []
+    if f.multi("training", "surface") and set(f.multi("training", "surface")) == {"road"}:
+        parts.append(
+            "You run only on roads. Mixing in other surfaces you find comfortable may help."
+        )
+    if f.enum("training", "terrain") == "hilly" and "running_downhill" in f.multi(
+        "pain", "aggravating"
+    ):
+        parts.append(
+            "Your routes are hilly, and running downhill makes your pain worse. Cut down on "
+            "downhill running for now."
+        )
+    return [item("surface", "SURFACE", " ".join(parts))] if parts else None
+
+
+def lifestyle(f: Facts) -> list[PlanItem]:
+    reason = (
+        "You told us your sleep has been poor. " if "poor_sleep" in f.yellow_flags else ""
+    ) + ("Sleep, stress and eating well all help your body recover.")
+    return [item("lifestyle", "LIFESTYLE", reason)]
+
+
+def review_weeks(f: Facts) -> int:
+    """impression.review_in_weeks (1–26; 4 when blank), at most 2 with EDU-PSYCH."""
+    weeks = num(f.sec("impression").get("review_in_weeks"))
+    weeks = clamp(int(weeks), 1, REVIEW_MAX_WEEKS) if weeks is not None else REVIEW_DEFAULT_WEEKS
+    return min(weeks, REVIEW_PSYCH_MAX_WEEKS) if f.edu_psych and not f.emergency else weeks
+
+
+def review_date(f: Facts) -> date | None:
+    """seen_at (or, on a draft without it, the plan's date) + the review interval."""
+    start = f.seen_on or (f.context.today if f.context else None)
+    try:
+        return start + timedelta(weeks=review_weeks(f)) if start else None
+    except OverflowError:  # a date near 9999-12-31
+        return None
+
+
+_MEASURES = (
+    # (section, keys that must have a value, what will be re-measured)
+    ("physical", ("plank_s",), "plank hold"),
+    ("physical", ("side_plank_left_s", "side_plank_right_s"), "side plank holds"),
+    ("physical", ("sorensen_s",), "back-muscle hold (Sørensen test)"),
+    ("physical", ("flexor_endurance_s",), "front-trunk hold"),
+    (
+        "physical",
+        ("single_leg_bridge_left_reps", "single_leg_bridge_right_reps"),
+        "single-leg bridges",
+    ),
+    ("physical", ("single_leg_squat_left", "single_leg_squat_right"), "single-leg squat"),
+    ("physical", ("hip_abductor_left_nmkg", "hip_abductor_right_nmkg"), "hip-side strength"),
+    ("physical", ("thomas_left", "thomas_right"), "hip-flexor length (Thomas test)"),
+    ("physical", ("slr_left_deg", "slr_right_deg"), "straight-leg raise"),
+    ("running_form", ("cadence_spm",), "step rate (steps/min)"),
+)
+
+
+def review_measures(f: Facts) -> list[str]:
+    measures = ["pain now, at its best and at its worst (0–10)", "Roland-Morris back questionnaire"]
+    outcomes = f.sec("outcomes")
+    if any(
+        isinstance(row, Mapping) and num(row.get("score")) is not None
+        for row in as_list(outcomes.get("psfs"))
+    ):
+        measures.append("your own activity scores (PSFS)")
+    if dig(f.derived, "odi_percent") is not None:
+        measures.append("Oswestry disability score")
+    if dig(f.derived, "sbst") is not None:
+        measures.append("STarT Back score")
+    if f.running:
+        measures.append("weekly km")
+    if f.num("pain", "nprs_during_run") is not None:
+        measures.append("pain during runs and the next morning")
+    for sec, keys, words in _MEASURES:
+        if any(f.sec(sec).get(k) not in (None, "") for k in keys):
+            measures.append(words)
+    if any(f.true("physical", f"slr_neural_{s}") for s in ("left", "right")) or f.enum(
+        "physical", "neuro_deficit"
+    ) not in (None, "none"):
+        measures.append("nerve check of your legs")
+    return measures
+
+
+def review(f: Facts) -> list[PlanItem]:
+    """REVIEW sets the plan's review date and measures (engine); it adds no item."""
+    return []
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    trigger: str
+    adds: tuple[str, ...]
+    fire: Callable[[Facts], list[PlanItem] | None]
+    #: Whether the rule runs on an emergency (RED-E) plan, which is a referral sheet only.
+    in_emergency: bool = False
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("RED-E", "red-flag tier E", ("referral_emergency",), red_e, in_emergency=True),
+    Rule("RED-U", "red-flag tier U", ("referral_urgent", "run_pause"), red_u),
+    Rule("SAFETY", "always", ("safety_net", "flare_up"), safety, in_emergency=True),
+    Rule(
+        "CES-INFO",
+        "any leg symptom (thigh/below-knee pain, neural SLR, radicular pain) or a CES red flag",
+        ("ces_card",),
+        ces_info,
+        in_emergency=True,
+    ),
+    Rule("EDU-CORE", "always (unless RED-E)", ("edu_core",), edu_core),
+    Rule("EDU-PSYCH", "STarT Back high, or ≥ 2 yellow flags", ("edu_psych",), edu_psych),
+    Rule(
+        "LOAD-SPIKE",
+        "two-week change > 30%, or volume_up / race_build_up / return_after_break",
+        ("load_reset",),
+        load_spike,
+    ),
+    Rule(
+        "RUN-PAIN",
+        "pain during runs > 5/10, or irritability high, or pain from the start of runs",
+        ("walk_run",),
+        run_pain,
+    ),
+    Rule("PAIN-MONITOR", "running, and not RUN-PAIN", ("pain_monitoring",), pain_monitor),
+    Rule("XTRAIN", "RUN-PAIN or LOAD-SPIKE", ("cross_training",), xtrain),
+    Rule(
+        "CORE-ENDURANCE",
+        "plank below norm, side plank asymmetry > 10%, side/extensor ≥ 0.75, flexor/extensor ≥ "
+        "1.0, or Sørensen < 176 s (men)",
+        ("plank", "side_plank", "bird_dog", "curl_up"),
+        core_endurance,
+    ),
+    Rule(
+        "HIP-CONTROL",
+        "pelvic drop, Trendelenburg, single-leg squat ≤ 2, hip abductor < norm − 1 SD, or "
+        "single-leg bridge asymmetry > 20%",
+        ("glute_bridge", "single_leg_bridge", "clamshell", "single_leg_balance"),
+        hip_control,
+    ),
+    Rule("HIP-FLEXOR", "Thomas test not negative", ("hip_flexor_stretch", "cat_cow"), hip_flexor),
+    Rule(
+        "HAMSTRING",
+        "SLR < 60° on a side without neural symptoms",
+        ("hamstring_stretch",),
+        hamstring,
+    ),
+    Rule("NEURAL-CARE", "SLR reproduces leg symptoms", ("neural_care",), neural_care),
+    Rule(
+        "MOBILITY", "always (unless RED-E)", ("cat_cow", "childs_pose", "knee_to_chest"), mobility
+    ),
+    Rule(
+        "CADENCE",
+        "overstriding mild/marked (target from cadence_spm, else measure first); not while RED-U",
+        ("cadence",),
+        cadence,
+    ),
+    Rule(
+        "POSTURE", "trunk lean not upright, or hunched upper back", ("run_tall", "plank"), posture
+    ),
+    Rule(
+        "SHOE-REPLACE",
+        "shoe km ≥ 800, creased midsole, or asymmetric wear",
+        ("shoe_replace",),
+        shoe_replace,
+    ),
+    Rule("SHOE-CHECK", "500 ≤ shoe km < 800 (and not SHOE-REPLACE)", ("shoe_check",), shoe_check),
+    Rule(
+        "SHOE-DROP",
+        "recent drop change in a regular or competitive runner",
+        ("shoe_drop",),
+        shoe_drop,
+    ),
+    Rule("NO-ORTHOTICS", "custom or off-the-shelf orthotics", ("no_orthotics",), no_orthotics),
+    Rule("WARM-UP", "always (unless RED-E)", ("warm_up",), warm_up),
+    Rule(
+        "SURFACE",
+        "road only, or hilly terrain with downhill running aggravating",
+        ("surface",),
+        surface,
+    ),
+    Rule("LIFESTYLE", "always (unless RED-E)", ("lifestyle",), lifestyle),
+    Rule("REVIEW", "always", (), review, in_emergency=True),
+)
+
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -1,0 +1,295 @@
+"""Assessments: create, save drafts, sign, amend, compare — the record's whole life cycle.
+
+The record travels as a plain nested dict (assessment.md names); this module is the only place
+that maps it to and from the `assessments` row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from physio.clinical import Derived, decision_issues, derive
+from physio.clinical.schema import PSFS_ENTRIES, SECTIONS, all_fields, empty_record
+from physio.extensions import db
+from physio.models import Assessment, Kind, Patient, PsfsItem, Status, User
+from physio.models.base import utcnow
+
+# Sections a review visit does not copy from the last signed visit: questionnaires describe
+# "today" and red flags must be asked again (their decision belongs to that visit).
+_NOT_CARRIED_TO_REVIEW = {"red_flags"}
+_QUESTIONNAIRE_PREFIXES = ("rmdq_", "odi_", "sbst_")
+
+
+class ReadOnly(Exception):
+    """A signed assessment can't change; amend it instead."""
+
+
+class EditConflict(Exception):
+    """The draft changed since the form was loaded."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str | None  # posted field name (e.g. "pain-nprs_now"), None for whole-record issues
+    message: str
+
+
+# --- record <-> row ---------------------------------------------------------------------------
+
+def record_of(a: Assessment) -> dict:
+    record = empty_record()
+    record["kind"] = a.kind.value
+    record["seen_at"] = a.seen_at
+    for section, f in all_fields():
+        value = getattr(a, f.column(section.name))
+        record[section.name][f.name] = list(value or []) if f.kind == "multi" else value
+    record["outcomes"]["psfs"] = [{"activity": p.activity, "score": p.score}
+                                  for p in a.psfs_items]
+    return record
+
+
+def apply_record(a: Assessment, record: dict) -> None:
+    if record.get("seen_at") is not None:
+        a.seen_at = record["seen_at"]
+    for section, f in all_fields():
+        values = record.get(section.name) or {}
+        if f.name in values:
+            value = values[f.name]
+            setattr(a, f.column(section.name), list(value or []) if f.kind == "multi" else value)
+    psfs = (record.get("outcomes") or {}).get("psfs")
+    if psfs is not None:
+        a.psfs_items = [PsfsItem(position=i, activity=p.get("activity"), score=p.get("score"))
+                        for i, p in enumerate(psfs[:PSFS_ENTRIES])]
+
+
+def patient_context(patient: Patient) -> dict:
+    return {"date_of_birth": patient.date_of_birth, "sex": patient.sex.value}
+
+
+def derive_for(a: Assessment, record: dict | None = None) -> Derived:
+    return derive(record or record_of(a), patient_context(a.patient))
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+def versions_of(a: Assessment) -> list[Assessment]:
+    """Every version of this assessment, oldest first."""
+    root = a.chain_root_id
+    return list(db.session.execute(
+        select(Assessment).where((Assessment.id == root) | (Assessment.root_id == root))
+        .order_by(Assessment.version)
+    ).scalars())
+
+
+def patient_assessments(patient_id: int) -> list[Assessment]:
+    """All assessment rows of a patient, newest visit first (all versions)."""
+    return list(db.session.execute(
+        select(Assessment).where(Assessment.patient_id == patient_id)
+        .order_by(Assessment.seen_at.desc(), Assessment.version.desc())
+    ).scalars())
+
+
+def current_versions(rows: list[Assessment]) -> list[Assessment]:
+    """Per visit, the version that counts: the newest signed one, else the newest draft."""
+    by_root: dict[int, list[Assessment]] = {}
+    for a in rows:
+        by_root.setdefault(a.chain_root_id, []).append(a)
+    chosen = []
+    for versions in by_root.values():
+        signed = [v for v in versions if v.is_signed]
+        pool = signed or versions
+        chosen.append(max(pool, key=lambda v: v.version))
+    return sorted(chosen, key=lambda v: v.seen_at, reverse=True)
+
+
+def last_signed(patient_id: int) -> Assessment | None:
+    signed = [a for a in current_versions(patient_assessments(patient_id)) if a.is_signed]
+    return signed[0] if signed else None
+
+
+# --- life cycle -------------------------------------------------------------------------------
+
+def create_assessment(patient: Patient, kind: str, user: User) -> Assessment:
+    """A new draft; a review starts from the last signed assessment's findings."""
+    now = utcnow()
+    a = Assessment(
+        clinic_id=patient.clinic_id, patient=patient, kind=Kind(kind), seen_at=now,
+        status=Status.DRAFT, created_by=user, updated_by=user, created_at=now, updated_at=now,
+    )
+    if a.kind == Kind.REVIEW:
+        previous = last_signed(patient.id)
+        if previous is not None:
+            apply_record(a, _review_prefill(record_of(previous)))
+    db.session.add(a)
+    db.session.flush()
+    return a
+
+
+def _review_prefill(record: dict) -> dict:
+    prefill = empty_record()
+    for section in SECTIONS:
+        if section.name in _NOT_CARRIED_TO_REVIEW:
+            continue
+        for name, value in record[section.name].items():
+            if section.name == "outcomes" and name.startswith(_QUESTIONNAIRE_PREFIXES):
+                continue
+            prefill[section.name][name] = value
+    # Keep each PSFS activity so it is re-rated at this visit (same activity, new score).
+    prefill["outcomes"]["psfs"] = [{"activity": p["activity"], "score": None}
+                                   for p in record["outcomes"]["psfs"] if p.get("activity")]
+    prefill["seen_at"] = None
+    return prefill
+
+
+def _check_editable(a: Assessment, lock_version: int | None) -> None:
+    if a.is_signed:
+        raise ReadOnly(a.id)
+    if lock_version is not None and lock_version != a.lock_version:
+        raise EditConflict(a.id)
+
+
+def save_draft(a: Assessment, record: dict, user: User, lock_version: int | None) -> dict:
+    """Write a validated record to a draft. Returns {posted field name: (old, new)}."""
+    _check_editable(a, lock_version)
+    before = record_of(a)
+    apply_record(a, record)
+    a.updated_by = user
+    a.updated_at = utcnow()
+    a.autosave = None
+    a.autosave_at = None
+    return changed_fields(before, record_of(a))
+
+
+def save_autosave(a: Assessment, payload: dict, lock_version: int | None) -> None:
+    """Keep the browser's raw, not-yet-valid form payload so no typing is lost."""
+    _check_editable(a, lock_version)
+    a.autosave = payload
+    a.autosave_at = utcnow()
+
+
+def sign_problems(a: Assessment, record: dict | None = None,
+                  derived: Derived | None = None) -> list[Problem]:
+    """Everything that stops this record from being signed, each at its field."""
+    record = record or record_of(a)
+    derived = derived or derive_for(a, record)
+    problems: list[Problem] = []
+    for section, f in all_fields():
+        value = record[section.name].get(f.name)
+        if f.required and (value is None or value == "" or value == []):
+            problems.append(Problem(f"{section.name}-{f.name}", f"{f.label}: required to sign."))
+    training = record["training"]
+    if (training.get("runs_per_week") or 0) > 0:
+        for i in range(1, 5):
+            if training.get(f"weekly_km_w{i}") is None:
+                problems.append(Problem(f"training-weekly_km_w{i}",
+                                        "Weekly km for the last 4 weeks: required when running."))
+    if a.kind == Kind.INITIAL:
+        for name in derived.red_flags.unanswered:
+            problems.append(Problem(f"red_flags-{name}", "Red flag not answered (yes, no or not asked)."))
+    for name, message in decision_issues(record, derived.red_flags):
+        problems.append(Problem(f"red_flags-{name}" if name else None, message))
+    return problems
+
+
+def canonical_content(a: Assessment) -> str:
+    """The signed content as canonical JSON: what the SHA-256 in `content_hash` covers."""
+    def plain(value):
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        return value
+
+    record = record_of(a)
+    payload = {
+        "assessment_id": a.id, "patient_id": a.patient_id, "version": a.version,
+        "amends_id": a.amends_id, "kind": record.pop("kind"),
+        "seen_at": plain(record.pop("seen_at")), "record": record,
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=plain,
+                      ensure_ascii=False)
+
+
+def content_hash(a: Assessment) -> str:
+    return hashlib.sha256(canonical_content(a).encode()).hexdigest()
+
+
+def sign(a: Assessment, user: User) -> None:
+    if a.is_signed:
+        raise ReadOnly(a.id)
+    a.status = Status.SIGNED
+    a.signed_by = user
+    a.signed_at = utcnow()
+    a.content_hash = content_hash(a)
+    a.autosave = None
+    a.autosave_at = None
+
+
+def amend(original: Assessment, reason: str, user: User) -> Assessment:
+    """Open a new draft version of a signed assessment; the original stays as signed."""
+    if not original.is_signed:
+        raise ValueError("only a signed assessment can be amended")
+    latest = versions_of(original)[-1]
+    if not latest.is_signed:
+        return latest  # an amendment is already open: continue it
+    now = utcnow()
+    new = Assessment(
+        clinic_id=latest.clinic_id, patient_id=latest.patient_id, kind=latest.kind,
+        seen_at=latest.seen_at, status=Status.DRAFT, created_by=user, updated_by=user,
+        created_at=now, updated_at=now, root_id=latest.chain_root_id, amends_id=latest.id,
+        version=latest.version + 1, amendment_reason=reason,
+    )
+    apply_record(new, record_of(latest))
+    db.session.add(new)
+    db.session.flush()
+    return new
+
+
+def changed_fields(before: dict, after: dict) -> dict[str, tuple]:
+    """{posted field name: (old, new)} between two records."""
+    changes: dict[str, tuple] = {}
+    if before.get("seen_at") != after.get("seen_at"):
+        changes["seen_at"] = (before.get("seen_at"), after.get("seen_at"))
+    for section, f in all_fields():
+        old, new = before[section.name].get(f.name), after[section.name].get(f.name)
+        if f.kind == "multi":
+            old, new = sorted(old or []), sorted(new or [])
+        if old != new:
+            changes[f"{section.name}-{f.name}"] = (old, new)
+    old_psfs = before["outcomes"].get("psfs") or []
+    new_psfs = after["outcomes"].get("psfs") or []
+    if old_psfs != new_psfs:
+        changes["outcomes-psfs"] = (old_psfs, new_psfs)
+    return changes
+
+
+def timeline_context(patient: Patient) -> dict:
+    """The patient page's assessments (current version per visit) and progress comparisons."""
+    from physio.clinical import compare_visits, series
+
+    rows = patient_assessments(patient.id)
+    visits = current_versions(rows)
+    signed = sorted((a for a in visits if a.is_signed), key=lambda a: a.seen_at)
+    ctx = patient_context(patient)
+    pairs = [(record_of(a), None) for a in signed]
+    pairs = [(r, derive(r, ctx)) for r, _ in pairs]
+    progress = []
+    if len(pairs) >= 2:
+        first, last = pairs[0], pairs[-1]
+        progress = compare_visits(first[0], first[1], last[0], last[1], skip_missing=True)
+    versions_count: dict[int, int] = {}
+    for a in rows:
+        versions_count[a.chain_root_id] = versions_count.get(a.chain_root_id, 0) + 1
+    return {
+        "visits": visits,
+        "signed_visits": signed,
+        "versions_count": versions_count,
+        "progress": progress,
+        "series": series(pairs) if len(pairs) >= 2 else {},
+    }

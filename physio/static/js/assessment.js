@@ -1,0 +1,96 @@
+// Assessment form: autosave every few seconds of quiet typing and show the server's computed
+// values (scores, load, asymmetries, red-flag tier). All clinical rules stay on the server.
+(function () {
+  "use strict";
+  const form = document.getElementById("assessment-form");
+  if (!form) return;
+  const url = form.dataset.autosaveUrl;
+  const statusEl = document.getElementById("save-status");
+  const panel = document.getElementById("live-panel");
+  const lockInput = form.querySelector('input[name="lock_version"]');
+  const QUIET_MS = 1500;
+  let timer = null;
+  let inFlight = false;
+  let pending = false;
+  let dirty = false;
+  let stopped = false;
+
+  function setStatus(text, kind) {
+    statusEl.textContent = text;
+    statusEl.className = kind || "muted";
+  }
+
+  function showErrors(errors) {
+    form.querySelectorAll(".field[data-field]").forEach(function (box) {
+      const name = box.dataset.field;
+      let msg = box.querySelector("p.error.live");
+      const serverMsg = box.querySelector("p.error:not(.live)");
+      if (errors[name]) {
+        if (serverMsg) serverMsg.remove();
+        if (!msg) {
+          msg = document.createElement("p");
+          msg.className = "error live";
+          msg.setAttribute("role", "alert");
+          box.appendChild(msg);
+        }
+        msg.textContent = errors[name];
+        box.classList.add("has-error");
+      } else {
+        if (msg) msg.remove();
+        if (!serverMsg) box.classList.remove("has-error");
+      }
+    });
+  }
+
+  async function save(useBeacon) {
+    if (stopped) return;
+    if (inFlight) { pending = true; return; }
+    const data = new FormData(form);
+    if (useBeacon && navigator.sendBeacon) {
+      navigator.sendBeacon(url, data);
+      return;
+    }
+    inFlight = true;
+    dirty = false;
+    setStatus("Saving…");
+    try {
+      const response = await fetch(url, { method: "POST", body: data, credentials: "same-origin",
+                                          headers: { "X-Requested-With": "fetch" } });
+      if (response.status === 409) {
+        stopped = true;
+        setStatus("Not saved: this draft was changed elsewhere (or signed). Your typing stays on this page; reload to see the latest version.", "error-text");
+        return;
+      }
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      const result = await response.json();
+      if (lockInput && result.lock_version) lockInput.value = result.lock_version;
+      if (result.panel && panel) panel.innerHTML = result.panel;
+      showErrors(result.errors || {});
+      const now = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+      const count = Object.keys(result.errors || {}).length;
+      if (result.saved) setStatus("Saved " + now, "ok-text");
+      else setStatus("Typing kept " + now + " — " + count + " field(s) to correct before it is saved", "warn-text");
+    } catch (err) {
+      dirty = true;
+      setStatus("Offline? Not saved yet — keep this tab open; retrying.", "error-text");
+      setTimeout(function () { if (dirty) save(false); }, 5000);
+    } finally {
+      inFlight = false;
+      if (pending) { pending = false; save(false); }
+    }
+  }
+
+  function schedule() {
+    dirty = true;
+    clearTimeout(timer);
+    timer = setTimeout(function () { save(false); }, QUIET_MS);
+  }
+
+  form.addEventListener("input", schedule);
+  form.addEventListener("change", schedule);
+  // A closing tab or a tablet going to sleep: send what we have.
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden" && dirty) save(true);
+  });
+  form.addEventListener("submit", function () { clearTimeout(timer); stopped = true; });
+})();

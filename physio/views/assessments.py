@@ -1,0 +1,246 @@
+"""Assessments: create, fill (with autosave), sign, view, amend."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from physio.clinical.schema import KINDS, SECTIONS
+from physio.extensions import db, limiter
+from physio.forms.assessment import (
+    assessment_form_class,
+    form_data_from_record,
+    record_from_form,
+)
+from physio.models import Assessment, Patient
+from physio.scoping import get_or_404
+from physio.security import verify_password
+from physio.services import assessments as service
+from physio.views.helpers import audit_here
+
+bp = Blueprint("assessments", __name__)
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    pass
+
+
+def _form_class():
+    clinic = current_user.clinic
+    return assessment_form_class(odi=clinic.odi_enabled, sbst=clinic.sbst_enabled)
+
+
+def _lock_version(form) -> int | None:
+    try:
+        return int(form.lock_version.data)
+    except (TypeError, ValueError):
+        return None
+
+
+def _bind_form(a: Assessment, formdata=None):
+    """The form for `a`: from posted data, else from the record."""
+    form_class = _form_class()
+    if formdata is not None:
+        form = form_class(formdata=formdata)
+    else:
+        form = form_class(formdata=None, data=form_data_from_record(service.record_of(a)))
+        form.lock_version.data = str(a.lock_version)
+    return form
+
+
+def _live_context(a: Assessment, form) -> dict:
+    """Computed values for the live panel: the stored record overlaid with whatever in the
+    form is valid so far (one implementation of the rules: the Python clinical core)."""
+    record = service.record_of(a)
+    partial = record_from_form(form, only_valid=True)
+    if "seen_at" in partial:
+        record["seen_at"] = partial["seen_at"]
+    for section in SECTIONS:
+        record[section.name].update(partial[section.name])
+    return {"derived": service.derive_for(a, record), "record": record}
+
+
+def _render_form(a: Assessment, form, *, status: int = 200, problems=None, conflict=False,
+                 restored=False):
+    live = _live_context(a, form)
+    form.suggested_tier = live["derived"].red_flags.suggested_tier
+    problem_fields = {p.field for p in problems or [] if p.field}
+    for problem in problems or []:  # show each sign problem at its field too
+        target = _form_field(form, problem.field)
+        if target is not None:
+            target.errors = [*target.errors, problem.message]
+    return render_template(
+        "assessments/form.html", a=a, form=form, sections=SECTIONS, problems=problems or [],
+        problem_fields=problem_fields, conflict=conflict, restored=restored,
+        kinds=dict(KINDS), **live,
+    ), status
+
+
+def _form_field(form, posted_name: str | None):
+    """The bound field for a posted name like "pain-nprs_now" (None if not in this form)."""
+    if not posted_name or "-" not in posted_name:
+        return None
+    section, name = posted_name.split("-", 1)
+    if section not in form._fields or name not in form[section].form._fields:
+        return None
+    return form[section].form[name]
+
+
+@bp.route("/patients/<int:patient_id>/assessments/new", methods=["POST"])
+def new(patient_id: int):
+    """Create a draft (initial or review) and open its form."""
+    patient = get_or_404(Patient, patient_id)
+    kind = request.form.get("kind")
+    if kind not in dict(KINDS):
+        abort(400)
+    a = service.create_assessment(patient, kind, current_user)
+    audit_here("create", a, kind=kind, patient_id=patient.id)
+    db.session.commit()
+    return redirect(url_for("assessments.edit", assessment_id=a.id))
+
+
+@bp.route("/assessments/<int:assessment_id>/edit", methods=["GET", "POST"])
+def edit(assessment_id: int):
+    """The structured form. POST saves the draft, even incomplete; invalid input saves nothing."""
+    a = get_or_404(Assessment, assessment_id)
+    if a.is_signed:
+        if request.method == "POST":
+            return render_template("assessments/read_only_refused.html", a=a), 409
+        return redirect(url_for("assessments.show", assessment_id=a.id))
+    if request.method == "GET":
+        if a.autosave:
+            form = _bind_form(a, MultiDict(a.autosave))
+            form.validate()
+            return _render_form(a, form, restored=True)
+        return _render_form(a, _bind_form(a))
+
+    form = _bind_form(a, request.form)
+    live = _live_context(a, form)
+    form.suggested_tier = live["derived"].red_flags.suggested_tier
+    if not form.validate():
+        return _render_form(a, form, status=422)
+    try:
+        changes = service.save_draft(a, record_from_form(form), current_user, _lock_version(form))
+    except service.EditConflict:
+        db.session.rollback()
+        return _render_form(a, form, status=409, conflict=True)
+    audit_here("update", a, fields=sorted(changes))
+    db.session.commit()
+    flash("Draft saved.", "success")
+    return redirect(url_for("assessments.edit", assessment_id=a.id))
+
+
+@bp.route("/assessments/<int:assessment_id>/autosave", methods=["POST"])
+@limiter.exempt
+def autosave(assessment_id: int):
+    """Called by the form's script every few seconds: saves a valid draft, or keeps the raw
+    typing aside when it is not valid yet; answers with the live panel and field errors."""
+    a = get_or_404(Assessment, assessment_id)
+    if a.is_signed:
+        return jsonify(ok=False, reason="signed"), 409
+    form = _bind_form(a, request.form)
+    live = _live_context(a, form)
+    form.suggested_tier = live["derived"].red_flags.suggested_tier
+    valid = form.validate()
+    try:
+        if valid:
+            changes = service.save_draft(a, record_from_form(form), current_user,
+                                         _lock_version(form))
+            if changes:
+                audit_here("update", a, fields=sorted(changes), via="autosave")
+        else:
+            payload = {k: request.form.getlist(k) for k in request.form if k != "csrf_token"}
+            service.save_autosave(a, payload, _lock_version(form))
+        db.session.commit()
+    except service.EditConflict:
+        db.session.rollback()
+        return jsonify(ok=False, reason="conflict"), 409
+    errors = {}
+    for section in SECTIONS:
+        sub = getattr(form, section.name).form
+        for name, field in sub._fields.items():
+            if field.errors and name != "psfs":
+                errors[field.name] = " ".join(field.errors)
+        for entry in sub._fields.get("psfs", []):
+            for field in entry.form:
+                if field.errors:
+                    errors[field.name] = " ".join(field.errors)
+    if form.seen_at.errors:
+        errors["seen_at"] = " ".join(form.seen_at.errors)
+    panel = render_template("assessments/_live.html", a=a, **live)
+    return jsonify(ok=True, saved=valid, lock_version=a.lock_version, errors=errors,
+                   panel=panel)
+
+
+@bp.route("/assessments/<int:assessment_id>/sign", methods=["POST"])
+@limiter.limit("10 per minute")
+def sign(assessment_id: int):
+    """Sign with the physio's password; refuses with the list of what is missing."""
+    a = get_or_404(Assessment, assessment_id)
+    if a.is_signed:
+        return render_template("assessments/read_only_refused.html", a=a), 409
+    form = _bind_form(a)
+    problems = service.sign_problems(a)
+    if not verify_password(current_user.password_hash, request.form.get("password", "")):
+        audit_here("sign_refused", a, reason="wrong password")
+        db.session.commit()
+        problems = [service.Problem("password", "Your password is not right."), *problems]
+    if a.autosave:
+        problems.insert(0, service.Problem(None, "There is unsaved typing that is not valid yet: "
+                                                 "correct it and save the draft first."))
+    if problems:
+        return _render_form(a, form, status=422, problems=problems)
+    service.sign(a, current_user)
+    audit_here("sign", a, content_hash=a.content_hash, version=a.version)
+    db.session.commit()
+    flash("Assessment signed. It is now read-only; changes need an amendment.", "success")
+    return redirect(url_for("assessments.show", assessment_id=a.id))
+
+
+@bp.route("/assessments/<int:assessment_id>")
+def show(assessment_id: int):
+    """Read-only view: every value, computed scores and flags, status, signer, history."""
+    a = get_or_404(Assessment, assessment_id)
+    versions = service.versions_of(a)
+    record = service.record_of(a)
+    derived = service.derive_for(a, record)
+    index = versions.index(a)
+    changes = {}
+    if index > 0:
+        changes = service.changed_fields(service.record_of(versions[index - 1]), record)
+    audit_here("view", a)
+    db.session.commit()
+    return render_template(
+        "assessments/show.html", a=a, record=record, derived=derived, versions=versions,
+        changes=changes, sections=SECTIONS, kinds=dict(KINDS),
+        odi=current_user.clinic.odi_enabled, sbst=current_user.clinic.sbst_enabled,
+    )
+
+
+@bp.route("/assessments/<int:assessment_id>/amend", methods=["POST"])
+def amend(assessment_id: int):
+    """Open an amendment (a new version) of a signed assessment; needs a reason."""
+    a = get_or_404(Assessment, assessment_id)
+    reason = (request.form.get("reason") or "").strip()
+    if not a.is_signed:
+        flash("Only a signed assessment can be amended; this one is still a draft.", "error")
+        return redirect(url_for("assessments.edit", assessment_id=a.id))
+    if not reason or len(reason) > 1000:
+        flash("Give a reason for the amendment (up to 1000 characters).", "error")
+        return redirect(url_for("assessments.show", assessment_id=a.id))
+    new = service.amend(a, reason, current_user)
+    audit_here("amend", new, amends_id=a.id, reason=reason)
+    db.session.commit()
+    return redirect(url_for("assessments.edit", assessment_id=new.id))
