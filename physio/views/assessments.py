@@ -123,6 +123,7 @@ def edit(assessment_id: int):
         if a.autosave:
             form = _bind_form(a, MultiDict(a.autosave))
             form.validate()
+            form.lock_version.data = str(a.lock_version)  # the stash itself bumped the version
             return _render_form(a, form, restored=True)
         return _render_form(a, _bind_form(a))
 
