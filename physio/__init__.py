@@ -63,9 +63,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from physio.views import admin, assessments, auth, patients
+    from physio.views import admin, assessments, auth, patients, plans, public
 
-    for module in (auth, patients, assessments, admin):
+    for module in (auth, patients, assessments, plans, public, admin):
         app.register_blueprint(module.bp)
 
 

@@ -68,6 +68,15 @@ def apply_record(a: Assessment, record: dict) -> None:
                         for i, p in enumerate(psfs[:PSFS_ENTRIES])]
 
 
+def local_date(moment: datetime) -> date:
+    """The clinic-local calendar day of a stored (UTC) moment."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
 def patient_context(patient: Patient) -> dict:
     return {"date_of_birth": patient.date_of_birth, "sex": patient.sex.value}
 

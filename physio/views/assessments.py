@@ -26,6 +26,7 @@ from physio.models import Assessment, Patient
 from physio.scoping import get_or_404
 from physio.security import verify_password
 from physio.services import assessments as service
+from physio.services import plans as plan_service
 from physio.views.helpers import audit_here
 
 bp = Blueprint("assessments", __name__)
@@ -242,6 +243,7 @@ def amend(assessment_id: int):
         flash("Give a reason for the amendment (up to 1000 characters).", "error")
         return redirect(url_for("assessments.show", assessment_id=a.id))
     new = service.amend(a, reason, current_user)
+    plan_service.carry_edits_to_amendment(service.versions_of(new)[-2], new)
     audit_here("amend", new, amends_id=a.id, reason=reason)
     db.session.commit()
     return redirect(url_for("assessments.edit", assessment_id=new.id))

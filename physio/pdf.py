@@ -1,0 +1,767 @@
+"""The PDF a patient takes home (plan-rules.md, "The PDF a patient takes home") and the GP letter.
+
+HTML and CSS come from Jinja templates in ``templates/pdf/`` (rendered with
+:func:`flask.render_template`, so call these functions inside an app context), then WeasyPrint
+lays them out::
+
+    with app.app_context():
+        pdf_bytes = render_plan_pdf(PlanDocument(plan=plan, patient_name="Jane Runner", ...))
+
+Everything the templates show is prepared here as plain values (dose in words, the weekly table,
+illustrations as inline SVG), so the templates stay simple and the wording can be tested.
+
+Speed (setup-notes.md, style.md §4): one :class:`FontConfiguration` per process, created lazily;
+inline SVG only; plain CSS without ``hyphens: auto`` or flex lists. :func:`warm_up` renders a tiny
+document once, for a worker to call at start. Security: :class:`DataOnlyURLFetcher` refuses every
+URL except ``data:`` (no ``file:``, no network), and user text is autoescaped by Jinja (HTML) or
+escaped by :func:`css_string` (the few values the CSS prints in the page margins).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask import render_template
+from markupsafe import Markup
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from physio.charts import progress_chart_svg
+from physio.clinical.progress import MEASURES_BY_KEY
+from physio.plan.illustrations import illustration_svg
+from physio.plan.library import (
+    CES_CARD,
+    FLARE_UP,
+    FOOTER,
+    INTERVENTIONS,
+    PAIN_RULES,
+    SAFETY_NET,
+    WALK_RUN_STAGES,
+)
+from physio.plan.model import TreatmentPlan
+
+log = logging.getLogger(__name__)
+
+ACCENT = "#0f766e"
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+# --- the document -----------------------------------------------------------------------------
+@dataclass
+class PlanDocument:
+    """Everything one export of a plan prints: the plan, who it is for, who wrote it, and when."""
+
+    plan: TreatmentPlan
+    patient_name: str
+    patient_first_name: str
+    clinic_name: str
+    clinic_phone: str | None
+    physio_name: str
+    physio_registration: str | None
+    assessment_id: int
+    assessment_version: int
+    seen_on: date
+    export_version: int
+    exported_at: datetime
+    #: physio.clinical MeasureChange rows (review visits); empty on a first visit.
+    progress: list = field(default_factory=list)
+    #: measure key -> [(date, value)], for physio.charts.progress_chart_svg; may be empty.
+    series: dict = field(default_factory=dict)
+    #: A few of the runner's own figures: weekly_km_w1..weekly_km_w4 (w1 = the last 7 days),
+    #: runs_per_week. May be empty.
+    runner: dict = field(default_factory=dict)
+
+
+# --- WeasyPrint plumbing ----------------------------------------------------------------------
+class RefusedURL(ValueError):
+    """A URL the PDF renderer will not fetch."""
+
+
+class DataOnlyURLFetcher(URLFetcher):
+    """Fetch ``data:`` URLs only: no ``file:`` (server files), no http(s) or ftp (network).
+
+    Our templates embed everything (inline SVG); a refused URL is logged by WeasyPrint as a
+    warning and the resource is left out, so a stray reference never reads the server's files.
+    """
+
+    def __init__(self, **kwargs: Any):
+        kwargs["allowed_protocols"] = ("data",)
+        kwargs["allow_redirects"] = False
+        super().__init__(**kwargs)
+
+    def fetch(self, url: str, headers: Any = None):
+        scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
+        if scheme != "data":
+            raise RefusedURL(f"The PDF renderer only embeds data: URLs, not {url[:80]!r}")
+        return super().fetch(url, headers)
+
+
+_font_config: FontConfiguration | None = None
+_font_lock = threading.Lock()
+
+
+def font_config() -> FontConfiguration:
+    """The process's one FontConfiguration (created on first use, after any fork)."""
+    global _font_config
+    if _font_config is None:
+        with _font_lock:
+            if _font_config is None:
+                _font_config = FontConfiguration()
+    return _font_config
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Lay out ``html`` (a str, with its CSS in a ``<style>`` element) and return the PDF bytes.
+
+    The CSS goes inside the document rather than as a separate ``CSS`` stylesheet: WeasyPrint 70
+    sizes inline ``<svg>`` only from the document's own styles (checked: with an external
+    stylesheet ``svg { width: 30mm }`` is ignored and the SVG keeps its intrinsic width).
+    """
+    fonts = font_config()
+    document = HTML(string=html, url_fetcher=DataOnlyURLFetcher())
+    return document.write_pdf(font_config=fonts)
+
+
+def style_element(css: str) -> Markup:
+    """``css`` as the content of a ``<style>`` element (no ``</`` can end it early)."""
+    return Markup(css.replace("</", "<\\/"))
+
+
+_WARM_HTML = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>warm-up</title>'
+    '<style>@page { size: A4; margin: 20mm; @bottom-right { content: "Page " counter(page) '
+    '" of " counter(pages) } } body { font-family: "DejaVu Sans", sans-serif }</style></head>'
+    '<body><p>Warm-up <b>bold</b> <i>italic</i> ✓ –</p>'
+    '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10">'
+    '<line x1="0" y1="5" x2="20" y2="5" stroke="#0f766e"/>'
+    '<text x="1" y="9" font-size="6">1</text></svg></body></html>'
+)
+
+
+def warm_up() -> float:
+    """Render a tiny document once (fonts, cascade, PDF writer); returns the seconds it took.
+
+    Call it at worker start, so the first patient's PDF does not pay for the first render.
+    """
+    from time import perf_counter
+
+    start = perf_counter()
+    html_to_pdf(_WARM_HTML)
+    return perf_counter() - start
+
+
+# --- small text helpers -----------------------------------------------------------------------
+_CSS_BAD = re.compile(r"[\x00-\x1f\x7f\\\"<>]")
+
+
+def css_string(value: Any) -> str:
+    """``value`` as a quoted CSS string (for ``content:`` in the page margins)."""
+    text = "" if value is None else str(value)
+    escaped = _CSS_BAD.sub(lambda m: f"\\{ord(m.group()):x} ", text)
+    return f'"{escaped}"'
+
+
+def long_date(day: date | datetime | None) -> str:
+    if day is None:
+        return ""
+    return f"{day.day} {day:%B %Y}"
+
+
+def weekday_date(day: date | None) -> str:
+    if day is None:
+        return ""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    value = float(value)
+    if value.is_integer():
+        return str(int(value))
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def days_words(days_per_week: int | None) -> str:
+    if not days_per_week:
+        return ""
+    if days_per_week >= 7:
+        return "every day"
+    return f"{plural(days_per_week, 'day')} a week"
+
+
+def seconds_words(seconds: int) -> str:
+    if seconds >= 60 and seconds % 60 == 0:
+        return plural(seconds // 60, "minute")
+    return f"{seconds}-second"
+
+
+#: Exercises done on each side in turn (the dose is per side).
+PER_SIDE = frozenset(
+    {
+        "side_plank",
+        "bird_dog",
+        "single_leg_bridge",
+        "clamshell",
+        "single_leg_balance",
+        "step_down",
+        "knee_to_chest",
+        "hip_flexor_stretch",
+        "hamstring_stretch",
+    }
+)
+#: Stretches done on the short side only when the plan names a side.
+ONLY_NAMED_SIDE = frozenset({"hip_flexor_stretch", "hamstring_stretch"})
+
+
+def dose_words(item) -> str:
+    """The dose as a patient reads it: "4 × 15-second holds, 5 days a week"."""
+    sets, reps, hold = item.sets or 0, item.reps or 0, item.hold_s or 0
+    if hold:
+        count = reps or sets or 1
+        holds = f"{count} × {hold}-second hold{'s' if count != 1 else ''}"
+        if reps and sets > 1:
+            holds = f"{sets} rounds of {holds}"
+        parts = [holds]
+    elif reps:
+        parts = [f"{sets} sets of {reps}" if sets > 1 else f"{reps} times"]
+    else:
+        parts = []
+    where = side_words(item)
+    if where and parts:
+        parts[0] += f" {where}"
+    days = days_words(item.days_per_week)
+    if days:
+        parts.append(days)
+    return ", ".join(parts)
+
+
+def side_words(item) -> str:
+    side = item.side if item.side in ("left", "right") else None
+    if item.code in ONLY_NAMED_SIDE and side:
+        return f"on your {side} side only"
+    if item.code in PER_SIDE:
+        return "on each side"
+    return ""
+
+
+def side_label(item) -> str | None:
+    """A short label naming the side, for the card heading."""
+    if item.side not in ("left", "right"):
+        return "Both sides" if item.side == "both" and item.code in PER_SIDE else None
+    if item.code in ONLY_NAMED_SIDE:
+        return f"{item.side.capitalize()} side only"
+    return f"{item.side.capitalize()} side first"
+
+
+def illustration(code: str | None, side: str | None = None) -> Markup | None:
+    """The exercise's inline SVG, or None when there is no picture for it (yet)."""
+    if not code:
+        return None
+    try:
+        return Markup(illustration_svg(code, side))
+    except (KeyError, ValueError):
+        try:
+            return Markup(illustration_svg(code)) if side else None
+        except (KeyError, ValueError):
+            return None
+
+
+# --- what each section shows ------------------------------------------------------------------
+def exercise_view(item, gentle: bool) -> dict:
+    entry = INTERVENTIONS.get(item.code)
+    steps = list(entry.steps) if entry else []
+    return {
+        "code": item.code,
+        "title": item.title,
+        "side": side_label(item),
+        "dose": dose_words(item),
+        "rest": f"Rest about {entry.rest_s} seconds between each."
+        if entry and entry.rest_s and (item.reps or item.sets)
+        else "",
+        "target": item.target,
+        "steps": steps[:5],
+        "purpose": entry.purpose if entry else "",
+        "reason": item.reason,
+        "note": item.physio_note,
+        "cautions": entry.cautions if entry else "",
+        "progression": "" if gentle or not entry else entry.progression,
+        "regression": entry.regression if entry else "",
+        "svg": illustration(entry.illustration if entry else item.code, item.side),
+    }
+
+
+def advice_view(item, gentle: bool = False) -> dict:
+    """A running, load, footwear or education item: title, why, target, and plain steps."""
+    entry = INTERVENTIONS.get(item.code)
+    return {
+        "code": item.code,
+        "title": item.title,
+        "purpose": entry.purpose if entry else "",
+        "reason": item.reason,
+        "target": item.target,
+        "dose": days_words(item.days_per_week),
+        "steps": list(entry.steps) if entry else [],
+        "note": item.physio_note,
+        "cautions": entry.cautions if entry else "",
+        "progression": "" if gentle or not entry else entry.progression,
+    }
+
+
+#: Which days of the week a dose falls on (0 = Monday), by kind of item and days a week. One way
+#: to fit the plan in: runs and cross-training on different days, with Monday and Friday free of
+#: both; strength every other day.
+_EXERCISE_DAYS = {
+    7: (0, 1, 2, 3, 4, 5, 6),
+    6: (0, 1, 2, 3, 4, 5),
+    5: (0, 1, 3, 4, 5),
+    4: (0, 1, 3, 5),
+    3: (0, 2, 4),
+    2: (1, 4),
+    1: (2,),
+}
+_RUN_DAYS = {1: (5,), 2: (1, 5), 3: (1, 3, 5), 4: (1, 3, 5, 6), 5: (1, 2, 3, 5, 6)}
+_XTRAIN_DAYS = {1: (2,), 2: (2, 6), 3: (0, 2, 6)}
+
+
+def week_days(item) -> list[bool]:
+    n = max(0, min(7, item.days_per_week or 0))
+    if item.kind == "running":
+        chosen = _RUN_DAYS.get(n, _EXERCISE_DAYS.get(n, ()))
+    elif item.kind == "cross_training":
+        chosen = _XTRAIN_DAYS.get(n, _EXERCISE_DAYS.get(n, ()))
+    else:
+        chosen = _EXERCISE_DAYS.get(n, ())
+    return [d in chosen for d in range(7)]
+
+
+def short_dose(item) -> str:
+    if item.kind == "exercise":
+        sets, reps, hold = item.sets or 0, item.reps or 0, item.hold_s or 0
+        if hold:
+            text = f"{reps or sets or 1} × {hold} s"
+            if reps and sets > 1:
+                text = f"{sets} rounds of {text}"
+        elif reps:
+            text = f"{sets} × {reps}" if sets > 1 else f"{reps} times"
+        else:
+            text = ""
+        if item.code in PER_SIDE:
+            only = item.code in ONLY_NAMED_SIDE and item.side in ("left", "right")
+            text += f", {item.side} only" if only else ", each side"
+        return text.strip(", ")
+    if item.code == "walk_run" and item.target:
+        return re.sub(r"^Stage \d+: ", "", item.target)
+    return item.target or ""
+
+
+def glance_rows(plan: TreatmentPlan) -> list[dict]:
+    rows = []
+    for item in plan.items_of("exercise", "running", "cross_training"):
+        if not item.days_per_week:
+            continue
+        title = item.title
+        if item.code == "cadence" and item.target:
+            title = "Quicker steps on easy runs"
+        rows.append({"title": title, "dose": short_dose(item), "days": week_days(item)})
+    return rows
+
+
+def weekly_km(runner: dict) -> list[tuple[str, float]]:
+    """[(label, km)] oldest first, for the weeks the runner told us about."""
+    labels = {4: "4 weeks ago", 3: "3 weeks ago", 2: "Last week", 1: "Last 7 days"}
+    weeks = []
+    for n in (4, 3, 2, 1):
+        value = runner.get(f"weekly_km_w{n}") if runner else None
+        try:
+            km = float(value) if value is not None else None
+        except (TypeError, ValueError):
+            km = None
+        if km is not None and km >= 0:
+            weeks.append((labels[n], km))
+    return weeks
+
+
+def km_chart_svg(weeks: list[tuple[str, float]], target_km: float | None) -> Markup | None:
+    """A small bar chart of the runner's weekly km, with the target as a dashed line."""
+    if not weeks:
+        return None
+    width, height, top, bottom = 300.0, 120.0, 18.0, 22.0
+    tallest = max([km for _, km in weeks] + [target_km or 0]) or 1.0
+    inner = height - top - bottom
+    slot = width / len(weeks)
+    bar = min(44.0, slot * 0.55)
+
+    def y(km: float) -> float:
+        return top + inner * (1 - km / tallest)
+
+    parts = [
+        f'<line x1="0" y1="{top + inner:.1f}" x2="{width:.0f}" y2="{top + inner:.1f}" '
+        'stroke="#98a2b3" stroke-width="1"/>'
+    ]
+    for i, (label, km) in enumerate(weeks):
+        cx = slot * i + slot / 2
+        last = i == len(weeks) - 1
+        fill = ACCENT if last else "#99c9c3"
+        parts.append(
+            f'<rect x="{cx - bar / 2:.1f}" y="{y(km):.1f}" width="{bar:.1f}" '
+            f'height="{top + inner - y(km):.1f}" fill="{fill}" rx="2"/>'
+        )
+        parts.append(
+            f'<text x="{cx:.1f}" y="{y(km) - 4:.1f}" font-size="11" font-weight="bold" '
+            f'text-anchor="middle" fill="#1d2939">{number(km)} km</text>'
+        )
+        parts.append(
+            f'<text x="{cx:.1f}" y="{height - 6:.1f}" font-size="10" text-anchor="middle" '
+            f'fill="#475467">{label}</text>'
+        )
+    if target_km:
+        ty = y(target_km)
+        parts.append(
+            f'<line x1="0" y1="{ty:.1f}" x2="{width:.0f}" y2="{ty:.1f}" stroke="#b54708" '
+            'stroke-width="1.5" stroke-dasharray="5 4"/>'
+        )
+    title = "Your weekly running, last 4 weeks"
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'class="km-chart" role="img" font-family="DejaVu Sans, sans-serif">'
+        f"<title>{title}</title>" + "".join(parts) + "</svg>"
+    )
+
+
+def _km_of(target: str | None) -> float | None:
+    match = re.match(r"\s*(\d+(?:\.\d+)?)\s*km", target or "")
+    return float(match.group(1)) if match else None
+
+
+def walk_run_stages(item) -> list[dict]:
+    """The start stage and the next few, then the last one."""
+    start = next((s for s in WALK_RUN_STAGES if s.label == item.target), None)
+    if start is None:
+        match = re.match(r"Stage (\d+)", item.target or "")
+        number_ = int(match.group(1)) if match else 1
+        start = WALK_RUN_STAGES[max(1, min(len(WALK_RUN_STAGES), number_)) - 1]
+    shown = [s for s in WALK_RUN_STAGES if start.number <= s.number < start.number + 5]
+    rows = [
+        {
+            "number": s.number,
+            "text": re.sub(r"^Stage \d+: ", "", s.label),
+            "start": s.number == start.number,
+        }
+        for s in shown
+    ]
+    last = WALK_RUN_STAGES[-1]
+    if shown[-1].number < last.number:
+        rows.append({"number": None, "text": "…one stage at a time, up to…", "start": False})
+        rows.append(
+            {"number": last.number, "text": re.sub(r"^Stage \d+: ", "", last.label), "start": False}
+        )
+    return rows
+
+
+#: Plain names for the measures of physio.clinical.progress.
+MEASURE_WORDS = {
+    "nprs_now": "Pain now",
+    "nprs_worst_24h": "Worst pain in the last 24 hours",
+    "rmdq": "Back questionnaire (Roland-Morris)",
+    "psfs_mean": "Your activity scores (average)",
+    "odi_percent": "Oswestry disability score",
+    "weekly_km_w1": "Running in the last 7 days",
+    "plank_s": "Plank hold",
+    "side_plank_left_s": "Side plank, left",
+    "side_plank_right_s": "Side plank, right",
+    "sorensen_s": "Back-muscle hold",
+    "flexor_endurance_s": "Front-trunk hold",
+    "slr_left_deg": "Straight-leg raise, left",
+    "slr_right_deg": "Straight-leg raise, right",
+    "single_leg_bridge_left_reps": "Single-leg bridges, left",
+    "single_leg_bridge_right_reps": "Single-leg bridges, right",
+    "single_leg_squat_left": "Single-leg squat, left",
+    "single_leg_squat_right": "Single-leg squat, right",
+    "hip_abductor_left_nmkg": "Hip-side strength, left",
+    "hip_abductor_right_nmkg": "Hip-side strength, right",
+}
+_BETTER = {True: "higher is better", False: "lower is better"}
+
+
+def with_unit(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit.startswith("/") or unit in ("%", "°"):
+        return f"{number(value)}{unit}"
+    return f"{number(value)} {unit}"
+
+
+def progress_rows(progress: list) -> list[dict]:
+    rows = []
+    for change in progress:
+        if change.earlier is None and change.later is None:
+            continue
+        key = change.measure
+        measure = MEASURES_BY_KEY.get(key)
+        informational = bool(measure and measure.informational)
+        if key.startswith("psfs:"):
+            label = f"“{change.label}” (your activity score)"
+        else:
+            label = MEASURE_WORDS.get(key, change.label)
+        verdict = change.verdict
+        if verdict and informational:
+            words = "more running" if (change.change or 0) > 0 else "less running"
+            verdict_text = "about the same" if verdict == "no meaningful change" else words
+            verdict_class = "info"
+        else:
+            verdict_text = verdict or "measured once only"
+            verdict_class = {"improved": "better", "worse": "worse"}.get(verdict or "", "same")
+        rows.append(
+            {
+                "label": label,
+                "hint": "" if informational else _BETTER[bool(change.higher_is_better)],
+                "earlier": with_unit(change.earlier, change.unit),
+                "later": with_unit(change.later, change.unit),
+                "verdict": verdict_text,
+                "verdict_class": verdict_class,
+                "recovered": change.recovered,
+            }
+        )
+    return rows
+
+
+def _page_css_values(doc: PlanDocument) -> dict[str, str]:
+    reg = f" · Reg. {doc.physio_registration}" if doc.physio_registration else ""
+    return {
+        "css_clinic": css_string(doc.clinic_name),
+        "css_physio": css_string(f"{doc.physio_name}, physiotherapist{reg}"),
+        "css_trace": css_string(
+            f"Plan version {doc.export_version} · Assessment #{doc.assessment_id} · "
+            f"{long_date(doc.exported_at)}"
+        ),
+    }
+
+
+def plan_context(doc: PlanDocument) -> dict[str, Any]:
+    """Everything plan.html and plan.css print, as plain values."""
+    plan = doc.plan
+    gentle = bool(plan.gentle_until_seen)
+    emergency = bool(plan.emergency)
+    included = {i.code: i for i in plan.items if i.included}
+    referral_items = plan.items_of("referral")
+    exercises = [] if emergency else [exercise_view(i, gentle) for i in plan.exercises]
+
+    running = [] if emergency else plan.items_of("load", "running", "cross_training")
+    order = {
+        code: n
+        for n, code in enumerate(
+            (
+                "run_pause",
+                "load_reset",
+                "walk_run",
+                "pain_monitoring",
+                "cadence",
+                "warm_up",
+                "run_tall",
+                "surface",
+                "cross_training",
+            )
+        )
+    }
+    running = sorted(running, key=lambda i: order.get(i.code, len(order)))
+    running_views = []
+    for item in running:
+        view = advice_view(item, gentle)
+        if item.code == "walk_run":
+            view["stages"] = walk_run_stages(item)
+        if item.code == "pain_monitoring":
+            view["pain_rules"] = PAIN_RULES
+        if item.code in ("cadence", "walk_run", "warm_up"):
+            entry = INTERVENTIONS.get(item.code)
+            view["svg"] = illustration(entry.illustration if entry else None)
+        running_views.append(view)
+    weeks = weekly_km(doc.runner) if not emergency else []
+    load = included.get("load_reset")
+    target_km = _km_of(load.target) if load and not emergency else None
+    km_chart = km_chart_svg(weeks, target_km) if weeks and running_views else None
+    for view in running_views:
+        if view["code"] == "load_reset" and km_chart:
+            # The runner's own weeks, with the level to drop back to, inside the load advice.
+            view["chart"], view["target_km"], km_chart = km_chart, target_km, None
+
+    footwear = [] if emergency else [advice_view(i) for i in plan.items_of("footwear")]
+    education = (
+        []
+        if emergency
+        else [
+            advice_view(i)
+            for i in plan.items_of("education")
+            if i.code in ("edu_core", "edu_psych", "neural_care", "lifestyle")
+        ]
+    )
+    education.sort(
+        key=lambda v: ("edu_core", "edu_psych", "neural_care", "lifestyle").index(v["code"])
+    )
+    safety = included.get("safety_net")
+    ces = included.get("ces_card")
+    flare = included.get("flare_up") if not emergency else None
+    # The emergency sheet keeps the warning signs but not the runner's "contact your physio" box,
+    # whose signs are about runs.
+    safety_boxes = list(SAFETY_NET[:2] if emergency else SAFETY_NET) if safety else []
+
+    progress = [] if emergency else progress_rows(doc.progress)
+    chart = None
+    if progress and doc.series:
+        svg = progress_chart_svg(doc.series)
+        chart = Markup(svg) if svg else None
+
+    reg = f" (registration {doc.physio_registration})" if doc.physio_registration else ""
+    closing = FOOTER.format(
+        physio_name=doc.physio_name,
+        registration=f"registration {doc.physio_registration}"
+        if doc.physio_registration
+        else "physiotherapist",
+        date=long_date(doc.seen_on),
+    )
+    return {
+        "doc": doc,
+        "plan": plan,
+        "first_name": doc.patient_first_name or doc.patient_name,
+        "emergency": emergency,
+        "gentle": gentle,
+        "programme_heading": plan.programme_heading,
+        "referral": plan.referral if (referral_items or plan.referral) else None,
+        "referral_item": referral_items[0] if referral_items else None,
+        "referral_entry": INTERVENTIONS.get(referral_items[0].code) if referral_items else None,
+        "glance": [] if emergency else glance_rows(plan),
+        "days": DAYS,
+        "exercises": exercises,
+        "running": running_views,
+        "weeks": weeks,
+        "km_chart": km_chart,
+        "runner": doc.runner or {},
+        "footwear": footwear,
+        "flare": FLARE_UP if flare else None,
+        "flare_reason": flare.reason if flare else "",
+        "education": education,
+        "safety": safety,
+        "safety_boxes": safety_boxes,
+        "ces": CES_CARD if ces else None,
+        "ces_reason": ces.reason if ces else "",
+        "progress": progress,
+        "progress_chart": chart,
+        "review_date": None if emergency else plan.review_date,
+        "review_measures": [] if emergency else plan.review_measures,
+        "seen_on": long_date(doc.seen_on),
+        "exported_on": long_date(doc.exported_at),
+        "review_on": weekday_date(plan.review_date),
+        "physio_with_reg": f"{doc.physio_name}{reg}",
+        "closing": closing,
+        "long_date": long_date,
+        "accent": ACCENT,
+        **_page_css_values(doc),
+    }
+
+
+# --- public API -------------------------------------------------------------------------------
+def render_plan_html(doc: PlanDocument) -> tuple[str, str]:
+    """(html, css) of the patient's plan (the html already holds the css): for debugging."""
+    context = plan_context(doc)
+    css = render_template("pdf/plan.css", **context)
+    return render_template("pdf/plan.html", stylesheet=style_element(css), **context), css
+
+
+def render_plan_pdf(doc: PlanDocument) -> bytes:
+    """The patient's take-home plan as PDF bytes (call inside a Flask app context)."""
+    html, _css = render_plan_html(doc)
+    return html_to_pdf(html)
+
+
+_FIRST_PERSON = (
+    (re.compile(r"^I have low back pain\. My physiotherapist recorded: "), ""),
+    (re.compile(r"^My physiotherapist is concerned about "), "I am concerned about "),
+    (re.compile(r"^My physiotherapist would like "), "I would like "),
+)
+
+
+def _letter_findings(referral) -> tuple[str, str]:
+    """(what was recorded, the concern) in the physio's own voice, from the referral sheet."""
+    recorded, concern = "", ""
+    for line in referral.what_to_tell:
+        if line.startswith("I have low back pain. My physiotherapist recorded: "):
+            recorded = _FIRST_PERSON[0][0].sub("", line)
+        elif line.startswith("My physiotherapist"):
+            for pattern, words in _FIRST_PERSON[1:]:
+                if pattern.match(line):
+                    concern = pattern.sub(words, line)
+    return recorded, concern
+
+
+_DECISION_VOICE = (
+    ("Your physiotherapist has referred you", "I have referred the patient"),
+    ("Your physiotherapist has told your GP", "I am informing you"),
+    ("Your physiotherapist discussed these findings with you", "I discussed these findings with "
+     "the patient"),
+    ("Your physiotherapist has not recorded a decision yet", "No referral decision had been "
+     "recorded when this letter was produced"),
+)
+
+
+def _decision_in_physio_voice(words: str) -> str:
+    for patient, physio in _DECISION_VOICE:
+        if words.startswith(patient):
+            return physio + words[len(patient):]
+    return words
+
+
+def letter_context(doc: PlanDocument) -> dict[str, Any]:
+    plan, referral = doc.plan, doc.plan.referral
+    if referral is None or plan.tier not in ("E", "U"):
+        raise ValueError("A referral letter needs a plan with an E or U tier referral.")
+    recorded, concern = _letter_findings(referral)
+    reg = f" (registration {doc.physio_registration})" if doc.physio_registration else ""
+    return {
+        "doc": doc,
+        "plan": plan,
+        "referral": referral,
+        "emergency": plan.tier == "E",
+        "recorded": recorded,
+        "concern": concern,
+        "decision": _decision_in_physio_voice(referral.physio_decision),
+        "addressee": referral.referred_to
+        or ("The duty doctor, Emergency Department" if plan.tier == "E" else "The GP"),
+        "seen_on": long_date(doc.seen_on),
+        "written_on": long_date(doc.exported_at),
+        "ces": bool(plan.item("ces_card") and plan.item("ces_card").included),
+        "running_paused": bool(plan.item("run_pause") and plan.item("run_pause").included),
+        "physio_with_reg": f"{doc.physio_name}{reg}",
+        **_page_css_values(doc),
+    }
+
+
+def render_referral_letter_pdf(doc: PlanDocument) -> bytes:
+    """A one-page letter to the GP (or the emergency department) for an E or U tier plan."""
+    context = letter_context(doc)
+    css = render_template("pdf/letter.css", **context)
+    return html_to_pdf(render_template("pdf/letter.html", stylesheet=style_element(css), **context))
+
+
+__all__ = [
+    "DataOnlyURLFetcher",
+    "PlanDocument",
+    "RefusedURL",
+    "css_string",
+    "dose_words",
+    "font_config",
+    "html_to_pdf",
+    "render_plan_html",
+    "render_plan_pdf",
+    "render_referral_letter_pdf",
+    "warm_up",
+]

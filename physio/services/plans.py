@@ -1,0 +1,255 @@
+"""Treatment plans: derive from the record, apply the physio's edits, export immutable PDFs,
+and share them with the patient through signed, expiring, revocable links."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from physio.clinical import compare_visits, decision_problems, derive, series
+from physio.extensions import db
+from physio.models import Assessment, PatientLink, PlanEdits, PlanExport, User
+from physio.models.base import utcnow
+from physio.plan import PlanContext, TreatmentPlan, apply_edits, build_plan
+from physio.services import assessments as assessment_service
+
+LINK_SALT = "patient-plan-link"
+
+
+class ExportRefused(Exception):
+    """The plan can't be exported yet (message says why)."""
+
+
+@dataclass
+class PlanState:
+    plan: TreatmentPlan
+    derived_plan: TreatmentPlan  # before the physio's edits
+    edit_errors: list[str]  # stored edits that no longer apply (e.g. after an amendment)
+    edits: PlanEdits | None
+
+
+def plan_context(a: Assessment, today: date | None = None) -> PlanContext:
+    physio = a.signed_by or a.updated_by
+    return PlanContext(
+        today=today or date.today(),
+        physio_name=physio.name,
+        physio_registration=physio.registration or "",
+        clinic_name=physio.clinic.name,
+        clinic_phone=physio.clinic.phone,
+    )
+
+
+def edits_for(a: Assessment) -> PlanEdits | None:
+    return db.session.execute(
+        select(PlanEdits).where(PlanEdits.assessment_id == a.id)
+    ).scalar_one_or_none()
+
+
+def plan_for(a: Assessment) -> PlanState:
+    record = assessment_service.record_of(a)
+    patient = assessment_service.patient_context(a.patient)
+    derived = derive(record, patient)
+    derived_plan = build_plan(record, patient, derived, plan_context(a))
+    stored = edits_for(a)
+    if stored is None or not stored.edits:
+        return PlanState(derived_plan, derived_plan, [], stored)
+    plan, errors = apply_edits(derived_plan, stored.edits)
+    return PlanState(plan, derived_plan, errors, stored)
+
+
+def save_edits(a: Assessment, edits: list[dict], user: User) -> tuple[TreatmentPlan, list[str]]:
+    """Check the edits against the derived plan (red-flag constraints included); store them
+    only when every one applies."""
+    state = plan_for(a)
+    plan, errors = apply_edits(state.derived_plan, edits)
+    if errors:
+        return plan, errors
+    stored = state.edits
+    if stored is None:
+        stored = PlanEdits(clinic_id=a.clinic_id, assessment_id=a.id, updated_by=user)
+        db.session.add(stored)
+    stored.edits = edits
+    stored.updated_by = user
+    stored.updated_at = utcnow()
+    return plan, []
+
+
+def carry_edits_to_amendment(original: Assessment, amendment: Assessment) -> None:
+    """Plan edits follow the record into its amendment."""
+    stored = edits_for(original)
+    if stored is not None and edits_for(amendment) is None:
+        db.session.add(PlanEdits(clinic_id=amendment.clinic_id, assessment_id=amendment.id,
+                                 edits=list(stored.edits), updated_by_id=stored.updated_by_id))
+
+
+def export_problems(a: Assessment) -> list[str]:
+    problems = []
+    if not a.is_signed:
+        problems.append("Sign the assessment before exporting its plan.")
+    record = assessment_service.record_of(a)
+    derived = assessment_service.derive_for(a, record)
+    problems += decision_problems(record, derived.red_flags)
+    return problems
+
+
+def _progress(a: Assessment) -> tuple[list, dict]:
+    """Progress from the patient's first signed visit to this one (reviews only)."""
+    visits = [v for v in assessment_service.current_versions(
+        assessment_service.patient_assessments(a.patient_id)) if v.is_signed
+        and v.seen_at <= a.seen_at and v.chain_root_id != a.chain_root_id]
+    if not visits:
+        return [], {}
+    ctx = assessment_service.patient_context(a.patient)
+    pairs = [(assessment_service.record_of(v), None) for v in sorted(visits, key=lambda v: v.seen_at)]
+    pairs.append((assessment_service.record_of(a), None))
+    pairs = [(r, derive(r, ctx)) for r, _ in pairs]
+    first, last = pairs[0], pairs[-1]
+    return compare_visits(*first, *last, skip_missing=True), series(pairs)
+
+
+def next_version(a: Assessment, kind: str) -> int:
+    current = db.session.execute(
+        select(func.max(PlanExport.version)).where(PlanExport.assessment_id == a.id,
+                                                   PlanExport.kind == kind)
+    ).scalar_one()
+    return (current or 0) + 1
+
+
+def plan_document(a: Assessment, plan: TreatmentPlan, version: int, now: datetime):
+    from physio.pdf import PlanDocument
+
+    progress, chart_series = _progress(a)
+    physio = a.signed_by or a.updated_by
+    record = assessment_service.record_of(a)
+    return PlanDocument(
+        plan=plan,
+        patient_name=a.patient.full_name,
+        patient_first_name=a.patient.first_name,
+        clinic_name=physio.clinic.name,
+        clinic_phone=physio.clinic.phone,
+        physio_name=physio.name,
+        physio_registration=physio.registration,
+        assessment_id=a.id,
+        assessment_version=a.version,
+        seen_on=assessment_service.local_date(a.seen_at),
+        export_version=version,
+        exported_at=now,
+        progress=progress,
+        series=chart_series,
+        runner={k: record["training"].get(k) for k in
+                ("weekly_km_w1", "weekly_km_w2", "weekly_km_w3", "weekly_km_w4",
+                 "runs_per_week", "longest_run_km")},
+    )
+
+
+def export(a: Assessment, user: User, kind: str = "plan") -> PlanExport:
+    """Render the plan (or the GP letter) and store it as a new immutable version."""
+    from physio.pdf import render_plan_pdf, render_referral_letter_pdf
+
+    problems = export_problems(a)
+    plan = plan_for(a).plan
+    if kind == "letter" and plan.referral is None:
+        problems.append("A referral letter is only for an emergency or urgent red-flag tier.")
+    if problems:
+        raise ExportRefused(" ".join(problems))
+    now = utcnow()
+    version = next_version(a, kind)
+    document = plan_document(a, plan, version, now)
+    pdf = render_plan_pdf(document) if kind == "plan" else render_referral_letter_pdf(document)
+    row = PlanExport(
+        clinic_id=a.clinic_id, assessment_id=a.id, kind=kind, version=version, pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), pages=_page_count(pdf),
+        plan=plan.to_dict(), created_at=now, created_by=user,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _page_count(pdf: bytes) -> int:
+    # Counting page objects is enough for our own WeasyPrint output; no PDF parser needed.
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def latest_export(assessment_id: int, kind: str = "plan") -> PlanExport | None:
+    return db.session.execute(
+        select(PlanExport).where(PlanExport.assessment_id == assessment_id,
+                                 PlanExport.kind == kind)
+        .order_by(PlanExport.version.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def exports_of(assessment_id: int) -> list[PlanExport]:
+    return list(db.session.execute(
+        select(PlanExport).where(PlanExport.assessment_id == assessment_id)
+        .order_by(PlanExport.kind, PlanExport.version.desc())
+    ).scalars())
+
+
+# --- patient links ----------------------------------------------------------------------------
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=LINK_SALT)
+
+
+def create_link(a: Assessment, user: User, secret_key: str, max_age_days: int
+                ) -> tuple[PatientLink, str]:
+    now = utcnow()
+    link = PatientLink(clinic_id=a.clinic_id, assessment_id=a.id, nonce=secrets.token_hex(16),
+                       created_at=now, created_by=user,
+                       expires_at=now + timedelta(days=max_age_days))
+    db.session.add(link)
+    db.session.flush()
+    return link, token_for(link, secret_key)
+
+
+def token_for(link: PatientLink, secret_key: str) -> str:
+    return _serializer(secret_key).dumps({"l": link.id, "n": link.nonce})
+
+
+class LinkExpired(Exception):
+    pass
+
+
+class LinkInvalid(Exception):
+    pass
+
+
+def resolve_link(token: str, secret_key: str, max_age_days: int) -> PatientLink:
+    """The live link for a token. Expired → LinkExpired; forged, unknown or revoked →
+    LinkInvalid. Runs without a logged-in user, so the query skips the clinic scope on
+    purpose: the signed token is the authorisation."""
+    try:
+        data = _serializer(secret_key).loads(token, max_age=max_age_days * 86400)
+    except SignatureExpired:
+        raise LinkExpired() from None
+    except BadSignature:
+        raise LinkInvalid() from None
+    if not isinstance(data, dict):
+        raise LinkInvalid()
+    link = db.session.execute(
+        select(PatientLink).where(PatientLink.id == data.get("l"))
+        .execution_options(skip_clinic_scope=True)
+    ).scalar_one_or_none()
+    if link is None or not secrets.compare_digest(link.nonce, str(data.get("n"))):
+        raise LinkInvalid()
+    if link.revoked_at is not None:
+        raise LinkInvalid()
+    if link.expires_at <= utcnow():
+        raise LinkExpired()
+    return link
+
+
+def links_of(assessment_id: int) -> list[PatientLink]:
+    return list(db.session.execute(
+        select(PatientLink).where(PatientLink.assessment_id == assessment_id)
+        .order_by(PatientLink.created_at.desc())
+    ).scalars())

@@ -1,0 +1,158 @@
+"""The treatment plan: review and edit, export immutable PDFs, share with the patient."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from physio.extensions import db
+from physio.forms.plan import edits_from_form, plan_form
+from physio.models import Assessment, PatientLink
+from physio.models.base import utcnow
+from physio.plan.library import INTERVENTIONS
+from physio.scoping import get_or_404
+from physio.services import plans as plan_service
+from physio.views.helpers import audit_here
+
+bp = Blueprint("plans", __name__)
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    pass
+
+
+def _move(edits_form, move: str) -> None:
+    """Apply a "move up/down" button (works without JavaScript) to the posted item order."""
+    index, _, direction = move.partition(":")
+    try:
+        i = int(index)
+    except ValueError:
+        return
+    j = i - 1 if direction == "up" else i + 1
+    entries = edits_form.items.entries
+    if 0 <= i < len(entries) and 0 <= j < len(entries):
+        entries[i], entries[j] = entries[j], entries[i]
+
+
+def _render(a: Assessment, state, form, errors=(), status=200):
+    return render_template(
+        "plans/plan.html", a=a, plan=state.plan, derived_plan=state.derived_plan, form=form,
+        errors=list(errors) or state.edit_errors, library=INTERVENTIONS,
+        exports=plan_service.exports_of(a.id), links=plan_service.links_of(a.id),
+        export_problems=plan_service.export_problems(a), now=utcnow(),
+    ), status
+
+
+@bp.route("/assessments/<int:assessment_id>/plan", methods=["GET", "POST"])
+def plan(assessment_id: int):
+    """The derived plan; the physio includes/excludes, re-doses, reorders, adds and notes."""
+    a = get_or_404(Assessment, assessment_id)
+    state = plan_service.plan_for(a)
+    if request.method == "GET":
+        return _render(a, state, plan_form(state.plan))
+    form = plan_form(state.plan, formdata=request.form)
+    if not form.validate():
+        return _render(a, state, form, ["Some values are not numbers: see the marked rows."], 422)
+    if request.form.get("move"):
+        _move(form, request.form["move"])
+    edits = edits_from_form(form, state.derived_plan)
+    new_plan, errors = plan_service.save_edits(a, edits, current_user)
+    if errors:
+        db.session.rollback()
+        return _render(a, state, form, errors, 422)
+    audit_here("plan_update", a, edits=edits)
+    db.session.commit()
+    flash("Plan saved.", "success")
+    return redirect(url_for("plans.plan", assessment_id=a.id))
+
+
+@bp.route("/assessments/<int:assessment_id>/plan/export", methods=["POST"])
+def export(assessment_id: int):
+    """Render and store a new immutable PDF version; then show it."""
+    a = get_or_404(Assessment, assessment_id)
+    kind = "letter" if request.form.get("kind") == "letter" else "plan"
+    try:
+        row = plan_service.export(a, current_user, kind)
+    except plan_service.ExportRefused as refused:
+        flash(f"Not exported: {refused}", "error")
+        return redirect(url_for("plans.plan", assessment_id=a.id))
+    audit_here("export", a, kind=kind, version=row.version, sha256=row.sha256)
+    db.session.commit()
+    endpoint = "plans.plan_pdf" if kind == "plan" else "plans.letter_pdf"
+    return redirect(url_for(endpoint, assessment_id=a.id))
+
+
+def _pdf_response(row, filename: str) -> Response:
+    response = Response(row.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["ETag"] = row.sha256
+    return response
+
+
+@bp.route("/assessments/<int:assessment_id>/plan.pdf")
+def plan_pdf(assessment_id: int):
+    """The latest exported version, served as stored (no re-rendering)."""
+    a = get_or_404(Assessment, assessment_id)
+    row = plan_service.latest_export(a.id)
+    if row is None:
+        flash("No PDF yet: export the plan first.", "info")
+        return redirect(url_for("plans.plan", assessment_id=a.id))
+    audit_here("download", a, kind="plan", version=row.version)
+    db.session.commit()
+    return _pdf_response(row, f"plan-{a.id}-v{row.version}.pdf")
+
+
+@bp.route("/assessments/<int:assessment_id>/letter.pdf")
+def letter_pdf(assessment_id: int):
+    """The latest referral letter to the GP (E/U tiers)."""
+    a = get_or_404(Assessment, assessment_id)
+    row = plan_service.latest_export(a.id, kind="letter")
+    if row is None:
+        return redirect(url_for("plans.plan", assessment_id=a.id))
+    audit_here("download", a, kind="letter", version=row.version)
+    db.session.commit()
+    return _pdf_response(row, f"referral-letter-{a.id}-v{row.version}.pdf")
+
+
+@bp.route("/assessments/<int:assessment_id>/share", methods=["POST"])
+def share(assessment_id: int):
+    """Make a patient link to the latest exported plan; it expires and can be revoked."""
+    a = get_or_404(Assessment, assessment_id)
+    if plan_service.latest_export(a.id) is None:
+        flash("Export the plan before sharing it.", "error")
+        return redirect(url_for("plans.plan", assessment_id=a.id))
+    days = current_app.config["PATIENT_LINK_MAX_AGE_DAYS"]
+    link, token = plan_service.create_link(a, current_user, current_app.config["SECRET_KEY"], days)
+    audit_here("share", a, link_id=link.id, expires_at=link.expires_at.isoformat())
+    db.session.commit()
+    url = url_for("public.patient_plan", token=token, _external=True)
+    flash(f"Patient link (works for {days} days): {url}", "link")
+    return redirect(url_for("plans.plan", assessment_id=a.id))
+
+
+@bp.route("/assessments/<int:assessment_id>/links/<int:link_id>/revoke", methods=["POST"])
+def revoke(assessment_id: int, link_id: int):
+    """Revoke a patient link at once."""
+    a = get_or_404(Assessment, assessment_id)
+    link = get_or_404(PatientLink, link_id)
+    if link.assessment_id != a.id:
+        return render_template("errors/404.html"), 404
+    if link.revoked_at is None:
+        link.revoked_at = utcnow()
+        link.revoked_by_id = current_user.id
+        audit_here("share_revoke", a, link_id=link.id)
+        db.session.commit()
+        flash("Link revoked: it no longer works.", "success")
+    return redirect(url_for("plans.plan", assessment_id=a.id))

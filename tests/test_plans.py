@@ -1,0 +1,256 @@
+"""Plan review, immutable exports, stored re-downloads, and patient links."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from physio.extensions import db
+from physio.models import PatientLink, PlanEdits, PlanExport
+from physio.models.base import utcnow
+from tests.assessment_helpers import minimal_signable
+from tests.conftest import PASSWORD, count, login
+
+FINDINGS = {
+    "footwear-shoe_km": "950", "running_form-cadence_spm": "160",
+    "running_form-overstriding": "mild", "physical-thomas_left": "negative",
+    "physical-thomas_right": "hip_flexor_short", "physical-side_plank_left_s": "25",
+    "physical-side_plank_right_s": "48", "training-runs_per_week": "3",
+    "training-weekly_km_w1": "30", "training-weekly_km_w2": "25",
+    "training-weekly_km_w3": "20", "training-weekly_km_w4": "20",
+}
+
+
+def signed_assessment(client, patient, **extra) -> int:
+    response = client.post(f"/patients/{patient.id}/assessments/new", data={"kind": "initial"})
+    aid = int(re.search(r"/assessments/(\d+)/edit", response.headers["Location"]).group(1))
+    data = {**minimal_signable(lock_version=1), **FINDINGS, **extra}
+    assert client.post(f"/assessments/{aid}/edit", data=data).status_code == 302
+    assert client.post(f"/assessments/{aid}/sign", data={"password": PASSWORD}).status_code == 302
+    return aid
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+@pytest.fixture
+def patient(make, physio):
+    return make.patient(physio, first_name="Jane", last_name="Runner")
+
+
+def plan_rows(page: str) -> list[str]:
+    return re.findall(r'<tr class="[^"]*" data-code="([^"]+)"', page)
+
+
+def form_from_page(page: str) -> dict:
+    """The plan form's current values, as a browser would post them."""
+    data = {}
+    for name, value in re.findall(r'<input[^>]*name="(items-\d+-[a-z_]+)"[^>]*value="([^"]*)"', page):
+        if not name.endswith("-included"):  # a checkbox posts only when ticked (below)
+            data[name] = value
+    for name in re.findall(r'<input[^>]*checked[^>]*name="(items-\d+-included)"', page):
+        data[name] = "y"
+    for name in re.findall(r'<input[^>]*name="(items-\d+-included)"[^>]*checked', page):
+        data[name] = "y"
+    return data
+
+
+def test_plan_page_lists_derived_items_with_reasons(physio_client, patient):
+    aid = signed_assessment(physio_client, patient)
+    page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
+    codes = plan_rows(page)
+    assert {"shoe_replace", "cadence", "hip_flexor_stretch", "side_plank"} <= set(codes)
+    assert "950" in page and "168" in page
+    assert "SHOE-REPLACE" in page and "CADENCE" in page
+
+
+def test_physio_excludes_redoses_reorders_adds_and_notes(app, physio_client, patient):
+    aid = signed_assessment(physio_client, patient)
+    page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
+    codes = plan_rows(page)
+    data = form_from_page(page)
+    plank = codes.index("plank")
+    data.pop(f"items-{plank}-included", None)  # exclude the plank
+    side = codes.index("side_plank")
+    data[f"items-{side}-sets"] = "3"
+    data[f"items-{side}-physio_note"] = "Left side first, knees bent"
+    data["add_code"] = "glute_bridge"
+    assert physio_client.post(f"/assessments/{aid}/plan", data=data).status_code == 302
+    page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
+    codes_after = plan_rows(page)
+    assert "glute_bridge" in codes_after
+    assert "Left side first, knees bent" in page
+    assert re.search(r'<tr class="[^"]*excluded[^"]*" data-code="plank"', page)
+    # move the cadence item up one place, without JavaScript
+    data = form_from_page(page)
+    cadence = codes_after.index("cadence")
+    data["move"] = f"{cadence}:up"
+    assert physio_client.post(f"/assessments/{aid}/plan", data=data).status_code == 302
+    moved = plan_rows(physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True))
+    assert moved.index("cadence") == cadence - 1
+    with app.app_context():
+        edits = db.session.execute(select(PlanEdits)).scalar_one().edits
+        side_edit = next(e for e in edits if e["code"] == "side_plank")
+        assert side_edit["sets"] == 3
+
+
+def test_out_of_range_dose_is_refused_and_nothing_saved(app, physio_client, patient):
+    aid = signed_assessment(physio_client, patient)
+    page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
+    data = form_from_page(page)
+    data[f"items-{plan_rows(page).index('plank')}-sets"] = "99"
+    response = physio_client.post(f"/assessments/{aid}/plan", data=data)
+    assert response.status_code == 422
+    assert "The plan was not saved" in response.get_data(as_text=True)
+    assert count(app, PlanEdits) == 0
+
+
+def test_emergency_plan_cannot_gain_an_exercise(app, physio_client, patient):
+    aid = signed_assessment(physio_client, patient, **{
+        "red_flags-ces_saddle": "yes", "red_flags-decision": "referred_emergency",
+        "red_flags-referred_to": "Emergency department", "red_flags-safety_net_given": "y"})
+    page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
+    codes = plan_rows(page)
+    assert not {"plank", "side_plank", "cadence", "load_reset"} & set(codes)
+    data = form_from_page(page)
+    data["add_code"] = "plank"
+    response = physio_client.post(f"/assessments/{aid}/plan", data=data)
+    assert response.status_code == 422
+    assert count(app, PlanEdits) == 0
+
+
+def test_export_needs_a_signed_assessment(app, physio_client, patient):
+    response = physio_client.post(f"/patients/{patient.id}/assessments/new",
+                                  data={"kind": "initial"})
+    aid = int(re.search(r"/assessments/(\d+)/edit", response.headers["Location"]).group(1))
+    response = physio_client.post(f"/assessments/{aid}/plan/export", follow_redirects=True)
+    assert "Sign the assessment before exporting its plan." in response.get_data(as_text=True)
+    assert count(app, PlanExport) == 0
+
+
+def test_export_stores_an_immutable_version_served_without_rerendering(
+    app, physio_client, patient, monkeypatch
+):
+    aid = signed_assessment(physio_client, patient)
+    response = physio_client.post(f"/assessments/{aid}/plan/export")
+    assert response.headers["Location"].endswith(f"/assessments/{aid}/plan.pdf")
+    first = physio_client.get(f"/assessments/{aid}/plan.pdf")
+    assert first.status_code == 200 and first.mimetype == "application/pdf"
+    text = pdf_text(first.data)
+    assert "950" in text and "168" in text and "Jane" in text
+
+    import physio.pdf
+
+    def no_render(*args, **kwargs):
+        raise AssertionError("re-download must not re-render")
+
+    monkeypatch.setattr(physio.pdf, "render_plan_pdf", no_render)
+    again = physio_client.get(f"/assessments/{aid}/plan.pdf")
+    assert again.data == first.data
+    with app.app_context():
+        row = db.session.execute(select(PlanExport)).scalar_one()
+        assert row.sha256 == hashlib.sha256(first.data).hexdigest() and row.version == 1
+        row.pdf = b"tampered"
+        with pytest.raises(ValueError, match="immutable"):
+            db.session.flush()
+        db.session.rollback()
+    monkeypatch.undo()
+    physio_client.post(f"/assessments/{aid}/plan/export")
+    with app.app_context():
+        versions = db.session.execute(select(PlanExport.version, PlanExport.sha256)
+                                      .order_by(PlanExport.version)).all()
+        assert [v for v, _ in versions] == [1, 2]
+        assert versions[0][1] == hashlib.sha256(first.data).hexdigest()
+
+
+def test_emergency_export_has_referral_and_no_exercise_and_a_gp_letter(physio_client, patient):
+    aid = signed_assessment(physio_client, patient, **{
+        "red_flags-ces_bladder": "yes", "red_flags-decision": "referred_emergency",
+        "red_flags-referred_to": "Emergency department", "red_flags-safety_net_given": "y"})
+    physio_client.post(f"/assessments/{aid}/plan/export")
+    text = pdf_text(physio_client.get(f"/assessments/{aid}/plan.pdf").data)
+    assert "emergency" in text.lower()
+    for exercise in ("Plank", "Side plank", "Bird dog", "Cadence", "steps/min"):
+        assert exercise not in text
+    response = physio_client.post(f"/assessments/{aid}/plan/export", data={"kind": "letter"})
+    assert response.headers["Location"].endswith("/letter.pdf")
+    letter = physio_client.get(f"/assessments/{aid}/letter.pdf")
+    assert letter.mimetype == "application/pdf" and "Emergency department" in pdf_text(letter.data)
+
+
+def share(client, aid) -> str:
+    response = client.post(f"/assessments/{aid}/share", follow_redirects=True)
+    return re.search(r"http://localhost(/p/[A-Za-z0-9_.\-]+)", response.get_data(as_text=True)).group(1)
+
+
+def test_patient_link_serves_the_pdf_without_login_until_revoked(app, physio_client, patient):
+    aid = signed_assessment(physio_client, patient)
+    physio_client.post(f"/assessments/{aid}/plan/export")
+    path = share(physio_client, aid)
+    anonymous = app.test_client()
+    response = anonymous.get(path)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert anonymous.get(path[:-3] + "xyz").status_code == 404  # tampered
+    with app.app_context():
+        link_id = db.session.execute(select(PatientLink.id)).scalar_one()
+    physio_client.post(f"/assessments/{aid}/links/{link_id}/revoke")
+    revoked = anonymous.get(path)
+    assert revoked.status_code == 404
+    assert "doesn" in revoked.get_data(as_text=True)
+
+
+def test_expired_patient_link_is_410(app, physio_client, patient):
+    aid = signed_assessment(physio_client, patient)
+    physio_client.post(f"/assessments/{aid}/plan/export")
+    path = share(physio_client, aid)
+    with app.app_context():
+        link = db.session.execute(select(PatientLink)).scalar_one()
+        link.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    response = app.test_client().get(path)
+    assert response.status_code == 410
+    assert "expired" in response.get_data(as_text=True)
+
+
+def test_share_needs_an_export_first(app, physio_client, patient):
+    aid = signed_assessment(physio_client, patient)
+    physio_client.post(f"/assessments/{aid}/share")
+    assert count(app, PatientLink) == 0
+
+
+def test_plan_edits_follow_an_amendment(app, physio_client, patient):
+    aid = signed_assessment(physio_client, patient)
+    page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
+    data = form_from_page(page)
+    data[f"items-{plan_rows(page).index('side_plank')}-physio_note"] = "Start on your knees"
+    physio_client.post(f"/assessments/{aid}/plan", data=data)
+    response = physio_client.post(f"/assessments/{aid}/amend", data={"reason": "typo"})
+    new_id = int(re.search(r"/assessments/(\d+)/edit", response.headers["Location"]).group(1))
+    assert "Start on your knees" in physio_client.get(f"/assessments/{new_id}/plan").get_data(
+        as_text=True)
+
+
+@pytest.mark.parametrize(("method", "url"), [
+    ("get", "/assessments/{aid}/plan"), ("post", "/assessments/{aid}/plan"),
+    ("post", "/assessments/{aid}/plan/export"), ("get", "/assessments/{aid}/plan.pdf"),
+    ("get", "/assessments/{aid}/letter.pdf"), ("post", "/assessments/{aid}/share"),
+    ("post", "/assessments/{aid}/links/1/revoke"),
+])
+def test_other_clinics_plan_urls_are_404(app, client, make, physio, method, url):
+    stranger = make.user(make.clinic())
+    their_patient = make.patient(stranger)
+    login(client, stranger)
+    aid = signed_assessment(client, their_patient)
+    client.post(f"/assessments/{aid}/plan/export")
+    client.post(f"/assessments/{aid}/share")
+    client.post("/logout")
+    login(client, physio)
+    assert getattr(client, method)(url.format(aid=aid)).status_code == 404
