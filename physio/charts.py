@@ -27,9 +27,9 @@ def _fmt(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def _panel(x0: float, title: str, points: list[tuple[date, float]], y_max: float | None,
+def _panel(x0: float, y0: float, title: str, points: list[tuple[date, float]], y_max: float | None,
            lower_is_better: bool, w: float, h: float) -> str:
-    pad_l, pad_r, pad_t, pad_b = 10, 10, 26, 24
+    pad_l, pad_r, pad_t, pad_b = 24, 24, 30, 24
     inner_w, inner_h = w - pad_l - pad_r, h - pad_t - pad_b
     top = y_max if y_max is not None else max(v for _, v in points) * 1.25 or 1
     n = len(points)
@@ -38,19 +38,19 @@ def _panel(x0: float, title: str, points: list[tuple[date, float]], y_max: float
         return x0 + pad_l + (inner_w / 2 if n == 1 else inner_w * i / (n - 1))
 
     def py(v: float) -> float:
-        return pad_t + inner_h * (1 - min(v, top) / top)
+        return y0 + pad_t + inner_h * (1 - min(v, top) / top)
 
     parts = [
-        f'<text x="{x0 + pad_l}" y="14" font-size="11" font-weight="700" fill="{INK}">'
-        f"{escape(title)}</text>",
-        f'<line x1="{x0 + pad_l}" y1="{pad_t + inner_h}" x2="{x0 + w - pad_r}" '
-        f'y2="{pad_t + inner_h}" stroke="{GRID}" stroke-width="1"/>',
-        f'<line x1="{x0 + pad_l}" y1="{pad_t}" x2="{x0 + w - pad_r}" y2="{pad_t}" '
+        f'<text x="{x0 + 8}" y="{y0 + 14}" font-size="11" font-weight="700" '
+        f'fill="{INK}">{escape(title)}</text>',
+        f'<line x1="{x0 + pad_l}" y1="{y0 + pad_t + inner_h}" x2="{x0 + w - pad_r}" '
+        f'y2="{y0 + pad_t + inner_h}" stroke="{GRID}" stroke-width="1"/>',
+        f'<line x1="{x0 + pad_l}" y1="{y0 + pad_t}" x2="{x0 + w - pad_r}" y2="{y0 + pad_t}" '
         f'stroke="{GRID}" stroke-width="0.6" stroke-dasharray="3 3"/>',
     ]
     if lower_is_better:
-        parts.append(f'<text x="{x0 + w - pad_r}" y="14" font-size="8.5" text-anchor="end" '
-                     f'fill="#667085">lower is better</text>')
+        parts.append(f'<text x="{x0 + w - pad_r}" y="{y0 + 14}" font-size="8.5" '
+                     f'text-anchor="end" fill="#667085">lower is better</text>')
     coords = [(px(i), py(v)) for i, (_, v) in enumerate(points)]
     if n > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
@@ -60,27 +60,30 @@ def _panel(x0: float, title: str, points: list[tuple[date, float]], y_max: float
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.6" fill="{ACCENT}"/>')
         parts.append(f'<text x="{x:.1f}" y="{y - 7:.1f}" font-size="10" text-anchor="middle" '
                      f'font-weight="700" fill="{INK}">{_fmt(value)}</text>')
-        parts.append(f'<text x="{x:.1f}" y="{h - 8}" font-size="8.5" text-anchor="middle" '
-                     f'fill="#667085">{day:%d %b}</text>')
+        parts.append(f'<text x="{x:.1f}" y="{y0 + h - 8}" font-size="8.5" '
+                     f'text-anchor="middle" fill="#667085">{day:%d %b}</text>')
     return "\n".join(parts)
 
 
 def progress_chart_svg(series: dict[str, list[tuple[date, float]]],
-                       panels=DEFAULT_PANELS, *, panel_width: float = 180,
-                       height: float = 130) -> str:
-    """One row of small line charts, one per measure that has at least one value."""
+                       panels=DEFAULT_PANELS, *, panel_width: float = 260,
+                       height: float = 130, columns: int = 2) -> str:
+    """Small line charts in a grid (`columns` per row), one per measure with a value."""
     shown = [(key, title, y_max, lower) for key, title, y_max, lower in panels
              if series.get(key)]
     if not shown:
         return ""
-    width = panel_width * len(shown)
+    columns = min(columns, len(shown))
+    rows = -(-len(shown) // columns)
+    width, total_height = panel_width * columns, height * rows
     body = [
-        _panel(i * panel_width, title, series[key], y_max, lower, panel_width, height)
+        _panel((i % columns) * panel_width, (i // columns) * height, title, series[key], y_max,
+               lower, panel_width, height)
         for i, (key, title, y_max, lower) in enumerate(shown)
     ]
     names = ", ".join(title for _, title, _, _ in shown)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {total_height:.0f}" '
         f'class="chart" role="img" font-family="DejaVu Sans, sans-serif">'
         f"<title>Progress over visits: {escape(names)}</title>\n" + "\n".join(body) + "</svg>"
     )

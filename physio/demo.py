@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 from sqlalchemy import select
 
@@ -75,5 +75,44 @@ def seed_demo() -> list[tuple[str, str]]:
     return [(u.email, u.role.value) for u in (admin, sam, jo)]
 
 
-def seed_clinical_demo(clinic: Clinic, physios: tuple[User, User], patients: list[Patient]) -> None:
-    """Assessments and plans for the demo patients (grows with the assessment work)."""
+def seed_clinical_demo(clinic: Clinic, physios: tuple[User, User], patients: list[Patient],
+                       *, export_pdfs: bool = True) -> None:
+    """Initial and review assessments covering every plan rule (physio/demo_records.py), signed
+    as their stories say, with the latest plan of each patient exported as a PDF."""
+    from datetime import timedelta
+
+    from physio.demo_records import records_for_seed
+    from physio.models import Assessment, Kind, Status
+    from physio.services import assessments as assessment_service
+    from physio.services import audit
+    from physio.services import plans as plan_service
+
+    # The demo clinic holds the licences, so the demo shows the ODI and STarT Back too.
+    clinic.odi_enabled = clinic.sbst_enabled = True
+    by_reference = {p.reference: p for p in patients}
+    by_name = {"sam": physios[0], "jo": physios[1]}
+    latest: dict[int, Assessment] = {}
+    for visit, record in records_for_seed(date.today()):
+        patient = by_reference[visit.patient_reference]
+        physio = by_name[visit.physio]
+        seen_at = record["seen_at"].astimezone(UTC)
+        a = Assessment(clinic_id=clinic.id, patient=patient, kind=Kind(visit.kind),
+                       seen_at=seen_at, status=Status.DRAFT, created_by=physio,
+                       updated_by=physio, created_at=seen_at, updated_at=seen_at)
+        assessment_service.apply_record(a, record)
+        db.session.add(a)
+        db.session.flush()
+        audit.record("create", user_id=physio.id, clinic_id=clinic.id, obj=a, via="seed-demo")
+        if visit.sign:
+            assessment_service.sign(a, physio)
+            a.signed_at = seen_at + timedelta(minutes=25)
+            a.content_hash = assessment_service.content_hash(a)
+            audit.record("sign", user_id=physio.id, clinic_id=clinic.id, obj=a, via="seed-demo",
+                         content_hash=a.content_hash)
+            latest[patient.id] = a
+    db.session.flush()
+    if export_pdfs:
+        for a in latest.values():
+            row = plan_service.export(a, a.signed_by)
+            audit.record("export", user_id=a.signed_by_id, clinic_id=clinic.id, obj=a,
+                         via="seed-demo", version=row.version, sha256=row.sha256)

@@ -176,6 +176,16 @@ class MeasureChange:
     higher_is_better: bool
     recovered: bool | None = None  # RMDQ only: later ≤ 2 [S11]
     threshold: str = ""
+    informational: bool = False  # e.g. weekly km: "more"/"less", not "improved"/"worse"
+
+    @property
+    def direction(self) -> str | None:
+        """Neutral words for informational measures (less running can be the plan)."""
+        if self.change is None:
+            return None
+        if self.verdict == NO_CHANGE:
+            return "about the same"
+        return "more" if self.change > 0 else "less"
 
 
 def measure_value(
@@ -224,6 +234,7 @@ def change_for(measure: Measure, earlier: float | None, later: float | None) -> 
         higher_is_better=measure.higher_is_better,
         recovered=recovered,
         threshold=measure.threshold,
+        informational=measure.informational,
     )
 
 

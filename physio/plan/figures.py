@@ -3,10 +3,17 @@
 Pure Python (standard library only) so it can be used by the PDF export, the
 web pages and the tests without Flask.
 
-The figure is drawn in a 2-D "world" whose units are roughly centimetres of a
-person about 100 units tall: x grows to the right, y grows *upwards* and the
-floor is y = 0.  Every picture is 200 units wide, so figures have the same
-size in every illustration when the SVGs are printed at the same width.
+The figure is drawn in a 2-D "world" in which a standing figure is about 100
+units tall: x grows to the right, y grows *upwards* and the floor is y = 0.
+Every picture is ``VIEW_W`` (180) units wide, so figures have the same size in
+every illustration when the SVGs are printed at the same width (75 mm by
+default, about the width of an exercise card on A4).
+
+Style: a floor line; the figure as thick round-capped strokes (torso, limbs)
+and a round head, dark grey, with the far-side limbs lighter; the moving parts
+and the movement arrow in one accent colour; the start position faded behind
+the finish position (or both solid, side by side, for a "sequence"); flat
+colours only (no gradients, no transparency).
 
 Angles (degrees)
 ----------------
@@ -34,8 +41,9 @@ away from the viewer, e.g. in side-lying exercises seen from the front.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Literal, Union
+from typing import Literal
 from xml.sax.saxutils import escape
 
 Point = tuple[float, float]
@@ -61,8 +69,8 @@ FOOT_W = 4.6
 VIEW_W = 180.0
 DEFAULT_WIDTH_MM = 75.0
 MARGIN = 3.0
-LABEL_SIZE = 9.0
-NOTE_SIZE = 7.2
+LABEL_SIZE = 10.0
+NOTE_SIZE = 8.5
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 
 ACCENT = "#0f766e"
@@ -125,9 +133,13 @@ class Leg:
 
 @dataclass(frozen=True)
 class Pose:
-    """One body position.  ``x`` places the pelvis; the figure is then lowered
-    until its lowest point (or the lowest point of ``rest_on``) sits at
-    height ``ground`` so nothing floats above or sinks through the floor."""
+    """One body position.
+
+    ``x`` places the body point ``x_on`` (the pelvis unless told otherwise);
+    the figure is then raised or lowered until its lowest point (or the lowest
+    point of ``rest_on``, a body point or part) sits at height ``ground``, so
+    nothing floats above or sinks through the floor.
+    """
 
     trunk: float = 90.0
     spine: float = 0.0
@@ -144,7 +156,7 @@ class Pose:
     rest_on: str | None = None
     #: body points that touch a surface, checked by the tests: a name means
     #: "touches ``ground``"; ``(name, height)`` names the surface height.
-    contacts: tuple[Union[str, tuple[str, float]], ...] = ()
+    contacts: tuple[str | tuple[str, float], ...] = ()
     #: draw far limbs lighter (a 3-D cue for side views); False for figures seen
     #: from the front, where "far" limbs are simply the lower ones
     depth: bool = True
@@ -194,7 +206,7 @@ class Metronome:
     size: float = 22.0
 
 
-Prop = Union[Box, Strap, Cushion, Metronome]
+Prop = Box | Strap | Cushion | Metronome
 
 
 @dataclass(frozen=True)
@@ -276,7 +288,7 @@ class Illustration:
     def sided(self) -> bool:
         return self.side_text is not None
 
-    def for_side(self, side: str | None) -> "Illustration":
+    def for_side(self, side: str | None) -> Illustration:
         """Return a copy mirrored and labelled for ``side`` ("left"/"right"/None)."""
         if not self.sided:
             return self
@@ -331,7 +343,7 @@ class Part:
             for p in self.points:
                 yield p, self.width / 2
 
-    def moved(self, dx: float, dy: float, mirror_about: float | None = None) -> "Part":
+    def moved(self, dx: float, dy: float, mirror_about: float | None = None) -> Part:
         pts = []
         for x, y in self.points:
             if mirror_about is not None:
@@ -387,7 +399,9 @@ def _raw_figure(pose: Pose) -> Figure:
         foot = shin + 90 + leg.ankle
         heel = _add(ankle, _dir(foot), -HEEL * leg.foot_scale)
         toe = _add(ankle, _dir(foot), FOOT * leg.foot_scale)
-        sole = _add(_add(ankle, _dir(foot), FOOT * 0.55 * leg.foot_scale), _dir(foot - 90), FOOT_W / 2)
+        sole = _add(
+            _add(ankle, _dir(foot), FOOT * 0.55 * leg.foot_scale), _dir(foot - 90), FOOT_W / 2
+        )
         # stop the (wider) shin short of the ankle so its round end never pokes out below the foot
         shin_end = _add(ankle, _dir(shin), -(LEG_W - FOOT_W) / 2)
         points.update(
@@ -411,8 +425,16 @@ def _raw_figure(pose: Pose) -> Figure:
     for side in ("far", "near"):
         p = points
         leg_parts = (
-            Part(f"{side}_leg", "line", (hip, p[f"{side}_knee"], p[f"{side}_shin_end"]), LEG_W, side == "far"),
-            Part(f"{side}_leg", "line", (p[f"{side}_heel"], p[f"{side}_toe"]), FOOT_W, side == "far"),
+            Part(
+                f"{side}_leg",
+                "line",
+                (hip, p[f"{side}_knee"], p[f"{side}_shin_end"]),
+                LEG_W,
+                side == "far",
+            ),
+            Part(
+                f"{side}_leg", "line", (p[f"{side}_heel"], p[f"{side}_toe"]), FOOT_W, side == "far"
+            ),
         )
         arm_part = Part(
             f"{side}_arm",
@@ -421,13 +443,11 @@ def _raw_figure(pose: Pose) -> Figure:
             ARM_W,
             side == "far",
         )
+        # drawing order: far leg, far arm, torso, near leg, near arm (then the head)
+        parts.extend(leg_parts)
+        parts.append(arm_part)
         if side == "far":
-            parts.extend(leg_parts)
-            parts.append(arm_part)
             parts.append(Part("torso", "quad", (hip, control, shoulder), TORSO_W))
-        else:
-            parts.extend(leg_parts)
-            parts.append(arm_part)
     # the head goes on top: an arm reaching past it (child's pose) reads as the head resting on it
     parts.append(Part("head", "circle", (head,), HEAD_R))
     return Figure(tuple(parts), points)
@@ -636,6 +656,25 @@ def _anchor(note: Note, mirror: bool) -> str:
     return note.anchor
 
 
+def _open(name: str, attrs: dict[str, object]) -> str:
+    """An opening tag; attribute values are escaped, numbers rounded."""
+    parts = [name]
+    for key, value in attrs.items():
+        shown = _num(value) if isinstance(value, float | int) else str(value)
+        parts.append(f'{key}="{escape(shown, {chr(34): "&quot;"})}"')
+    return f"<{' '.join(parts)}>"
+
+
+def _tag(name: str, attrs: dict[str, object], text: str | None = None) -> str:
+    """One SVG element: empty (``<line .../>``) or holding escaped text."""
+    if text is None:
+        return _open(name, attrs)[:-1] + "/>"
+    return f"{_open(name, attrs)}{escape(text)}</{name}>"
+
+
+ROUND = {"stroke-linecap": "round", "stroke-linejoin": "round"}
+
+
 def render_illustration(illustration: Illustration, width_mm: float = DEFAULT_WIDTH_MM) -> str:
     """Render an illustration as a complete standalone SVG document (string).
 
@@ -662,35 +701,56 @@ def render_illustration(illustration: Illustration, width_mm: float = DEFAULT_WI
     def sy(y: float) -> str:
         return _num(top - y)
 
-    def pts(points: Iterable[Point]) -> str:
-        return " ".join(f"{sx(x)},{sy(y)}" for x, y in points)
+    def xy(p: Point) -> str:
+        return f"{sx(p[0])} {sy(p[1])}"
 
-    round_ = 'stroke-linecap="round" stroke-linejoin="round"'
+    def curve(p0: Point, c: Point, p1: Point) -> str:
+        return f"M{xy(p0)}Q{xy(c)} {xy(p1)}"
+
     title = ill.name + (f": {ill.label[:1].lower()}{ill.label[1:]}" if ill.label else "")
+    svg_attrs = {
+        "xmlns": "http://www.w3.org/2000/svg",
+        "version": "1.1",
+        "viewBox": f"0 0 {_num(VIEW_W)} {_num(height)}",
+        "width": f"{_num(width_mm)}mm",
+        "height": f"{_num(width_mm * height / VIEW_W)}mm",
+        "role": "img",
+        "class": "exercise-illustration",
+        "data-exercise": ill.code,
+    }
     out: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 {_num(VIEW_W)} {_num(height)}" '
-        f'width="{_num(width_mm)}mm" height="{_num(width_mm * height / VIEW_W)}mm" role="img" '
-        f'class="exercise-illustration" data-exercise="{escape(ill.code)}">',
-        f"<title>{escape(title)}</title>",
-        f"<desc>{escape(ill.description)}</desc>",
-        f'<line class="floor" x1="{_num(MARGIN)}" y1="{sy(0)}" x2="{_num(VIEW_W - MARGIN)}" y2="{sy(0)}" '
-        f'stroke="{FLOOR_COLOUR}" stroke-width="1.6" stroke-linecap="round"/>',
+        _open("svg", svg_attrs),
+        _tag("title", {}, title),
+        _tag("desc", {}, ill.description),
+        _tag(
+            "line",
+            {
+                "class": "floor",
+                "x1": MARGIN,
+                "y1": sy(0),
+                "x2": VIEW_W - MARGIN,
+                "y2": sy(0),
+                "stroke": FLOOR_COLOUR,
+                "stroke-width": 1.6,
+                "stroke-linecap": "round",
+            },
+        ),
     ]
 
     def rect(cls: str, left: float, right: float, h: float, rx: float) -> str:
         a, b = sorted((fx(left), fx(right)))
-        return (
-            f'<rect class="prop {cls}" x="{_num(a)}" y="{sy(h)}" width="{_num(b - a)}" height="{_num(h)}" '
-            f'rx="{_num(rx)}" fill="{PROP_FILL}" stroke="{PROP_STROKE}" stroke-width="1.2"/>'
-        )
+        attrs = {"class": f"prop {cls}", "x": a, "y": sy(h), "width": b - a, "height": h, "rx": rx}
+        return _tag("rect", attrs | {"fill": PROP_FILL, "stroke": PROP_STROKE, "stroke-width": 1.2})
 
     for prop in ill.props:
         if isinstance(prop, Box):
             out.append(rect("box", prop.x, prop.x + prop.width, prop.height, 1))
         elif isinstance(prop, Cushion):
-            out.append(rect("cushion", prop.x - prop.width / 2, prop.x + prop.width / 2, prop.height, 1.5))
+            out.append(
+                rect("cushion", prop.x - prop.width / 2, prop.x + prop.width / 2, prop.height, 1.5)
+            )
         elif isinstance(prop, Metronome):
-            out.append(_metronome(prop, sx, sy, ill.mirror))
+            out.append(_metronome(prop, sx, sy))
 
     def draw_figure(fig: Figure, pose: Pose, tone: str, cls: str) -> None:
         out.append(f'<g class="figure {cls}">')
@@ -698,64 +758,74 @@ def render_illustration(illustration: Illustration, width_mm: float = DEFAULT_WI
             colour = _colour(part, tone, ill.accent, pose.depth)
             if part.kind == "circle":
                 (c,) = part.points
-                out.append(f'<circle cx="{sx(c[0])}" cy="{sy(c[1])}" r="{_num(part.width)}" fill="{colour}"/>')
-            elif part.kind == "quad":
-                p0, c, p1 = part.points
                 out.append(
-                    f'<path d="M{sx(p0[0])} {sy(p0[1])}Q{sx(c[0])} {sy(c[1])} {sx(p1[0])} {sy(p1[1])}" '
-                    f'fill="none" stroke="{colour}" stroke-width="{_num(part.width)}" {round_}/>'
+                    _tag(
+                        "circle", {"cx": sx(c[0]), "cy": sy(c[1]), "r": part.width, "fill": colour}
+                    )
                 )
+                continue
+            if part.kind == "quad":
+                shape = {"d": curve(*part.points)}
             else:
-                out.append(
-                    f'<polyline points="{pts(part.points)}" fill="none" stroke="{colour}" '
-                    f'stroke-width="{_num(part.width)}" {round_}/>'
-                )
+                shape = {"points": " ".join(f"{sx(x)},{sy(y)}" for x, y in part.points)}
+            stroke = {"fill": "none", "stroke": colour, "stroke-width": part.width} | ROUND
+            out.append(_tag("path" if part.kind == "quad" else "polyline", shape | stroke))
         for prop in ill.props:
             if isinstance(prop, Strap):
-                a, b = fig.points[prop.hand], fig.points[prop.foot]
-                out.append(
-                    f'<line class="prop strap" x1="{sx(a[0])}" y1="{sy(a[1])}" x2="{sx(b[0])}" y2="{sy(b[1])}" '
-                    f'stroke="{TONES[tone]["body"]}" stroke-width="1.8" stroke-linecap="round"/>'
-                )
+                (ax, ay), (bx, by) = fig.points[prop.hand], fig.points[prop.foot]
+                line = {
+                    "class": "prop strap",
+                    "x1": sx(ax),
+                    "y1": sy(ay),
+                    "x2": sx(bx),
+                    "y2": sy(by),
+                }
+                stroke = {
+                    "stroke": TONES[tone]["body"],
+                    "stroke-width": 1.8,
+                    "stroke-linecap": "round",
+                }
+                out.append(_tag("line", line | stroke))
         out.append("</g>")
 
     draw_figure(start_fig, ill.start, start_tone, "start")
     draw_figure(end_fig, ill.end, "end", "end")
 
     for shaft, heads in arrows:
-        p0, c, p1 = shaft
         out.append('<g class="arrow">')
-        out.append(
-            f'<path class="arrow-line" d="M{sx(p0[0])} {sy(p0[1])}Q{sx(c[0])} {sy(c[1])} {sx(p1[0])} {sy(p1[1])}" '
-            f'fill="none" stroke="{ACCENT}" stroke-width="{_num(ARROW_W)}" stroke-linecap="round"/>'
-        )
+        line = {"class": "arrow-line", "d": curve(*shaft), "fill": "none", "stroke": ACCENT}
+        out.append(_tag("path", line | {"stroke-width": ARROW_W, "stroke-linecap": "round"}))
         for tip, left, right in heads:
-            out.append(
-                f'<path class="arrow-head" d="M{sx(tip[0])} {sy(tip[1])}L{sx(left[0])} {sy(left[1])}'
-                f'L{sx(right[0])} {sy(right[1])}Z" fill="{ACCENT}" stroke="{ACCENT}" stroke-width="0.8" '
-                f'stroke-linejoin="round"/>'
-            )
+            head = {"class": "arrow-head", "d": f"M{xy(tip)}L{xy(left)}L{xy(right)}Z"}
+            paint = {
+                "fill": ACCENT,
+                "stroke": ACCENT,
+                "stroke-width": 0.8,
+                "stroke-linejoin": "round",
+            }
+            out.append(_tag("path", head | paint))
         out.append("</g>")
 
     for note in ill.notes:
         colour = {"end": TEXT_COLOUR, "start": "#6b7280", "accent": ACCENT}[note.tone]
-        anchor = _anchor(note, ill.mirror)
-        out.append(
-            f'<text class="note" x="{sx(note.x)}" y="{sy(note.y)}" font-family="{FONT}" '
-            f'font-size="{_num(note.size)}" fill="{colour}" text-anchor="{anchor}">{escape(note.text)}</text>'
-        )
+        attrs = {"class": "note", "x": sx(note.x), "y": sy(note.y), "font-family": FONT}
+        style = {"font-size": note.size, "fill": colour, "text-anchor": _anchor(note, ill.mirror)}
+        out.append(_tag("text", attrs | style, note.text))
 
     if ill.label:
-        out.append(
-            f'<text class="side-label" x="{_num(MARGIN + 1)}" y="{_num(MARGIN + LABEL_SIZE)}" '
-            f'font-family="{FONT}" font-size="{_num(LABEL_SIZE)}" font-weight="bold" '
-            f'fill="{ACCENT}">{escape(ill.label)}</text>'
-        )
+        attrs = {
+            "class": "side-label",
+            "x": MARGIN + 1,
+            "y": MARGIN + LABEL_SIZE,
+            "font-family": FONT,
+        }
+        style = {"font-size": LABEL_SIZE, "font-weight": "bold", "fill": ACCENT}
+        out.append(_tag("text", attrs | style, ill.label))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
-def _metronome(m: Metronome, sx, sy, mirror: bool) -> str:
+def _metronome(m: Metronome, sx, sy) -> str:
     """A small metronome: a tapering case, a swinging rod and two sound waves."""
     s = m.size
     base_w, top_w, h = s * 0.62, s * 0.22, s * 0.82
@@ -765,25 +835,49 @@ def _metronome(m: Metronome, sx, sy, mirror: bool) -> str:
         (m.x + top_w / 2, m.y + h),
         (m.x - top_w / 2, m.y + h),
     ]
-    d = "M" + "L".join(f"{sx(x)} {sy(y)}" for x, y in case) + "Z"
     pivot = (m.x, m.y + h * 0.2)
     tip = _add(pivot, _dir(72), h * 0.9)
     weight = _add(pivot, _dir(72), h * 0.55)
-    waves = []
+    out = [
+        '<g class="prop metronome">',
+        _tag(
+            "path",
+            {
+                "d": "M" + "L".join(f"{sx(x)} {sy(y)}" for x, y in case) + "Z",
+                "fill": PROP_FILL,
+                "stroke": PROP_STROKE,
+                "stroke-width": 1.3,
+                "stroke-linejoin": "round",
+            },
+        ),
+        _tag(
+            "line",
+            {
+                "x1": sx(pivot[0]),
+                "y1": sy(pivot[1]),
+                "x2": sx(tip[0]),
+                "y2": sy(tip[1]),
+                "stroke": TEXT_COLOUR,
+                "stroke-width": 1.5,
+                "stroke-linecap": "round",
+            },
+        ),
+        _tag(
+            "circle", {"cx": sx(weight[0]), "cy": sy(weight[1]), "r": s * 0.08, "fill": TEXT_COLOUR}
+        ),
+    ]
     centre = (m.x + top_w / 2 + s * 0.08, m.y + h * 0.78)
     for r in (s * 0.16, s * 0.3):
         a0, a1 = _add(centre, _dir(40), r), _add(centre, _dir(-40), r)
         bulge = _add(centre, (1.0, 0.0), r * 1.25)
-        waves.append(
-            f'<path d="M{sx(a0[0])} {sy(a0[1])}Q{sx(bulge[0])} {sy(bulge[1])} {sx(a1[0])} {sy(a1[1])}" '
-            f'fill="none" stroke="{ACCENT}" stroke-width="1.5" stroke-linecap="round"/>'
-        )
-    return (
-        '<g class="prop metronome">'
-        f'<path d="{d}" fill="{PROP_FILL}" stroke="{PROP_STROKE}" stroke-width="1.3" stroke-linejoin="round"/>'
-        f'<line x1="{sx(pivot[0])}" y1="{sy(pivot[1])}" x2="{sx(tip[0])}" y2="{sy(tip[1])}" '
-        f'stroke="{TEXT_COLOUR}" stroke-width="1.5" stroke-linecap="round"/>'
-        f'<circle cx="{sx(weight[0])}" cy="{sy(weight[1])}" r="{_num(s * 0.08)}" fill="{TEXT_COLOUR}"/>'
-        + "".join(waves)
-        + "</g>"
-    )
+        d = f"M{sx(a0[0])} {sy(a0[1])}Q{sx(bulge[0])} {sy(bulge[1])} {sx(a1[0])} {sy(a1[1])}"
+        wave = {
+            "d": d,
+            "fill": "none",
+            "stroke": ACCENT,
+            "stroke-width": 1.5,
+            "stroke-linecap": "round",
+        }
+        out.append(_tag("path", wave))
+    out.append("</g>")
+    return "".join(out)

@@ -90,8 +90,11 @@ _ALL: tuple[Illustration, ...] = (
     Illustration(
         code="plank",
         name="Forearm plank",
-        description="Start lying face down on your forearms, elbows under your shoulders. "
-        "Finish with your body lifted in a straight line from head to heels, resting on forearms and toes.",
+        description=(
+            "Start lying face down on your forearms, elbows under your shoulders. Finish with "
+            "your body lifted in a straight line from head to heels, resting on forearms and "
+            "toes."
+        ),
         start=Pose(
             trunk=22.9,
             neck=12,
@@ -113,13 +116,17 @@ _ALL: tuple[Illustration, ...] = (
             x_on="near_elbow",
             contacts=("near_elbow", "near_wrist", "near_toe"),
         ),
-        arrows=(Arrow(joint="pelvis", anchor="end", start_offset=(0, 11), end_offset=(0, 25), bend=0),),
+        arrows=(
+            Arrow(joint="pelvis", anchor="end", start_offset=(0, 11), end_offset=(0, 25), bend=0),
+        ),
     ),
     Illustration(
         code="side_plank",
         name="Side plank",
-        description="Start lying on your side, propped on your elbow, knees bent. "
-        "Finish with your hips lifted so your head, shoulders, hips and knees are in a line.",
+        description=(
+            "Start lying on your side, propped on your elbow, knees bent. Finish with your hips "
+            "lifted so your head, shoulders, hips and knees are in a line."
+        ),
         start=Pose(
             trunk=23.2,
             near_arm=Arm(-67.3, 88.1),
@@ -144,14 +151,18 @@ _ALL: tuple[Illustration, ...] = (
             depth=False,
             contacts=("far_elbow", "far_wrist", "far_knee"),
         ),
-        arrows=(Arrow(joint="pelvis", anchor="end", start_offset=(0, 11), end_offset=(0, 25), bend=0),),
+        arrows=(
+            Arrow(joint="pelvis", anchor="end", start_offset=(0, 11), end_offset=(0, 25), bend=0),
+        ),
         side_text="{side} side down",
     ),
     Illustration(
         code="bird_dog",
         name="Bird dog",
-        description="Start on your hands and knees. Finish reaching one arm forward and the opposite leg back, "
-        "with your back level.",
+        description=(
+            "Start on your hands and knees. Finish reaching one arm forward and the opposite leg "
+            "back, with your back level."
+        ),
         start=_quadruped(),
         end=_quadruped(
             far_arm=Arm(170.7, 0, 0),
@@ -168,8 +179,10 @@ _ALL: tuple[Illustration, ...] = (
     Illustration(
         code="curl_up",
         name="Curl-up",
-        description="Start lying on your back, one knee bent, hands under your lower back. "
-        "Finish with your head and shoulders lifted a little, neck still.",
+        description=(
+            "Start lying on your back, one knee bent, hands under your lower back. Finish with "
+            "your head and shoulders lifted a little, neck still."
+        ),
         start=Pose(
             trunk=180,
             near_arm=Arm(-14, 14),
@@ -189,16 +202,25 @@ _ALL: tuple[Illustration, ...] = (
             x=100,
             contacts=("pelvis", "near_heel", "far_heel"),
         ),
-        arrows=(Arrow(joint="head", anchor="end", start_offset=(4, 9), end_offset=(4, 24), bend=0),),
+        arrows=(
+            Arrow(joint="head", anchor="end", start_offset=(4, 9), end_offset=(4, 24), bend=0),
+        ),
         accent=("head",),
     ),
     # --- hips ------------------------------------------------------------------------
     Illustration(
         code="glute_bridge",
         name="Glute bridge",
-        description="Start lying on your back, knees bent and feet flat. "
-        "Finish with your hips lifted so your shoulders, hips and knees are in a line.",
-        start=_hook_lying(near_leg=Leg(44.3, 112.7, -22.2), far_leg=Leg(44.3, 112.7, -22.2), x=130, x_on="near_ankle"),
+        description=(
+            "Start lying on your back, knees bent and feet flat. Finish with your hips lifted so "
+            "your shoulders, hips and knees are in a line."
+        ),
+        start=_hook_lying(
+            near_leg=Leg(44.3, 112.7, -22.2),
+            far_leg=Leg(44.3, 112.7, -22.2),
+            x=130,
+            x_on="near_ankle",
+        ),
         end=_hook_lying(
             trunk=199.3,
             neck=19.3,
@@ -210,13 +232,17 @@ _ALL: tuple[Illustration, ...] = (
             x_on="near_ankle",
             contacts=("shoulder", "near_heel", "near_toe"),
         ),
-        arrows=(Arrow(joint="pelvis", anchor="end", start_offset=(0, 11), end_offset=(0, 25), bend=0),),
+        arrows=(
+            Arrow(joint="pelvis", anchor="end", start_offset=(0, 11), end_offset=(0, 25), bend=0),
+        ),
     ),
     Illustration(
         code="single_leg_bridge",
         name="Single-leg bridge",
-        description="Start lying on your back with one foot lifted, knee bent. "
-        "Push through the other foot and lift your hips.",
+        description=(
+            "Start lying on your back with one foot lifted, knee bent. Push through the other "
+            "foot and lift your hips."
+        ),
         start=_hook_lying(
             near_leg=Leg(44.3, 112.7, -22.2),
             far_leg=Leg(80, 90, 0),
@@ -234,15 +260,21 @@ _ALL: tuple[Illustration, ...] = (
             x_on="near_ankle",
             contacts=("shoulder", "near_heel", "near_toe"),
         ),
-        arrows=(Arrow(joint="pelvis", anchor="end", start_offset=(-12, 9), end_offset=(-12, 23), bend=0),),
+        arrows=(
+            Arrow(
+                joint="pelvis", anchor="end", start_offset=(-12, 9), end_offset=(-12, 23), bend=0
+            ),
+        ),
         accent=("near_leg",),
         side_text="push through {side} foot",
     ),
     Illustration(
         code="clamshell",
         name="Clamshell",
-        description="Start lying on your side, hips and knees bent, feet together. "
-        "Finish with your top knee lifted and your feet still touching.",
+        description=(
+            "Start lying on your side, hips and knees bent, feet together. Finish with your top "
+            "knee lifted and your feet still touching."
+        ),
         start=Pose(
             trunk=180,
             neck=20,
@@ -273,7 +305,10 @@ _ALL: tuple[Illustration, ...] = (
     Illustration(
         code="single_leg_balance",
         name="Single-leg balance",
-        description="Start standing on both feet. Finish standing on one leg, knee a little bent, hips level.",
+        description=(
+            "Start standing on both feet. Finish standing on one leg, knee a little bent, hips "
+            "level."
+        ),
         start=_standing(),
         end=_standing(
             near_arm=Arm(20, 20),
@@ -288,8 +323,10 @@ _ALL: tuple[Illustration, ...] = (
     Illustration(
         code="step_down",
         name="Step-down",
-        description="Start standing on one leg on a low step. Slowly bend that knee and lower the other heel "
-        "toward the floor.",
+        description=(
+            "Start standing on one leg on a low step. Slowly bend that knee and lower the other "
+            "heel toward the floor."
+        ),
         start=_standing(
             far_leg=Leg(35, 25, -15),
             ground=12,
@@ -310,7 +347,11 @@ _ALL: tuple[Illustration, ...] = (
             x_on="near_ankle",
             contacts=("near_heel", "near_toe"),
         ),
-        arrows=(Arrow(joint="pelvis", anchor="end", start_offset=(-15, 10), end_offset=(-15, -6), bend=0),),
+        arrows=(
+            Arrow(
+                joint="pelvis", anchor="end", start_offset=(-15, 10), end_offset=(-15, -6), bend=0
+            ),
+        ),
         props=(Box(x=17, width=37, height=12), Box(x=102, width=37, height=12)),
         notes=(Note("Start", 40), Note("Lower the heel", 128)),
         accent=("near_leg",),
@@ -321,7 +362,9 @@ _ALL: tuple[Illustration, ...] = (
     Illustration(
         code="cat_cow",
         name="Cat–cow",
-        description="On your hands and knees, slowly round your back up, then let it sag gently down.",
+        description=(
+            "On your hands and knees, slowly round your back up, then let it sag gently down."
+        ),
         start=_quadruped(spine=40, neck=35, x=40),
         end=_quadruped(spine=-30, neck=-25, x=130),
         arrows=(
@@ -335,8 +378,10 @@ _ALL: tuple[Illustration, ...] = (
     Illustration(
         code="childs_pose",
         name="Child's pose",
-        description="Start on your hands and knees. Sit back toward your heels, reach your arms forward "
-        "and rest your head down.",
+        description=(
+            "Start on your hands and knees. Sit back toward your heels, reach your arms forward "
+            "and rest your head down."
+        ),
         start=_quadruped(x=30, x_on="near_knee"),
         end=Pose(
             trunk=357.8,
@@ -350,7 +395,11 @@ _ALL: tuple[Illustration, ...] = (
             x_on="near_knee",
             contacts=("near_knee", "near_wrist"),
         ),
-        arrows=(Arrow(joint="pelvis", anchor="end", start_offset=(16, 24), end_offset=(0, 17), bend=0.25),),
+        arrows=(
+            Arrow(
+                joint="pelvis", anchor="end", start_offset=(16, 24), end_offset=(0, 17), bend=0.25
+            ),
+        ),
         notes=(Note("Start", 45), Note("Sit back", 113)),
         accent=("torso",),
         style="sequence",
@@ -358,10 +407,13 @@ _ALL: tuple[Illustration, ...] = (
     Illustration(
         code="knee_to_chest",
         name="Knee-to-chest stretch",
-        description="Start lying on your back with your knees bent. Hold one knee and draw it gently "
-        "toward your chest.",
+        description=(
+            "Start lying on your back with your knees bent. Hold one knee and draw it gently "
+            "toward your chest."
+        ),
         start=_hook_lying(),
-        end=_hook_lying(near_leg=Leg(120, 110, -20),
+        end=_hook_lying(
+            near_leg=Leg(120, 110, -20),
             near_arm=Arm(48.2, 0),
             far_arm=Arm(48.2, 0),
             contacts=("shoulder", "pelvis", "far_heel", "far_toe"),
@@ -373,8 +425,10 @@ _ALL: tuple[Illustration, ...] = (
     Illustration(
         code="hip_flexor_stretch",
         name="Half-kneeling hip-flexor stretch",
-        description="Kneel on one knee with the other foot flat in front. Tuck your pelvis under and shift "
-        "forward until you feel a stretch at the front of the hip.",
+        description=(
+            "Kneel on one knee with the other foot flat in front. Tuck your pelvis under and "
+            "shift forward until you feel a stretch at the front of the hip."
+        ),
         start=Pose(
             trunk=90,
             near_arm=Arm(0, 15),
@@ -395,7 +449,9 @@ _ALL: tuple[Illustration, ...] = (
             x_on="near_knee",
             contacts=("near_knee", "far_heel"),
         ),
-        arrows=(Arrow(joint="pelvis", anchor="end", start_offset=(10, 15), end_offset=(24, 15), bend=0),),
+        arrows=(
+            Arrow(joint="pelvis", anchor="end", start_offset=(10, 15), end_offset=(24, 15), bend=0),
+        ),
         props=(Cushion(x=90),),
         accent=("near_leg",),
         side_text="{side} knee down",
@@ -403,8 +459,10 @@ _ALL: tuple[Illustration, ...] = (
     Illustration(
         code="hamstring_stretch",
         name="Hamstring stretch",
-        description="Lie on your back with a strap around one foot. Keep that knee straight and raise the leg "
-        "until you feel a stretch at the back of the thigh.",
+        description=(
+            "Lie on your back with a strap around one foot. Keep that knee straight and raise the "
+            "leg until you feel a stretch at the back of the thigh."
+        ),
         start=Pose(
             trunk=180,
             near_arm=Arm(20.6, 16.6),
@@ -483,8 +541,10 @@ _ALL: tuple[Illustration, ...] = (
     Illustration(
         code="cadence",
         name="Slightly quicker steps",
-        description="Your usual running step, then slightly shorter, quicker steps at the same easy pace, "
-        "in time with a metronome set about 5% faster.",
+        description=(
+            "Your usual running step, then slightly shorter, quicker steps at the same easy pace, "
+            "in time with a metronome set about 5% faster."
+        ),
         start=_standing(
             trunk=86,
             near_arm=Arm(-30, 95),
@@ -508,7 +568,7 @@ _ALL: tuple[Illustration, ...] = (
         notes=(
             Note("Usual steps", 38),
             Note("Shorter, quicker", 118),
-            Note("+5%", 163, y=23, tone="accent", size=8),
+            Note("+5%", 163, y=23, tone="accent", size=9),
         ),
         style="sequence",
     ),

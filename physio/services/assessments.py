@@ -17,7 +17,7 @@ from sqlalchemy import select
 from physio.clinical import Derived, decision_issues, derive
 from physio.clinical.schema import PSFS_ENTRIES, SECTIONS, all_fields, empty_record
 from physio.extensions import db
-from physio.models import Assessment, Kind, Patient, PsfsItem, Status, User
+from physio.models import Assessment, Kind, Patient, PsfsItem, Sex, Status, User
 from physio.models.base import utcnow
 
 # Sections a review visit does not copy from the last signed visit: questionnaires describe
@@ -78,7 +78,7 @@ def local_date(moment: datetime) -> date:
 
 
 def patient_context(patient: Patient) -> dict:
-    return {"date_of_birth": patient.date_of_birth, "sex": patient.sex.value}
+    return {"date_of_birth": patient.date_of_birth, "sex": Sex(patient.sex).value}
 
 
 def derive_for(a: Assessment, record: dict | None = None) -> Derived:

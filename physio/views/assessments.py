@@ -183,7 +183,7 @@ def autosave(assessment_id: int):
         errors["seen_at"] = " ".join(form.seen_at.errors)
     panel = render_template("assessments/_live.html", a=a, **live)
     return jsonify(ok=True, saved=valid, lock_version=a.lock_version, errors=errors,
-                   panel=panel)
+                   panel=panel, tier=live["derived"].red_flags.tier)
 
 
 @bp.route("/assessments/<int:assessment_id>/sign", methods=["POST"])

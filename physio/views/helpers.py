@@ -70,6 +70,13 @@ def _num(value) -> str:
     return f"{number:.0f}" if number.is_integer() else f"{number:.1f}"
 
 
+def _with_unit(value, unit: str) -> str:
+    if value is None:
+        return "—"
+    glue = "" if unit.startswith(("/", "°", "%")) else " "
+    return f"{_num(value)}{glue}{unit}"
+
+
 def _signed_num(value) -> str:
     return "—" if value is None else ("+" if float(value) > 0 else "") + _num(value)
 
@@ -81,4 +88,4 @@ def _progress_chart(series) -> Markup:
 
 def template_filters() -> dict:
     return {"progress_chart": _progress_chart, "date": _date, "datetime": _datetime, "blank": _blank, "num": _num,
-            "signed_num": _signed_num}
+            "signed_num": _signed_num, "with_unit": _with_unit}

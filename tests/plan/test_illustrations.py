@@ -105,7 +105,10 @@ def drawn_points(root: ET.Element) -> list[tuple[float, float]]:
                 x, y = pair.split(",")
                 pts.append((float(x), float(y)))
         elif tag == "line":
-            pts += [(float(el.get("x1")), float(el.get("y1"))), (float(el.get("x2")), float(el.get("y2")))]
+            pts += [
+                (float(el.get("x1")), float(el.get("y1"))),
+                (float(el.get("x2")), float(el.get("y2"))),
+            ]
         elif tag == "circle":
             cx, cy, r = float(el.get("cx")), float(el.get("cy")), float(el.get("r"))
             pts += [(cx - r, cy - r), (cx + r, cy + r)]
@@ -114,7 +117,7 @@ def drawn_points(root: ET.Element) -> list[tuple[float, float]]:
             pts += [(x, y), (x + float(el.get("width")), y + float(el.get("height")))]
         elif tag == "path":
             nums = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", el.get("d"))]
-            pts += list(zip(nums[0::2], nums[1::2]))
+            pts += list(zip(nums[0::2], nums[1::2], strict=True))
     return pts
 
 
@@ -172,7 +175,18 @@ def test_renders_a_clean_standalone_svg(code, side):
 
     # plain vector shapes only: no gradients (blank in some PDF viewers), images, scripts or CSS
     tags = {el.tag.removeprefix(SVG) for el in root.iter()}
-    assert tags <= {"svg", "title", "desc", "g", "line", "polyline", "path", "circle", "rect", "text"}, tags
+    assert tags <= {
+        "svg",
+        "title",
+        "desc",
+        "g",
+        "line",
+        "polyline",
+        "path",
+        "circle",
+        "rect",
+        "text",
+    }, tags
     assert "opacity" not in svg and "transform" not in svg and "url(" not in svg
 
 
@@ -201,12 +215,29 @@ def test_text_fits_inside_the_picture(code):
             size = float(text.get("font-size"))
             width = figures._text_width(text.text, size, bold=text.get("font-weight") == "bold")
             x = float(text.get("x"))
-            left = {"start": x, "middle": x - width / 2, "end": x - width}[text.get("text-anchor", "start")]
-            assert 0 <= left and left + width <= w, (code, side, text.text)
+            left = {"start": x, "middle": x - width / 2, "end": x - width}[
+                text.get("text-anchor", "start")
+            ]
+            assert left >= 0 and left + width <= w, (code, side, text.text)
             assert size >= 7, "text must stay readable at print size"
 
 
 # --- sides ------------------------------------------------------------------------
+
+
+def side_label(svg: str) -> str:
+    (el,) = find_class(parse(svg), "side-label")
+    return el.text
+
+
+def swap_sides(text: str) -> str:
+    other = {"left": "right", "right": "left", "Left": "Right", "Right": "Left"}
+    return re.sub(r"[Ll]eft|[Rr]ight", lambda m: other[m.group()], text)
+
+
+def head_centres(svg: str, group: str) -> list[tuple[float, float]]:
+    (g,) = find_class(parse(svg), group)
+    return sorted((float(c.get("cx")), float(c.get("cy"))) for c in g.iter(f"{SVG}circle"))
 
 
 @pytest.mark.parametrize("code", sorted(SIDED))
@@ -214,40 +245,31 @@ def test_sided_exercises_name_and_mirror_the_side(code):
     unspecified, left, right = (illustration_svg(code, s) for s in SIDES)
     assert len({unspecified, left, right}) == 3
 
-    def label(svg: str) -> str:
-        (el,) = find_class(parse(svg), "side-label")
-        return el.text
-
-    def swap(text: str) -> str:
-        other = {"left": "right", "right": "left", "Left": "Right", "Right": "Left"}
-        return re.sub(r"[Ll]eft|[Rr]ight", lambda m: other[m.group()], text)
-
-    assert "left" in label(left).lower() and label(left)[0].isupper()
-    assert label(right) == swap(label(left))
-    assert label(unspecified) == ILLUSTRATIONS[code].both_text
+    assert "left" in side_label(left).lower() and side_label(left)[0].isupper()
+    assert side_label(right) == swap_sides(side_label(left))
+    assert side_label(unspecified) == ILLUSTRATIONS[code].both_text
     assert "left" in parse(left).find(f"{SVG}title").text.lower()
 
-    # the left picture is the right picture mirrored: same heights, x flipped
-    def heads(svg: str) -> list[tuple[float, float]]:
-        return sorted((float(c.get("cx")), float(c.get("cy"))) for c in parse(svg).iter(f"{SVG}circle"))
-
-    r, l_ = heads(right), heads(left)
-    assert sorted(y for _, y in r) == sorted(y for _, y in l_)
-    if ILLUSTRATIONS[code].style == "overlay":
-        w = VIEW_W
-        assert sorted(round(w - x, 1) for x, _ in r) == pytest.approx(sorted(x for x, _ in l_), abs=0.11)
-    else:  # a sequence flips each figure in place so it still reads left to right
-        assert [x < VIEW_W / 2 for x, _ in sorted(r, key=lambda p: p[0])] == [
-            x < VIEW_W / 2 for x, _ in sorted(l_, key=lambda p: p[0])
-        ]
+    # the left picture is the right one mirrored: same heights, x flipped ...
+    for group in ("start", "end"):
+        r, l_ = head_centres(right, group), head_centres(left, group)
+        assert [y for _, y in r] == pytest.approx([y for _, y in l_], abs=0.11)
+        if ILLUSTRATIONS[code].style == "overlay":
+            assert sorted(VIEW_W - x for x, _ in r) == pytest.approx(
+                sorted(x for x, _ in l_), abs=0.11
+            )
+    # ... except that a sequence flips each figure in place, so it still reads
+    # left to right: start position on the left, finish on the right
+    if ILLUSTRATIONS[code].style == "sequence":
+        for svg in (left, right):
+            assert head_centres(svg, "start")[0][0] < head_centres(svg, "end")[0][0]
 
 
 def test_side_labels_read_naturally():
-    assert find_class(parse(illustration_svg("bird_dog", "left")), "side-label")[0].text == "Lift left leg + right arm"
-    assert find_class(parse(illustration_svg("side_plank", "right")), "side-label")[0].text == "Right side down"
-    assert find_class(parse(illustration_svg("hip_flexor_stretch", "left")), "side-label")[0].text == (
-        "Left knee down"
-    )
+    assert side_label(illustration_svg("bird_dog", "left")) == "Lift left leg + right arm"
+    assert side_label(illustration_svg("side_plank", "right")) == "Right side down"
+    assert side_label(illustration_svg("hip_flexor_stretch", "left")) == "Left knee down"
+    assert side_label(illustration_svg("warm_up_drills")) == "Swing each leg"
 
 
 @pytest.mark.parametrize("code", sorted(EXPECTED_CODES - SIDED))
@@ -291,7 +313,9 @@ def test_contacts_touch_and_nothing_sinks(ill, pose):
             assert y - r >= -0.01, f"{ill.code}: {part.group} goes through the floor"
             for box in boxes:
                 inside_x = box.x + 0.5 < x < box.x + box.width - 0.5
-                assert not (inside_x and y - r < box.height - 0.01), f"{ill.code}: {part.group} inside the step"
+                assert not (inside_x and y - r < box.height - 0.01), (
+                    f"{ill.code}: {part.group} inside the step"
+                )
 
 
 def test_joint_limits_refuse_impossible_poses():
@@ -357,7 +381,12 @@ def _digest_in_subprocess(hash_seed: str) -> str:
     script = _SUBPROCESS.format(physio=str(ROOT / "physio"), plan=str(PLAN_DIR))
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT, check=False
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
@@ -379,8 +408,14 @@ def test_modules_use_the_standard_library_only(module):
         if isinstance(node, ast.Import):
             imported |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module if node.module.startswith("physio") else node.module.split(".")[0])
-    third_party = {name for name in imported - {"__future__", "physio.plan.figures"} if name not in sys.stdlib_module_names}
+            imported.add(
+                node.module if node.module.startswith("physio") else node.module.split(".")[0]
+            )
+    third_party = {
+        name
+        for name in imported - {"__future__", "physio.plan.figures"}
+        if name not in sys.stdlib_module_names
+    }
     assert not third_party, third_party
 
 
@@ -390,7 +425,9 @@ def test_modules_use_the_standard_library_only(module):
 def test_weasyprint_draws_every_illustration_without_warnings(caplog):
     weasyprint = pytest.importorskip("weasyprint")
     cells = "".join(
-        f"<div>{illustration_svg(code, side)}</div>" for code in CODES for side in ((None, "left") if code in SIDED else (None,))
+        f"<div>{illustration_svg(code, side)}</div>"
+        for code in CODES
+        for side in ((None, "left") if code in SIDED else (None,))
     )
     html = f"<html><body style='width:75mm'>{cells}</body></html>"
     with caplog.at_level(logging.WARNING, logger="weasyprint"):

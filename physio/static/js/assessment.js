@@ -65,6 +65,11 @@
       const result = await response.json();
       if (lockInput && result.lock_version) lockInput.value = result.lock_version;
       if (result.panel && panel) panel.innerHTML = result.panel;
+      const chip = document.getElementById("tier-chip");
+      if (chip) {
+        chip.textContent = result.tier ? "Red flags: " + result.tier : "No red flag";
+        chip.className = "badge tier-chip tier-" + (result.tier || "none");
+      }
       showErrors(result.errors || {});
       const now = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
       const count = Object.keys(result.errors || {}).length;
