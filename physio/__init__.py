@@ -63,9 +63,18 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from physio.views import admin, assessments, auth, patients, plans, public
+    from physio.views import (
+        admin,
+        assessments,
+        audit_log,
+        auth,
+        patients,
+        plans,
+        public,
+        retention,
+    )
 
-    for module in (auth, patients, assessments, plans, public, admin):
+    for module in (auth, patients, assessments, plans, public, admin, audit_log, retention):
         app.register_blueprint(module.bp)
 
 

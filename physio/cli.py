@@ -61,4 +61,61 @@ def seed_demo_command(force):
         click.echo(f"  {role:<7} {email}  password: {DEMO_PASSWORD}")
 
 
-commands = [users_cli, seed_demo_command]
+audit_cli = AppGroup("audit", help="The tamper-evident audit log.")
+
+
+@audit_cli.command("verify")
+def audit_verify_command():
+    """Recompute the audit log's hash chain; exit 1 if any entry was changed or removed."""
+    from physio.services.audit import verify_chain
+
+    report = verify_chain()
+    if not report.ok:
+        raise click.ClickException(
+            f"Audit chain broken at entry {report.first_bad_id}: {report.problem} "
+            f"({report.checked} entries verified before it)."
+        )
+    click.echo(f"Audit chain intact: {report.checked} entries verified.")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(file):
+    """Write a consistent backup of the whole database to FILE."""
+    from pathlib import Path
+
+    from physio.services.backup import BackupError, backup
+
+    try:
+        backup(Path(file))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {file}.")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Don't ask for confirmation.")
+@with_appcontext
+def restore_command(file, yes):
+    """Replace the whole database with the backup in FILE, then verify the audit chain."""
+    from pathlib import Path
+
+    from physio.services.audit import verify_chain
+    from physio.services.backup import BackupError, restore
+
+    if not yes:
+        click.confirm("This replaces every record in the database. Continue?", abort=True)
+    try:
+        restore(Path(file))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    report = verify_chain()
+    if not report.ok:
+        raise click.ClickException(f"Restored, but the audit chain does not verify at entry "
+                                   f"{report.first_bad_id}: {report.problem}")
+    click.echo(f"Restored from {file}; audit chain intact ({report.checked} entries).")
+
+
+commands = [users_cli, seed_demo_command, audit_cli, backup_command, restore_command]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template, request
 
 from physio.extensions import db, limiter
+from physio.scoping import set_clinic_scope
 from physio.services import audit
 from physio.services import plans as plan_service
 
@@ -23,6 +24,8 @@ def patient_plan(token: str):
         return render_template("public/link_expired.html"), 410
     except plan_service.LinkInvalid:
         return render_template("public/link_invalid.html"), 404
+    # The token, not whoever may be logged in on this browser, decides what is visible.
+    set_clinic_scope(link.clinic_id)
     row = plan_service.latest_export(link.assessment_id)
     if row is None:  # pragma: no cover - links are only made after an export
         return render_template("public/link_invalid.html"), 404

@@ -1,0 +1,446 @@
+"""A consultation driven through a real Chromium on a 768×1024 tablet viewport.
+
+Each test goes through the pages as a physio would (forms, buttons, the autosave script) and
+checks what matters clinically on the page, in the database or in the exported PDF.
+Screenshots of every step go to artifacts/<sqlite|postgresql>/<test>/.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+
+from physio.extensions import db
+from physio.models import Assessment, Status
+from physio.services import assessments as service
+from tests.browser.conftest import log_in, settle_autosave
+
+pytestmark = pytest.mark.browser
+
+FIRST, LAST = "Aoife", "Kelly"
+SAVED_AT = re.compile(r"^Saved \d{1,2}:\d{2}")
+
+
+# --- small page helpers ------------------------------------------------------------------------
+
+def by_name(page: Page, name: str):
+    return page.locator(f'[name="{name}"]')
+
+
+def choice(page: Page, name: str, value: str):
+    return page.locator(f'input[name="{name}"][value="{value}"]')
+
+
+def field_box(page: Page, name: str):
+    return page.locator(f'.field[data-field="{name}"]')
+
+
+def submit(page: Page, button) -> None:
+    """Click a submit button and wait for the page it leads to."""
+    with page.expect_navigation():
+        button.click()
+
+
+def save_draft(page: Page) -> None:
+    settle_autosave(page)  # no autosave in flight when the form posts (see the report)
+    submit(page, page.get_by_role("button", name="Save draft").first)
+
+
+def sign(page: Page, password: str) -> None:
+    page.locator("#sign-password").fill(password)
+    submit(page, page.get_by_role("button", name="Sign assessment"))
+
+
+def assessment_id(page: Page) -> int:
+    return int(re.search(r"/assessments/(\d+)", page.url).group(1))
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+
+
+def stored(live_server, aid: int):
+    with live_server.app.app_context():
+        a = db.session.get(Assessment, aid)
+        record, status, autosave = service.record_of(a), a.status, a.autosave
+        db.session.remove()
+        return record, status, autosave
+
+
+def open_new_initial(page: Page, live_server, patient_id: int) -> int:
+    page.goto(live_server(f"/patients/{patient_id}"))
+    page.get_by_role("button", name="New initial assessment").click()
+    page.wait_for_url(re.compile(r"/assessments/\d+/edit$"))
+    return assessment_id(page)
+
+
+def fill_signable_minimum(page: Page) -> None:
+    """What an initial assessment needs to be signed, apart from the red flags."""
+    by_name(page, "history-presenting_complaint").fill("Low back pain after long runs")
+    by_name(page, "pain-nprs_now").fill("3")
+    by_name(page, "pain-nprs_best_24h").fill("1")
+    by_name(page, "pain-nprs_worst_24h").fill("5")
+    choice(page, "pain-location", "central_lumbar").check()
+    choice(page, "impression-working_diagnosis", "non_specific_lbp").check()
+    by_name(page, "impression-review_in_weeks").fill("4")
+
+
+def answer_all_red_flags_no(page: Page) -> int:
+    radios = page.locator('.field.tri input[type="radio"][value="no"]')
+    n = radios.count()
+    for i in range(n):
+        radios.nth(i).check()
+    return n
+
+
+# --- a)–d): login → patient → initial assessment → sign → plan → PDF → patient link ------------
+
+# Typed on the form in b): valid values in several sections (text, numbers, radios, checkboxes).
+TEXT_VALUES = {
+    "history-presenting_complaint": "Low back pain after long runs, worse downhill",
+    "history-occupation": "Secondary school teacher",
+    "history-patient_goals": "Run the Dublin half marathon pain-free",
+    "pain-nprs_now": "4",
+    "pain-nprs_worst_24h": "6",
+    "outcomes-psfs-0-activity": "Run 10 km",
+    "outcomes-psfs-0-score": "3",
+    "training-runs_per_week": "3",
+    "training-weekly_km_w1": "30",
+    "training-weekly_km_w2": "25",
+    "training-weekly_km_w3": "20",
+    "training-weekly_km_w4": "20",
+    "running_form-cadence_spm": "160",
+    "footwear-shoe_model": "Pegasus 40",
+    "physical-side_plank_left_s": "25",
+    "physical-side_plank_right_s": "48",
+    "impression-summary": "Load spike over three weeks; short right hip flexor.",
+    "impression-review_in_weeks": "4",
+}
+CHOICES = [
+    ("history-onset_mode", "gradual"),
+    ("pain-location", "central_lumbar"),
+    ("pain-location", "buttock_left"),
+    ("pain-aggravating", "running_downhill"),
+    ("pain-aggravating", "sitting"),
+    ("outcomes-rmdq_3", "y"),
+    ("training-runner_level", "regular"),
+    ("running_form-overstriding", "mild"),
+    ("footwear-shoe_category", "neutral"),
+    ("physical-thomas_left", "negative"),
+    ("physical-thomas_right", "hip_flexor_short"),
+    ("impression-working_diagnosis", "non_specific_lbp"),
+]
+INVALID = {
+    "pain-nprs_best_24h": ("9", "Best pain (9) can't be higher than worst pain (6)."),
+    "footwear-shoe_km": ("99999", "Enter a whole number from 0 to 5000 km."),
+}
+
+
+def test_initial_consultation_from_login_to_patient_link(page: Page, live_server, account,
+                                                         browser, shot):
+    # a) log in through the form, create a patient through the form, start an assessment
+    page.goto(live_server("/patients/"))
+    expect(page).to_have_url(re.compile(r"/login"))  # not logged in yet
+    shot(page, "login-page")
+    log_in(page, live_server, account)
+    expect(page.locator(".who")).to_contain_text("Sam Patel · Riverside Physio")
+
+    page.get_by_role("link", name="New patient").click()
+    page.get_by_label("First name").fill(FIRST)
+    page.get_by_label("Last name").fill(LAST)
+    page.get_by_label("Date of birth").fill("1988-04-12")
+    page.get_by_label("Female").check()
+    page.get_by_label("Clinic reference").fill("RK-0042")
+    page.get_by_label("Consents to assessment and treatment").check()
+    shot(page, "new-patient-form")
+    submit(page, page.get_by_role("button", name="Save"))
+    page.wait_for_url(re.compile(r"/patients/\d+$"))
+    patient_id = int(page.url.rsplit("/", 1)[1])
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{FIRST} {LAST}")
+    expect(page.locator(".details")).to_contain_text("RK-0042")
+    expect(page.locator(".details")).to_contain_text("Yes, recorded")  # treatment consent
+    expect(page.locator("#assessments")).to_contain_text("No assessments yet.")
+    shot(page, "patient-page")
+
+    # the new patient is found by the search
+    page.goto(live_server("/patients/?q=Kelly"))
+    page.get_by_role("link", name=re.compile(f"{LAST}")).first.click()
+    expect(page).to_have_url(live_server(f"/patients/{patient_id}"))
+
+    aid = open_new_initial(page, live_server, patient_id)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Initial assessment")
+    expect(page.locator(".crumbs")).to_contain_text(f"{FIRST} {LAST}")
+    shot(page, "empty-assessment", full_page=False)
+
+    # b) two invalid values among many valid ones → both messages at their fields, typing kept
+    onset = (date.today() - timedelta(days=60)).isoformat()
+    by_name(page, "history-onset_date").fill(onset)
+    for name, value in TEXT_VALUES.items():
+        by_name(page, name).fill(value)
+    for name, value in CHOICES:
+        choice(page, name, value).check()
+    for name, (bad, _) in INVALID.items():
+        by_name(page, name).fill(bad)
+    save_draft(page)
+
+    expect(page.locator("#form-errors")).to_contain_text("Nothing was saved")
+    for name, (bad, message) in INVALID.items():
+        box = field_box(page, name)
+        expect(box).to_have_class(re.compile(r"\bhas-error\b"))
+        expect(box.locator("p.error")).to_have_text(message)
+        expect(by_name(page, name)).to_have_value(bad)
+        expect(by_name(page, name)).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".field.has-error")).to_have_count(2)  # nothing else is marked
+    for name, value in TEXT_VALUES.items():
+        expect(by_name(page, name)).to_have_value(value)
+    for name, value in CHOICES:
+        expect(choice(page, name, value)).to_be_checked()
+    expect(by_name(page, "history-onset_date")).to_have_value(onset)
+    record, _, _ = stored(live_server, aid)
+    assert record["history"]["presenting_complaint"] is None  # nothing written
+    assert record["footwear"]["shoe_model"] is None
+    field_box(page, "pain-nprs_best_24h").scroll_into_view_if_needed()
+    shot(page, "two-errors-pain", full_page=False)
+    field_box(page, "footwear-shoe_km").scroll_into_view_if_needed()
+    shot(page, "two-errors-footwear", full_page=False)
+    shot(page, "two-errors-full")
+
+    by_name(page, "pain-nprs_best_24h").fill("2")
+    by_name(page, "footwear-shoe_km").fill("950")
+    save_draft(page)
+    expect(page.locator(".flash-success")).to_have_text("Draft saved.")
+    expect(page.locator(".field.has-error")).to_have_count(0)
+    expect(by_name(page, "footwear-shoe_km")).to_have_value("950")
+    expect(by_name(page, "pain-nprs_best_24h")).to_have_value("2")
+    record, status, autosave = stored(live_server, aid)
+    assert status == Status.DRAFT and autosave is None
+    assert record["footwear"]["shoe_km"] == 950 and record["pain"]["nprs_best_24h"] == 2
+    assert record["footwear"]["shoe_model"] == "Pegasus 40"
+    assert record["pain"]["location"] == ["central_lumbar", "buttock_left"]
+    assert record["outcomes"]["psfs"][0] == {"activity": "Run 10 km", "score": 3}
+    # the live panel shows the server's figures for what was saved
+    expect(page.locator("#live-panel")).to_contain_text("Side plank L/R asymmetry")
+    shot(page, "draft-saved", full_page=False)
+
+    # c) every red flag "No", sign with the password → read-only, signed
+    n_flags = answer_all_red_flags_no(page)
+    assert n_flags >= 20
+    expect(page.locator("#tier-banner")).to_contain_text("No red flag answered yes.")
+    expect(page.locator("#tier-banner")).not_to_contain_text("still to answer")  # via autosave
+    save_draft(page)
+    expect(page.locator(".flash-success")).to_have_text("Draft saved.")
+    page.locator("#sec-red_flags").scroll_into_view_if_needed()
+    shot(page, "red-flags-all-no", full_page=False)
+
+    sign(page, "not-my-password")  # a wrong password is refused
+    expect(page.locator("#sign-problems")).to_contain_text("Your password is not right.")
+    assert stored(live_server, aid)[1] == Status.DRAFT
+    sign(page, account.password)
+    expect(page).to_have_url(live_server(f"/assessments/{aid}"))
+    expect(page.locator(".flash-success")).to_contain_text("Assessment signed.")
+    expect(page.locator("h1 .badge-signed")).to_have_text("Signed")
+    expect(page.locator(".record-meta")).to_contain_text("by Sam Patel (PH123456)")
+    expect(page.locator('[data-field="footwear-shoe_model"] dd')).to_contain_text("Pegasus 40")
+    expect(page.locator('[data-field="footwear-shoe_km"] dd')).to_contain_text("950")
+    expect(page.locator("input[name^='pain-'], textarea[name^='history-']")).to_have_count(0)
+    expect(page.get_by_role("link", name="Continue editing")).to_have_count(0)
+    assert stored(live_server, aid)[1] == Status.SIGNED
+    shot(page, "signed-view")
+    # the edit URL now leads to the read-only view
+    page.goto(live_server(f"/assessments/{aid}/edit"))
+    expect(page).to_have_url(live_server(f"/assessments/{aid}"))
+
+    # d) the plan: exclude an exercise, change a dose, add from the library, save
+    page.get_by_role("link", name="Treatment plan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Treatment plan")
+    rows = page.locator("tr[data-code]")
+    codes = [rows.nth(i).get_attribute("data-code") for i in range(rows.count())]
+    assert {"shoe_replace", "cadence", "hip_flexor_stretch", "side_plank", "plank"} <= set(codes)
+    expect(page.locator('tr[data-code="shoe_replace"]')).to_contain_text("950")
+    expect(page.locator('tr[data-code="cadence"]')).to_contain_text("168")
+    shot(page, "plan-derived")
+
+    plank = page.locator('tr[data-code="plank"]')
+    side_plank = page.locator('tr[data-code="side_plank"]')
+    plank.locator('input[name$="-included"]').uncheck()
+    side_plank.locator('input[name$="-sets"]').fill("3")
+    side_plank.locator('textarea[name$="-physio_note"]').fill("Left side first, knees bent")
+    page.get_by_label("Add from the library").select_option("glute_bridge")
+    submit(page, page.get_by_role("button", name="Save plan"))
+    expect(page.locator(".flash-success")).to_have_text("Plan saved.")
+    expect(plank).to_have_class(re.compile(r"\bexcluded\b"))
+    expect(plank.locator('input[name$="-included"]')).not_to_be_checked()
+    expect(side_plank.locator('input[name$="-sets"]')).to_have_value("3")
+    expect(side_plank.locator('textarea[name$="-physio_note"]')).to_have_value(
+        "Left side first, knees bent")
+    bridge = page.locator('tr[data-code="glute_bridge"]')
+    expect(bridge).to_contain_text("added by physio")
+    expect(bridge.locator('input[name$="-included"]')).to_be_checked()
+    expect(page.locator('#add_code option[value="glute_bridge"]')).to_have_count(0)
+    shot(page, "plan-edited")
+
+    # export: the button stores a version; the PDF is served as application/pdf
+    page.get_by_role("button", name="Export PDF").click()
+    page.wait_for_load_state()
+    response = page.request.get(live_server(f"/assessments/{aid}/plan.pdf"))
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    body = response.body()
+    assert body.startswith(b"%PDF")
+    text = pdf_text(body)
+    assert f"{FIRST} {LAST}" in text or (FIRST in text and LAST in text)
+    assert "950" in text and "168" in text
+    assert "Left side first, knees bent" in text
+    page.goto(live_server(f"/assessments/{aid}/plan"))
+    expect(page.locator("#exports")).to_contain_text("Plan v1")
+    expect(page.locator("#exports")).to_contain_text("by Sam Patel")
+
+    # share: a patient link, opened in a fresh context without any login
+    submit(page, page.get_by_role("button", name="Create patient link"))
+    flash = page.locator(".flash-link")
+    expect(flash).to_contain_text("Patient link (works for 30 days)")
+    link = re.search(r"(https?://\S+/p/\S+)", flash.inner_text()).group(1)
+    assert link.startswith(live_server.url)
+    expect(page.locator("#share table")).to_contain_text("Active")
+    shot(page, "plan-exported-and-shared")
+
+    stranger = browser.new_context()
+    try:
+        anonymous = stranger.request.get(link)
+        assert anonymous.status == 200
+        assert anonymous.headers["content-type"] == "application/pdf"
+        assert anonymous.body().startswith(b"%PDF")
+        assert anonymous.body() == body  # the stored version, not a re-render
+        # the same context is not logged in: the staff URL sends it to the login page
+        staff = stranger.request.get(live_server(f"/assessments/{aid}/plan.pdf"))
+        assert "/login" in staff.url and not staff.body().startswith(b"%PDF")
+    finally:
+        stranger.close()
+
+
+# --- e) red flag: cauda equina "yes" → tier E, decision needed, emergency referral plan ---------
+
+def test_cauda_equina_yes_needs_a_decision_and_gives_an_emergency_plan(page: Page, live_server,
+                                                                       account, shot):
+    patient = live_server.make.patient(account.user, first_name="Tom", last_name="Byrne")
+    log_in(page, live_server, account)
+    aid = open_new_initial(page, live_server, patient.id)
+    fill_signable_minimum(page)
+    answer_all_red_flags_no(page)
+    choice(page, "red_flags-ces_saddle", "yes").check()
+
+    # the live panel and the chip follow the autosave (server-side rules, no reload)
+    chip = page.locator("#tier-chip")
+    expect(chip).to_have_text("Red flags: E", timeout=15_000)
+    expect(chip).to_have_class(re.compile(r"\btier-E\b"))
+    banner = page.locator("#tier-banner")
+    expect(banner).to_have_class(re.compile(r"\btier-E\b"))
+    expect(banner).to_contain_text("Red flags: E — emergency.")
+    expect(banner).to_contain_text("Record the decision below before signing.")
+    expect(page.locator("#save-status")).to_have_text(SAVED_AT)
+    shot(page, "tier-E-banner", full_page=False)
+    page.locator("#sec-red_flags").scroll_into_view_if_needed()
+    shot(page, "tier-E-red-flags", full_page=False)
+    assert stored(live_server, aid)[0]["red_flags"]["ces_saddle"] == "yes"  # autosaved
+
+    save_draft(page)
+    expect(page.locator(".flash-success")).to_have_text("Draft saved.")
+    sign(page, account.password)
+    problems = page.locator("#sign-problems")
+    expect(problems).to_contain_text("Not signed. Still needed:")
+    expect(problems).to_contain_text("Record the decision for this emergency (E) red-flag tier.")
+    expect(problems).to_contain_text("Confirm that safety-net advice was given")
+    expect(field_box(page, "red_flags-decision").locator(".error")).to_contain_text(
+        "Record the decision")
+    assert stored(live_server, aid)[1] == Status.DRAFT
+    shot(page, "sign-refused-decision-missing")
+
+    choice(page, "red_flags-decision", "referred_emergency").check()
+    by_name(page, "red_flags-referred_to").fill("Royal Infirmary emergency department")
+    by_name(page, "red_flags-safety_net_given").check()
+    save_draft(page)
+    expect(page.locator(".flash-success")).to_have_text("Draft saved.")
+    sign(page, account.password)
+    expect(page).to_have_url(live_server(f"/assessments/{aid}"))
+    expect(page.locator("h1 .badge-signed")).to_have_text("Signed")
+    expect(page.locator("#computed .tier-E")).to_contain_text("emergency")
+    expect(page.locator('[data-field="red_flags-referred_to"] dd')).to_contain_text(
+        "Royal Infirmary emergency department")
+    shot(page, "signed-emergency")
+
+    page.get_by_role("link", name="Treatment plan").click()
+    expect(page.locator(".tier.tier-E")).to_contain_text("Emergency referral.")
+    expect(page.locator('tr[data-code="referral_emergency"]')).to_contain_text(
+        "Go to the emergency department today")
+    for kind in ("exercise", "running", "load", "cross_training"):
+        expect(page.locator(f"tr.kind-{kind}")).to_have_count(0)
+    expect(page.locator("#add_code")).to_have_count(0)  # nothing can be added
+    expect(page.get_by_role("button", name="Export GP letter")).to_be_visible()
+    shot(page, "emergency-plan")
+
+
+# --- f) autosave -------------------------------------------------------------------------------
+
+def test_autosave_keeps_typing_across_a_reload_without_submitting(page: Page, live_server,
+                                                                  account, shot):
+    patient = live_server.make.patient(account.user)
+    log_in(page, live_server, account)
+    aid = open_new_initial(page, live_server, patient.id)
+
+    by_name(page, "footwear-shoe_model").fill("Clifton 9")
+    by_name(page, "history-presenting_complaint").fill("Stiff after parkrun")
+    status = page.locator("#save-status")
+    expect(status).to_have_text(SAVED_AT, timeout=15_000)
+    expect(status).to_have_class("ok-text")
+    shot(page, "autosaved", full_page=False)
+    record, _, autosave = stored(live_server, aid)
+    assert record["footwear"]["shoe_model"] == "Clifton 9" and autosave is None
+
+    page.reload()
+    expect(by_name(page, "footwear-shoe_model")).to_have_value("Clifton 9")
+    expect(by_name(page, "history-presenting_complaint")).to_have_value("Stiff after parkrun")
+    expect(page.locator("#restored")).to_have_count(0)  # it was saved, not set aside
+    shot(page, "after-reload", full_page=False)
+
+
+def test_autosave_sets_invalid_typing_aside_and_restores_it_after_reload(page: Page, live_server,
+                                                                         account, shot):
+    patient = live_server.make.patient(account.user)
+    log_in(page, live_server, account)
+    aid = open_new_initial(page, live_server, patient.id)
+
+    by_name(page, "footwear-shoe_model").fill("Pegasus 40")
+    by_name(page, "running_form-cadence_spm").fill("999")
+    status = page.locator("#save-status")
+    expect(status).to_contain_text("1 field(s) to correct", timeout=15_000)
+    expect(status).to_have_class("warn-text")
+    cadence_box = field_box(page, "running_form-cadence_spm")
+    expect(cadence_box.locator("p.error")).to_have_text(
+        "Enter a whole number from 120 to 230 steps/min.")
+    cadence_box.scroll_into_view_if_needed()
+    shot(page, "invalid-typing-kept", full_page=False)
+    record, _, autosave = stored(live_server, aid)
+    assert record["running_form"]["cadence_spm"] is None  # the record is untouched
+    assert record["footwear"]["shoe_model"] is None
+    assert autosave["running_form-cadence_spm"] == ["999"]
+
+    page.reload()
+    expect(page.locator("#restored")).to_contain_text("Restored your unsaved typing")
+    expect(by_name(page, "running_form-cadence_spm")).to_have_value("999")
+    expect(by_name(page, "footwear-shoe_model")).to_have_value("Pegasus 40")
+    expect(cadence_box.locator("p.error")).to_contain_text("Enter a whole number from 120 to 230")
+    shot(page, "restored-after-reload", full_page=False)
+
+    by_name(page, "running_form-cadence_spm").fill("172")
+    save_draft(page)
+    expect(page.locator(".flash-success")).to_have_text("Draft saved.")
+    expect(page.locator("#restored")).to_have_count(0)
+    record, _, autosave = stored(live_server, aid)
+    assert record["running_form"]["cadence_spm"] == 172 and autosave is None
+    assert record["footwear"]["shoe_model"] == "Pegasus 40"
