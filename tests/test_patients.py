@@ -154,3 +154,8 @@ def test_other_clinics_patients_are_not_listed_or_found(client, make, physio):
     login(client, physio)
     assert "Elsewhere" not in client.get("/patients/?q=X-9").get_data(as_text=True)
     assert "Elsewhere" not in client.get("/patients/").get_data(as_text=True)
+
+
+def test_hostile_search_queries_are_harmless(physio_client):
+    for q in ("\x00", "%", "_", "\\", "' OR 1=1 --", "x" * 500, "1988-02-30", "🏃"):
+        assert physio_client.get("/patients/", query_string={"q": q}).status_code == 200

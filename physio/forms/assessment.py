@@ -9,6 +9,7 @@ to *sign* is checked by the assessment service.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -70,6 +71,10 @@ class _FriendlyNumber:
         except ValueError:
             self.data = None
             raise ValueError(self.parse_message) from None
+        # Decimal accepts "NaN" and "Infinity"; no measurement is either.
+        if isinstance(self.data, Decimal) and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.parse_message)
 
 
 class WholeNumberField(_FriendlyNumber, IntegerField):
@@ -193,6 +198,8 @@ class AssessmentFormBase(BaseForm):
     lock_version = HiddenField()
 
     def validate_seen_at(self, field):
+        if field.data and field.data.year < 1900:
+            raise ValidationError("Check the year of the visit.")
         if field.data and field.data > datetime.now(field.data.tzinfo) + timedelta(minutes=5):
             raise ValidationError("The visit can't be in the future.")
 

@@ -7,7 +7,8 @@ from wtforms import Form
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    # NUL can't be typed on a keyboard, and PostgreSQL refuses it in text: drop it.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 class StripMeta:

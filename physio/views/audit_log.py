@@ -33,7 +33,7 @@ def _day(text: str | None):
 def index():
     """The clinic's audit entries, newest first, filtered by action, user, object and date."""
     tz = ZoneInfo(current_app.config["TIMEZONE"])
-    filters = {k: request.args.get(k, "").strip() for k in
+    filters = {k: request.args.get(k, "").replace("\x00", "").strip()[:100] for k in
                ("action", "user_id", "object_type", "object_id", "since", "until")}
     stmt = select(AuditEvent).where(AuditEvent.clinic_id == current_user.clinic_id)
     if filters["action"]:

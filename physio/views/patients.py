@@ -30,7 +30,7 @@ def home():
 @bp.route("/patients/")
 def index():
     """Search patients by name, reference or date of birth; paginated."""
-    query = request.args.get("q", "").strip()[:100]
+    query = request.args.get("q", "").replace("\x00", "").strip()[:100]
     page = db.paginate(
         patient_service.search_statement(query),
         per_page=current_app.config["PATIENTS_PER_PAGE"],
