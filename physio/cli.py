@@ -118,4 +118,34 @@ def restore_command(file, yes):
     click.echo(f"Restored from {file}; audit chain intact ({report.checked} entries).")
 
 
-commands = [users_cli, seed_demo_command, audit_cli, backup_command, restore_command]
+@click.command("render-plan")
+@click.argument("assessment_id", type=int)
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the PDF.")
+@click.option("--letter", is_flag=True, help="Render the GP referral letter instead (E/U).")
+@with_appcontext
+def render_plan_command(assessment_id, output, letter):
+    """Render an assessment's current plan to a PDF file (nothing is stored or exported)."""
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from physio.models import Assessment
+    from physio.pdf import render_plan_pdf, render_referral_letter_pdf
+    from physio.services import plans as plan_service
+
+    a = db.session.get(Assessment, assessment_id)
+    if a is None:
+        raise click.ClickException(f"There is no assessment {assessment_id}.")
+    plan = plan_service.plan_for(a).plan
+    if letter and plan.referral is None:
+        raise click.ClickException("This assessment has no emergency or urgent referral.")
+    version = plan_service.next_version(a, "letter" if letter else "plan")
+    document = plan_service.plan_document(a, plan, version, datetime.now(UTC))
+    pdf = render_referral_letter_pdf(document) if letter else render_plan_pdf(document)
+    Path(output).write_bytes(pdf)
+    click.echo(f"Wrote {output} ({len(pdf):,} bytes) for assessment {a.id}, "
+               f"{a.patient.full_name}{' (draft)' if not a.is_signed else ''}.")
+
+
+commands = [users_cli, seed_demo_command, audit_cli, backup_command, restore_command,
+            render_plan_command]

@@ -636,9 +636,9 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
     safety = included.get("safety_net")
     ces = included.get("ces_card")
     flare = included.get("flare_up") if not emergency else None
-    # The emergency sheet keeps the warning signs but not the runner's "contact your physio" box,
-    # whose signs are about runs.
-    safety_boxes = list(SAFETY_NET[:2] if emergency else SAFETY_NET) if safety else []
+    # The emergency sheet keeps only the emergency signs: the patient is on the way to hospital,
+    # and the "contact your physio" box is about runs.
+    safety_boxes = list(SAFETY_NET[:1] if emergency else SAFETY_NET) if safety else []
 
     progress = [] if emergency else progress_rows(doc.progress)
     chart = None
@@ -654,6 +654,8 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         else "physiotherapist",
         date=long_date(doc.seen_on),
     )
+    if emergency:
+        closing = closing.replace("This plan was", "This sheet was", 1)
     return {
         "doc": doc,
         "plan": plan,

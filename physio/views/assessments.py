@@ -222,13 +222,14 @@ def show(assessment_id: int):
     changes = {}
     if index > 0:
         changes = service.changed_fields(service.record_of(versions[index - 1]), record)
-    audit_here("view", a)
-    db.session.commit()
-    return render_template(
+    page = render_template(
         "assessments/show.html", a=a, record=record, derived=derived, versions=versions,
         changes=changes, sections=SECTIONS, kinds=dict(KINDS),
         odi=current_user.clinic.odi_enabled, sbst=current_user.clinic.sbst_enabled,
     )
+    audit_here("view", a)  # after rendering: the commit expires the rows the page used
+    db.session.commit()
+    return page
 
 
 @bp.route("/assessments/<int:assessment_id>/amend", methods=["POST"])

@@ -63,9 +63,11 @@ def show(patient_id: int):
     """Patient page: details, assessments, progress."""
     patient = get_or_404(Patient, patient_id)
     context = assessment_service.timeline_context(patient)
+    # Render before the audit commit: committing expires every loaded row (re-queries).
+    page = render_template("patients/show.html", patient=patient, **context)
     audit_here("view", patient)
     db.session.commit()
-    return render_template("patients/show.html", patient=patient, **context)
+    return page
 
 
 @bp.route("/patients/<int:patient_id>/edit", methods=["GET", "POST"])
