@@ -388,3 +388,26 @@ def test_other_clinics_assessment_is_404_on_every_url(app, client, make, physio,
     with app.app_context():
         assert db.session.execute(select(func.count()).select_from(Assessment)
                                   .execution_options(skip_clinic_scope=True)).scalar_one() == 1
+
+
+def test_unsigned_drafts_older_than_a_day_are_listed_for_the_clinic(app, physio_client, make,
+                                                                     patient):
+    from datetime import timedelta
+
+    from physio.models.base import utcnow
+
+    old = new_assessment(physio_client, patient)
+    fresh = new_assessment(physio_client, patient, kind="review")
+    stranger = make.user(make.clinic())
+    with app.app_context():
+        db.session.get(Assessment, old).created_at = utcnow() - timedelta(hours=30)
+        theirs = Assessment(clinic_id=stranger.clinic_id, patient_id=make.patient(stranger).id,
+                            kind="initial", seen_at=utcnow(), created_by_id=stranger.id,
+                            updated_by_id=stranger.id, created_at=utcnow() - timedelta(days=3))
+        db.session.add(theirs)
+        db.session.commit()
+        theirs_id = theirs.id
+    page = physio_client.get("/drafts").get_data(as_text=True)
+    assert f"/assessments/{old}/edit" in page
+    assert f"/assessments/{fresh}/edit" not in page
+    assert f"/assessments/{theirs_id}/edit" not in page

@@ -30,6 +30,7 @@ EXPECTATIONS = {
     "public.patient_plan": PUBLIC,
     "patients.home": ANY_USER,
     "patients.index": ANY_USER,
+    "patients.drafts": ANY_USER,
     "patients.new": ANY_USER,
     "patients.show": CLINIC,
     "patients.edit": CLINIC,

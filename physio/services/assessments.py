@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from physio.clinical import Derived, decision_issues, derive
 from physio.clinical.schema import PSFS_ENTRIES, SECTIONS, all_fields, empty_record
@@ -120,6 +121,20 @@ def current_versions(rows: list[Assessment]) -> list[Assessment]:
 def last_signed(patient_id: int) -> Assessment | None:
     signed = [a for a in current_versions(patient_assessments(patient_id)) if a.is_signed]
     return signed[0] if signed else None
+
+
+def unsigned_drafts(clinic_id: int, older_than: timedelta = timedelta(hours=24),
+                    limit: int = 50) -> list[Assessment]:
+    """The clinic's drafts not signed within `older_than` (CSP: records are completed the same
+    working day), oldest first. Uses ix_assessments_clinic_status_created."""
+    cutoff = utcnow() - older_than
+    return list(db.session.execute(
+        select(Assessment)
+        .where(Assessment.clinic_id == clinic_id, Assessment.status == Status.DRAFT,
+               Assessment.created_at < cutoff)
+        .options(joinedload(Assessment.patient), joinedload(Assessment.created_by))
+        .order_by(Assessment.created_at).limit(limit)
+    ).scalars())
 
 
 # --- life cycle -------------------------------------------------------------------------------

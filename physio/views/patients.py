@@ -40,6 +40,13 @@ def index():
     return render_template("patients/index.html", page=page, query=query)
 
 
+@bp.route("/drafts")
+def drafts():
+    """The clinic's assessments still unsigned 24 hours after they were started."""
+    rows = assessment_service.unsigned_drafts(current_user.clinic_id)
+    return render_template("patients/drafts.html", drafts=rows)
+
+
 @bp.route("/patients/new", methods=["GET", "POST"])
 def new():
     """Create a patient; an invalid form comes back with every value kept."""
