@@ -20,8 +20,9 @@ TEST_DEBS := $(RUN_DEBS) postgresql chromium chromium-driver poppler-utils
 run: deps-run
 	$(FLASK) db upgrade
 	@$(FLASK) seed-demo 2>/dev/null || echo "Database already has data: demo not reloaded (flask --app physio seed-demo --force adds it)."
-	@echo "Demo logins (password run-easy-2026): admin@physio.example, sam@physio.example, jo@physio.example"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Demo logins (password run-easy-2026): admin@physio.example (admin), sam@physio.example, jo@physio.example"
+	@echo "Serving on http://$(HOST):$(PORT) (gunicorn, 2 workers; Ctrl+C stops it)"
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) 'physio:create_app()'
 
 test: deps-test
 	scripts/run-tests.sh

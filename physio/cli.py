@@ -56,7 +56,7 @@ def seed_demo_command(force):
         )
     logins = seed_demo()
     db.session.commit()
-    click.echo("Demo data loaded. Log in at http://127.0.0.1:5000/login with:")
+    click.echo("Demo data loaded. Log in with:")
     for email, role in logins:
         click.echo(f"  {role:<7} {email}  password: {DEMO_PASSWORD}")
 
