@@ -8,12 +8,14 @@ lays them out::
         pdf_bytes = render_plan_pdf(PlanDocument(plan=plan, patient_name="Jane Runner", ...))
 
 Everything the templates show is prepared here as plain values (dose in words, the weekly table,
-illustrations as inline SVG), so the templates stay simple and the wording can be tested.
+pictures as embedded SVG), so the templates stay simple and the wording can be tested.
 
 Speed (setup-notes.md, style.md §4): one :class:`FontConfiguration` per process, created lazily;
-inline SVG only; plain CSS without ``hyphens: auto`` or flex lists. :func:`warm_up` renders a tiny
-document once, for a worker to call at start. Security: :class:`DataOnlyURLFetcher` refuses every
-URL except ``data:`` (no ``file:``, no network), and user text is autoescaped by Jinja (HTML) or
+every picture is an SVG embedded in the document as a ``data:`` URL (nothing is fetched; see
+:func:`svg_image` for why not inline ``<svg>`` markup); plain CSS without ``hyphens: auto``, flex
+or CSS columns; fixed-layout tables instead of floats. :func:`warm_up` renders a small document
+once, for a worker to call at start. Security: :class:`DataOnlyURLFetcher` refuses every URL
+except ``data:`` (no ``file:``, no network), and user text is autoescaped by Jinja (HTML) or
 escaped by :func:`css_string` (the few values the CSS prints in the page margins).
 """
 
@@ -22,7 +24,6 @@ from __future__ import annotations
 import base64
 import functools
 import html as html_lib
-import logging
 import re
 import threading
 from dataclasses import dataclass, field
@@ -48,8 +49,6 @@ from physio.plan.library import (
     WALK_RUN_STAGES,
 )
 from physio.plan.model import TreatmentPlan
-
-log = logging.getLogger(__name__)
 
 ACCENT = "#0f766e"
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -89,8 +88,8 @@ class RefusedURL(ValueError):
 class DataOnlyURLFetcher(URLFetcher):
     """Fetch ``data:`` URLs only: no ``file:`` (server files), no http(s) or ftp (network).
 
-    Our templates embed everything (inline SVG); a refused URL is logged by WeasyPrint as a
-    warning and the resource is left out, so a stray reference never reads the server's files.
+    Our templates embed everything (SVG as data: URLs); a refused URL is logged by WeasyPrint and
+    the resource is left out, so a stray reference never reads the server's files or the network.
     """
 
     def __init__(self, **kwargs: Any):
@@ -124,7 +123,8 @@ def html_to_pdf(html: str) -> bytes:
 
     The CSS goes inside the document rather than as a separate ``CSS`` stylesheet: WeasyPrint 70
     sizes inline ``<svg>`` only from the document's own styles (checked: with an external
-    stylesheet ``svg { width: 30mm }`` is ignored and the SVG keeps its intrinsic width).
+    stylesheet ``svg { width: 30mm }`` is ignored and the SVG keeps its intrinsic width), and one
+    parse of a few KB of CSS costs next to nothing.
     """
     fonts = font_config()
     document = HTML(string=html, url_fetcher=DataOnlyURLFetcher())
@@ -136,14 +136,30 @@ def style_element(css: str) -> Markup:
     return Markup(css.replace("</", "<\\/"))
 
 
+#: A one-page document with what the plan uses (regular, bold and italic text, a table, lists,
+#: borders with rounded corners, an SVG image with text, page-margin boxes), so that a worker's
+#: first patient does not pay for loading fonts and filling WeasyPrint's caches.
+_WARM_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 20" width="40" height="20">'
+    '<line x1="0" y1="18" x2="40" y2="18" stroke="#6b7280" stroke-linecap="round"/>'
+    '<polyline points="5,15 15,5 25,15" fill="none" stroke="#0f766e" stroke-width="2"/>'
+    '<circle cx="30" cy="6" r="3" fill="#374151"/>'
+    '<text x="2" y="8" font-size="5" font-weight="bold" fill="#0f766e">1</text></svg>'
+)
 _WARM_HTML = (
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>warm-up</title>'
-    '<style>@page { size: A4; margin: 20mm; @bottom-right { content: "Page " counter(page) '
-    '" of " counter(pages) } } body { font-family: "DejaVu Sans", sans-serif }</style></head>'
-    '<body><p>Warm-up <b>bold</b> <i>italic</i> ✓ –</p>'
-    '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10">'
-    '<line x1="0" y1="5" x2="20" y2="5" stroke="#0f766e"/>'
-    '<text x="1" y="9" font-size="6">1</text></svg></body></html>'
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>warm-up</title><style>'
+    '@page { size: A4; margin: 20mm; @top-left { content: "Clinic"; width: 80mm } '
+    '@bottom-right { content: "Page " counter(page) " of " counter(pages); width: 40mm } } '
+    'html { font-family: "DejaVu Sans", sans-serif; font-size: 10pt } '
+    "table { table-layout: fixed; width: 100%; border-collapse: collapse } "
+    "td { border-bottom: 0.6pt solid #d0d5dd } "
+    "div { border: 1pt solid #0f766e; border-radius: 3mm; background: #f0f9f8 }"
+    "</style></head><body><h1>Warm-up</h1><div><p>Warm-up <b>bold</b> <i>italic</i> "
+    "<small>small</small> ✓ – × ←</p><ol><li>one</li></ol><ul><li>two</li></ul></div>"
+    "<table><tr><td>a</td><td>✓</td></tr></table>"
+    '<img alt="" src="data:image/svg+xml;base64,'
+    + base64.b64encode(_WARM_SVG.encode()).decode()
+    + '"></body></html>'
 )
 
 
@@ -201,12 +217,6 @@ def days_words(days_per_week: int | None) -> str:
     if days_per_week >= 7:
         return "every day"
     return f"{plural(days_per_week, 'day')} a week"
-
-
-def seconds_words(seconds: int) -> str:
-    if seconds >= 60 and seconds % 60 == 0:
-        return plural(seconds // 60, "minute")
-    return f"{seconds}-second"
 
 
 #: Exercises done on each side in turn (the dose is per side).
@@ -270,7 +280,6 @@ def side_label(item) -> str | None:
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
-@functools.lru_cache(maxsize=512)
 def svg_image(svg: str, css_class: str = "") -> Markup:
     """An SVG document embedded as ``<img src="data:image/svg+xml;base64,…">``.
 
@@ -298,7 +307,13 @@ def illustration(code: str | None, side: str | None = None) -> Markup | None:
             svg = illustration_svg(code) if side else None
         except (KeyError, ValueError):
             svg = None
-    return svg_image(svg, "illustration") if svg else None
+    return _illustration_image(svg) if svg else None
+
+
+@functools.lru_cache(maxsize=256)
+def _illustration_image(svg: str) -> Markup:
+    # The same few dozen drawings recur in every plan: encode each once per process.
+    return svg_image(svg, "illustration")
 
 
 # --- what each section shows ------------------------------------------------------------------
@@ -403,7 +418,7 @@ def glance_rows(plan: TreatmentPlan) -> list[dict]:
 
 def weekly_km(runner: dict) -> list[tuple[str, float]]:
     """[(label, km)] oldest first, for the weeks the runner told us about."""
-    labels = {4: "4 weeks ago", 3: "3 weeks ago", 2: "Last week", 1: "Last 7 days"}
+    labels = {4: "4 weeks ago", 3: "3 weeks ago", 2: "2 weeks ago", 1: "Last 7 days"}
     weeks = []
     for n in (4, 3, 2, 1):
         value = runner.get(f"weekly_km_w{n}") if runner else None
@@ -663,19 +678,17 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         "emergency": emergency,
         "gentle": gentle,
         "programme_heading": plan.programme_heading,
-        "referral": plan.referral if (referral_items or plan.referral) else None,
+        "referral": plan.referral,
         "referral_item": referral_items[0] if referral_items else None,
         "referral_entry": INTERVENTIONS.get(referral_items[0].code) if referral_items else None,
         "glance": [] if emergency else glance_rows(plan),
         "days": DAYS,
         "exercises": exercises,
         "running": running_views,
-        "weeks": weeks,
         "km_chart": km_chart,
         "runner": doc.runner or {},
         "footwear": footwear,
         "flare": FLARE_UP if flare else None,
-        "flare_reason": flare.reason if flare else "",
         "education": education,
         "safety": safety,
         "safety_boxes": safety_boxes,
@@ -686,11 +699,9 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         "review_date": None if emergency else plan.review_date,
         "review_measures": [] if emergency else plan.review_measures,
         "seen_on": long_date(doc.seen_on),
-        "exported_on": long_date(doc.exported_at),
         "review_on": weekday_date(plan.review_date),
         "physio_with_reg": f"{doc.physio_name}{reg}",
         "closing": closing,
-        "long_date": long_date,
         "accent": ACCENT,
         **_page_css_values(doc),
     }
@@ -733,17 +744,21 @@ def _letter_findings(referral) -> tuple[str, str]:
 _DECISION_VOICE = (
     ("Your physiotherapist has referred you", "I have referred the patient"),
     ("Your physiotherapist has told your GP", "I am informing you"),
-    ("Your physiotherapist discussed these findings with you", "I discussed these findings with "
-     "the patient"),
-    ("Your physiotherapist has not recorded a decision yet", "No referral decision had been "
-     "recorded when this letter was produced"),
+    (
+        "Your physiotherapist discussed these findings with you",
+        "I discussed these findings with the patient",
+    ),
+    (
+        "Your physiotherapist has not recorded a decision yet",
+        "No referral decision had been recorded when this letter was produced",
+    ),
 )
 
 
 def _decision_in_physio_voice(words: str) -> str:
     for patient, physio in _DECISION_VOICE:
         if words.startswith(patient):
-            return physio + words[len(patient):]
+            return physio + words[len(patient) :]
     return words
 
 

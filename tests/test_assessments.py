@@ -411,3 +411,24 @@ def test_unsigned_drafts_older_than_a_day_are_listed_for_the_clinic(app, physio_
     assert f"/assessments/{old}/edit" in page
     assert f"/assessments/{fresh}/edit" not in page
     assert f"/assessments/{theirs_id}/edit" not in page
+
+
+def test_signing_from_the_form_saves_what_is_on_screen_first(app, physio_client, patient):
+    aid = new_assessment(physio_client, patient)
+    data = {**minimal_signable(lock_version=1),
+            "history-presenting_complaint": "Typed a second before signing",
+            "password": PASSWORD}
+    assert physio_client.post(f"/assessments/{aid}/sign", data=data).status_code == 302
+    record, _, status = stored(app, aid)
+    assert status == Status.SIGNED
+    assert record["history"]["presenting_complaint"] == "Typed a second before signing"
+
+
+def test_signing_from_the_form_with_an_invalid_value_signs_nothing(app, physio_client, patient):
+    aid = new_assessment(physio_client, patient)
+    data = {**minimal_signable(lock_version=1), "pain-nprs_now": "12", "password": PASSWORD}
+    response = physio_client.post(f"/assessments/{aid}/sign", data=data)
+    assert response.status_code == 422
+    assert "Correct the marked fields first." in response.get_data(as_text=True)
+    record, _, status = stored(app, aid)
+    assert status == Status.DRAFT and record["pain"]["nprs_now"] is None

@@ -53,13 +53,16 @@ def plan_rows(page: str) -> list[str]:
 def form_from_page(page: str) -> dict:
     """The plan form's current values, as a browser would post them."""
     data = {}
-    for name, value in re.findall(r'<input[^>]*name="(items-\d+-[a-z_]+)"[^>]*value="([^"]*)"', page):
-        if not name.endswith("-included"):  # a checkbox posts only when ticked (below)
-            data[name] = value
-    for name in re.findall(r'<input[^>]*checked[^>]*name="(items-\d+-included)"', page):
-        data[name] = "y"
-    for name in re.findall(r'<input[^>]*name="(items-\d+-included)"[^>]*checked', page):
-        data[name] = "y"
+    for tag in re.findall(r"<input[^>]*>", page):
+        name = re.search(r'name="(items-\d+-[a-z_]+)"', tag)
+        if not name:
+            continue
+        if 'type="checkbox"' in tag:
+            if " checked" in tag:
+                data[name.group(1)] = "y"
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        data[name.group(1)] = value.group(1) if value else ""
     return data
 
 
@@ -254,3 +257,13 @@ def test_other_clinics_plan_urls_are_404(app, client, make, physio, method, url)
     client.post("/logout")
     login(client, physio)
     assert getattr(client, method)(url.format(aid=aid)).status_code == 404
+
+
+def test_export_from_the_plan_form_saves_the_edits_first(app, physio_client, patient):
+    aid = signed_assessment(physio_client, patient)
+    page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
+    data = form_from_page(page)
+    data[f"items-{plan_rows(page).index('side_plank')}-physio_note"] = "Knees bent at first"
+    response = physio_client.post(f"/assessments/{aid}/plan/export", data=data)
+    assert response.headers["Location"].endswith("/plan.pdf")
+    assert "Knees bent at first" in pdf_text(physio_client.get(f"/assessments/{aid}/plan.pdf").data)

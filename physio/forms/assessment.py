@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from dataclasses import replace
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -102,9 +103,17 @@ def _range_message(f: Field) -> str:
     return f"Enter a number from {f.min} to {f.max}{unit}."
 
 
+def _label(f: Field) -> str:
+    """The label with its unit, so "km" vs "miles" is never a guess."""
+    if f.unit and f.unit not in f.label:
+        return f"{f.label} ({f.unit})"
+    return f.label
+
+
 def _wtforms_field(f: Field):
     """One WTForms field for one schema field. Every field may be blank in a draft."""
     kw = {"description": f.help or ""}
+    f = replace(f, label=_label(f))
     if f.kind == "int":
         return WholeNumberField(
             f.label, widget=NumberInput(step=1, min=f.min, max=f.max),

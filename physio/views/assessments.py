@@ -193,7 +193,25 @@ def sign(assessment_id: int):
     a = get_or_404(Assessment, assessment_id)
     if a.is_signed:
         return render_template("assessments/read_only_refused.html", a=a), 409
-    form = _bind_form(a)
+    if "lock_version" in request.form:
+        # Signed from the form page: what is on screen is saved first, so nothing typed in
+        # the last seconds is left out of what gets signed.
+        form = _bind_form(a, request.form)
+        form.suggested_tier = _live_context(a, form)["derived"].red_flags.suggested_tier
+        if not form.validate():
+            problem = service.Problem(None, "Correct the marked fields first.")
+            return _render_form(a, form, status=422, problems=[problem])
+        try:
+            changes = service.save_draft(a, record_from_form(form), current_user,
+                                         _lock_version(form))
+        except service.EditConflict:
+            db.session.rollback()
+            return _render_form(a, form, status=409, conflict=True)
+        if changes:
+            audit_here("update", a, fields=sorted(changes), via="sign")
+        db.session.flush()
+    else:
+        form = _bind_form(a)
     problems = service.sign_problems(a)
     if not verify_password(current_user.password_hash, request.form.get("password", "")):
         audit_here("sign_refused", a, reason="wrong password")
@@ -203,6 +221,8 @@ def sign(assessment_id: int):
         problems.insert(0, service.Problem(None, "There is unsaved typing that is not valid yet: "
                                                  "correct it and save the draft first."))
     if problems:
+        db.session.commit()  # keep what was saved above; only the signature is refused
+        form = _bind_form(a)
         return _render_form(a, form, status=422, problems=problems)
     service.sign(a, current_user)
     audit_here("sign", a, content_hash=a.content_hash, version=a.version)

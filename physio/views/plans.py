@@ -54,6 +54,22 @@ def _render(a: Assessment, state, form, errors=(), status=200):
     ), status
 
 
+def _save_posted_plan(a: Assessment, state):
+    """Apply the posted plan form. Returns None when saved, else the page with the errors."""
+    form = plan_form(state.plan, formdata=request.form)
+    if not form.validate():
+        return _render(a, state, form, ["Some values are not numbers: see the marked rows."], 422)
+    if request.form.get("move"):
+        _move(form, request.form["move"])
+    edits = edits_from_form(form, state.derived_plan)
+    _, errors = plan_service.save_edits(a, edits, current_user)
+    if errors:
+        db.session.rollback()
+        return _render(a, state, form, errors, 422)
+    audit_here("plan_update", a, edits=edits)
+    return None
+
+
 @bp.route("/assessments/<int:assessment_id>/plan", methods=["GET", "POST"])
 def plan(assessment_id: int):
     """The derived plan; the physio includes/excludes, re-doses, reorders, adds and notes."""
@@ -61,17 +77,9 @@ def plan(assessment_id: int):
     state = plan_service.plan_for(a)
     if request.method == "GET":
         return _render(a, state, plan_form(state.plan))
-    form = plan_form(state.plan, formdata=request.form)
-    if not form.validate():
-        return _render(a, state, form, ["Some values are not numbers: see the marked rows."], 422)
-    if request.form.get("move"):
-        _move(form, request.form["move"])
-    edits = edits_from_form(form, state.derived_plan)
-    new_plan, errors = plan_service.save_edits(a, edits, current_user)
-    if errors:
-        db.session.rollback()
-        return _render(a, state, form, errors, 422)
-    audit_here("plan_update", a, edits=edits)
+    refused = _save_posted_plan(a, state)
+    if refused is not None:
+        return refused
     db.session.commit()
     flash("Plan saved.", "success")
     return redirect(url_for("plans.plan", assessment_id=a.id))
@@ -82,6 +90,11 @@ def export(assessment_id: int):
     """Render and store a new immutable PDF version; then show it."""
     a = get_or_404(Assessment, assessment_id)
     kind = "letter" if request.form.get("kind") == "letter" else "plan"
+    if "items-0-code" in request.form:  # exported from the plan form: save its edits first
+        refused = _save_posted_plan(a, plan_service.plan_for(a))
+        if refused is not None:
+            return refused
+        db.session.flush()
     try:
         row = plan_service.export(a, current_user, kind)
     except plan_service.ExportRefused as refused:

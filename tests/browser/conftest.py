@@ -172,7 +172,7 @@ def artifacts_dir() -> Path:
 @pytest.fixture
 def shot(request):
     """shot(page, "step-name", full_page=True): save <artifacts>/<db>/<test>/<NN>-<step>.png."""
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name.removeprefix("test_"))
+    name = request.node.originalname.removeprefix("test_")
     folder = artifacts_dir() / name
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.png"):

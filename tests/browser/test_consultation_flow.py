@@ -286,8 +286,10 @@ def test_initial_consultation_from_login_to_patient_link(page: Page, live_server
     shot(page, "plan-edited")
 
     # export: the button stores a version; the PDF is served as application/pdf
-    page.get_by_role("button", name="Export PDF").click()
-    page.wait_for_load_state()
+    with page.expect_response(lambda r: r.url.endswith("/plan/export")) as export:
+        page.get_by_role("button", name="Export PDF").click()
+    assert export.value.status == 302
+    page.wait_for_url(live_server(f"/assessments/{aid}/plan.pdf"))  # Chromium's PDF viewer
     response = page.request.get(live_server(f"/assessments/{aid}/plan.pdf"))
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
@@ -344,6 +346,7 @@ def test_cauda_equina_yes_needs_a_decision_and_gives_an_emergency_plan(page: Pag
     expect(banner).to_contain_text("Red flags: E — emergency.")
     expect(banner).to_contain_text("Record the decision below before signing.")
     expect(page.locator("#save-status")).to_have_text(SAVED_AT)
+    banner.scroll_into_view_if_needed()  # at 768 px the live panel sits above the form
     shot(page, "tier-E-banner", full_page=False)
     page.locator("#sec-red_flags").scroll_into_view_if_needed()
     shot(page, "tier-E-red-flags", full_page=False)
@@ -359,7 +362,9 @@ def test_cauda_equina_yes_needs_a_decision_and_gives_an_emergency_plan(page: Pag
     expect(field_box(page, "red_flags-decision").locator(".error")).to_contain_text(
         "Record the decision")
     assert stored(live_server, aid)[1] == Status.DRAFT
-    shot(page, "sign-refused-decision-missing")
+    shot(page, "sign-refused-decision-missing", full_page=False)
+    field_box(page, "red_flags-decision").scroll_into_view_if_needed()
+    shot(page, "sign-refused-at-decision", full_page=False)
 
     choice(page, "red_flags-decision", "referred_emergency").check()
     by_name(page, "red_flags-referred_to").fill("Royal Infirmary emergency department")
@@ -383,6 +388,15 @@ def test_cauda_equina_yes_needs_a_decision_and_gives_an_emergency_plan(page: Pag
     expect(page.locator("#add_code")).to_have_count(0)  # nothing can be added
     expect(page.get_by_role("button", name="Export GP letter")).to_be_visible()
     shot(page, "emergency-plan")
+
+    # the emergency referral can't be left out of the patient's sheet: its box is fixed on
+    referral = page.locator('tr[data-code="referral_emergency"]')
+    box = referral.locator('input[type="checkbox"]')
+    expect(box).to_be_checked()
+    expect(box).to_be_disabled()
+    submit(page, page.get_by_role("button", name="Save plan"))
+    expect(page.locator(".flash").first).to_have_text("Plan saved.")
+    expect(referral.locator('input[type="checkbox"]')).to_be_checked()
 
 
 # --- f) autosave -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@
   let pending = false;
   let dirty = false;
   let stopped = false;
+  let submitter = null;  // a submit waiting for the in-flight autosave's answer
 
   function setStatus(text, kind) {
     statusEl.textContent = text;
@@ -46,6 +47,7 @@
     if (stopped) return;
     if (inFlight) { pending = true; return; }
     const data = new FormData(form);
+    data.delete("password");
     if (useBeacon && navigator.sendBeacon) {
       navigator.sendBeacon(url, data);
       return;
@@ -81,7 +83,13 @@
       setTimeout(function () { if (dirty) save(false); }, 5000);
     } finally {
       inFlight = false;
-      if (pending) { pending = false; save(false); }
+      if (submitter) {
+        // The answer carried the new lock_version; now the waiting submit can go.
+        const button = submitter;
+        submitter = null;
+        stopped = true;
+        form.requestSubmit(button);
+      } else if (pending) { pending = false; save(false); }
     }
   }
 
@@ -91,11 +99,36 @@
     timer = setTimeout(function () { save(false); }, QUIET_MS);
   }
 
-  form.addEventListener("input", schedule);
-  form.addEventListener("change", schedule);
+  // Enter in the password box signs (it would otherwise press the first button: Save draft).
+  const password = document.getElementById("sign-password");
+  const signButton = document.getElementById("sign-button");
+  if (password && signButton) {
+    password.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); form.requestSubmit(signButton); }
+    });
+  }
+
+  form.addEventListener("input", function (event) {
+    if (event.target === password) return;  // the password is never autosaved
+    schedule();
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target !== password) schedule();
+  });
   // A closing tab or a tablet going to sleep: send what we have.
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden" && dirty) save(true);
   });
-  form.addEventListener("submit", function () { clearTimeout(timer); stopped = true; });
+  form.addEventListener("submit", function (event) {
+    clearTimeout(timer);
+    if (inFlight && !stopped) {
+      // Saving or signing now would post the lock_version the pending answer is replacing.
+      event.preventDefault();
+      submitter = event.submitter || null;
+      if (!submitter) submitter = form.querySelector('button[type="submit"]');
+      setStatus("Finishing the autosave…");
+      return;
+    }
+    stopped = true;
+  });
 })();
