@@ -12,9 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from dataclasses import replace
 from functools import cache
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from wtforms import (
     BooleanField,
     DateField,
@@ -35,6 +33,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Sto
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
 from physio.clinical.red_flags import TIER_RANK
+from physio.clock import clinic_timezone
 from physio.clinical.schema import (
     PSFS_ACTIVITY,
     PSFS_ENTRIES,
@@ -90,10 +89,6 @@ def _stop_if_unparsed(form, field):
     # A value that isn't a number already has its message; don't add a range message too.
     if field.process_errors:
         raise StopValidation()
-
-
-def clinic_timezone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
 
 
 def _range_message(f: Field) -> str:

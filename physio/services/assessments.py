@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from physio.clinical import Derived, decision_issues, derive
 from physio.clinical.schema import PSFS_ENTRIES, SECTIONS, all_fields, empty_record
+
 from physio.extensions import db
 from physio.models import Assessment, Kind, Patient, PsfsItem, Sex, Status, User
 from physio.models.base import utcnow
@@ -67,15 +68,6 @@ def apply_record(a: Assessment, record: dict) -> None:
     if psfs is not None:
         a.psfs_items = [PsfsItem(position=i, activity=p.get("activity"), score=p.get("score"))
                         for i, p in enumerate(psfs[:PSFS_ENTRIES])]
-
-
-def local_date(moment: datetime) -> date:
-    """The clinic-local calendar day of a stored (UTC) moment."""
-    from zoneinfo import ZoneInfo
-
-    from flask import current_app
-
-    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
 def patient_context(patient: Patient) -> dict:

@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from physio.clinical import compare_visits, decision_problems, derive, series
+from physio.clock import local_date
 from physio.extensions import db
 from physio.models import Assessment, PatientLink, PlanEdits, PlanExport, User
 from physio.models.base import utcnow
@@ -137,7 +138,7 @@ def plan_document(a: Assessment, plan: TreatmentPlan, version: int, now: datetim
         physio_registration=physio.registration,
         assessment_id=a.id,
         assessment_version=a.version,
-        seen_on=assessment_service.local_date(a.seen_at),
+        seen_on=local_date(a.seen_at),
         export_version=version,
         exported_at=now,
         progress=progress,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from physio.clock import clinic_timezone
 from physio.extensions import db
 from physio.models import AuditEvent, User
 from physio.views.helpers import require_admin
@@ -32,7 +31,7 @@ def _day(text: str | None):
 @bp.route("/audit")
 def index():
     """The clinic's audit entries, newest first, filtered by action, user, object and date."""
-    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    tz = clinic_timezone()
     filters = {k: request.args.get(k, "").replace("\x00", "").strip()[:100] for k in
                ("action", "user_id", "object_type", "object_id", "since", "until")}
     stmt = select(AuditEvent).where(AuditEvent.clinic_id == current_user.clinic_id)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from zoneinfo import ZoneInfo
-
-from flask import abort, current_app, request
+from flask import abort, request
 from flask_login import current_user
 from markupsafe import Markup
 
 from physio.charts import progress_chart_svg
+from physio.clock import local_time
 
 from physio.services import audit
 
@@ -46,11 +45,6 @@ def require_admin() -> None:
 
 def _date(value: date | datetime | None, fmt: str = "%d %b %Y") -> str:
     return value.strftime(fmt) if value else ""
-
-
-def local_time(value: datetime) -> datetime:
-    """An aware datetime in the clinic's time zone (stored values are UTC)."""
-    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
 
 
 def _datetime(value: datetime | None) -> str:
