@@ -63,9 +63,10 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
 
-    # Argon2id cost (argon2-cffi defaults are the RFC 9106 "low memory" profile).
-    ARGON2_TIME_COST = 3
-    ARGON2_MEMORY_COST = 65536
+    # Argon2id cost: OWASP's recommended minimum (m=19 MiB, t=2, p=1). The 64 MiB default
+    # pushed a worker that logs someone in and renders a PDF past 200 MB.
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST = 19456
 
     TIMEZONE = os.environ.get("TIMEZONE", "Europe/London")  # how visit times are entered and shown
     PATIENTS_PER_PAGE = 25

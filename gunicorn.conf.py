@@ -11,8 +11,11 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 worker_class = "sync"
 timeout = 60
 graceful_timeout = 30
-max_requests = 500
-max_requests_jitter = 50
+# Load the app once in the master: a recycled worker is a fork, not a 2 s re-import (which
+# showed as a 2.5 s p99 when both workers restarted together).
+preload_app = True
+max_requests = 5000
+max_requests_jitter = 2500
 accesslog = "-"
 
 

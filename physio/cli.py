@@ -147,5 +147,16 @@ def render_plan_command(assessment_id, output, letter):
                f"{a.patient.full_name}{' (draft)' if not a.is_signed else ''}.")
 
 
+@click.command("analyze")
+@with_appcontext
+def analyze_command():
+    """Refresh the query planner's statistics (run after bulk imports, and nightly)."""
+    from sqlalchemy import text
+
+    with db.engine.begin() as connection:
+        connection.execute(text("ANALYZE"))
+    click.echo(f"Statistics refreshed ({db.engine.dialect.name}).")
+
+
 commands = [users_cli, seed_demo_command, audit_cli, backup_command, restore_command,
-            render_plan_command]
+            render_plan_command, analyze_command]

@@ -4,7 +4,7 @@ import enum
 import unicodedata
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from physio.extensions import db
@@ -42,6 +42,10 @@ class Patient(ClinicOwned, db.Model):
             postgresql_ops={"first_name_key": "varchar_pattern_ops"},
         ),
         Index("ix_patients_clinic_date_of_birth", "clinic_id", "date_of_birth"),
+        # The unfiltered list, in name order, without sorting the clinic's whole roster.
+        Index("ix_patients_clinic_list", "clinic_id", "last_name_key", "first_name_key", "id",
+              postgresql_where=text("archived_at IS NULL"),
+              sqlite_where=text("archived_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.orm import undefer
 
 from physio.clinical import compare_visits, decision_problems, derive, series
 from physio.clock import local_date
@@ -180,12 +181,14 @@ def _page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def latest_export(assessment_id: int, kind: str = "plan") -> PlanExport | None:
-    return db.session.execute(
-        select(PlanExport).where(PlanExport.assessment_id == assessment_id,
-                                 PlanExport.kind == kind)
-        .order_by(PlanExport.version.desc()).limit(1)
-    ).scalar_one_or_none()
+def latest_export(assessment_id: int, kind: str = "plan", *, with_pdf: bool = False
+                  ) -> PlanExport | None:
+    stmt = (select(PlanExport).where(PlanExport.assessment_id == assessment_id,
+                                     PlanExport.kind == kind)
+            .order_by(PlanExport.version.desc()).limit(1))
+    if with_pdf:
+        stmt = stmt.options(undefer(PlanExport.pdf))
+    return db.session.execute(stmt).scalar_one_or_none()
 
 
 def exports_of(assessment_id: int) -> list[PlanExport]:

@@ -117,26 +117,29 @@ def _pdf_response(row, filename: str) -> Response:
 @bp.route("/assessments/<int:assessment_id>/plan.pdf")
 def plan_pdf(assessment_id: int):
     """The latest exported version, served as stored (no re-rendering)."""
-    a = get_or_404(Assessment, assessment_id)
-    row = plan_service.latest_export(a.id)
+    # Stored bytes only: no assessment row to load (the export row is clinic-scoped itself).
+    row = plan_service.latest_export(assessment_id, with_pdf=True)
     if row is None:
+        get_or_404(Assessment, assessment_id)  # another clinic's or missing: 404
         flash("No PDF yet: export the plan first.", "info")
-        return redirect(url_for("plans.plan", assessment_id=a.id))
-    audit_here("download", a, kind="plan", version=row.version)
+        return redirect(url_for("plans.plan", assessment_id=assessment_id))
+    audit_here("download", object_type="assessment", object_id=assessment_id, kind="plan",
+               version=row.version)
     db.session.commit()
-    return _pdf_response(row, f"plan-{a.id}-v{row.version}.pdf")
+    return _pdf_response(row, f"plan-{assessment_id}-v{row.version}.pdf")
 
 
 @bp.route("/assessments/<int:assessment_id>/letter.pdf")
 def letter_pdf(assessment_id: int):
     """The latest referral letter to the GP (E/U tiers)."""
-    a = get_or_404(Assessment, assessment_id)
-    row = plan_service.latest_export(a.id, kind="letter")
+    row = plan_service.latest_export(assessment_id, kind="letter", with_pdf=True)
     if row is None:
-        return redirect(url_for("plans.plan", assessment_id=a.id))
-    audit_here("download", a, kind="letter", version=row.version)
+        get_or_404(Assessment, assessment_id)
+        return redirect(url_for("plans.plan", assessment_id=assessment_id))
+    audit_here("download", object_type="assessment", object_id=assessment_id, kind="letter",
+               version=row.version)
     db.session.commit()
-    return _pdf_response(row, f"referral-letter-{a.id}-v{row.version}.pdf")
+    return _pdf_response(row, f"referral-letter-{assessment_id}-v{row.version}.pdf")
 
 
 @bp.route("/assessments/<int:assessment_id>/share", methods=["POST"])

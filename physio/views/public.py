@@ -26,7 +26,7 @@ def patient_plan(token: str):
         return render_template("public/link_invalid.html"), 404
     # The token, not whoever may be logged in on this browser, decides what is visible.
     set_clinic_scope(link.clinic_id)
-    row = plan_service.latest_export(link.assessment_id)
+    row = plan_service.latest_export(link.assessment_id, with_pdf=True)
     if row is None:  # pragma: no cover - links are only made after an export
         return render_template("public/link_invalid.html"), 404
     audit.record("patient_download", user_id=None, clinic_id=link.clinic_id,
