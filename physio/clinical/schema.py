@@ -9,7 +9,7 @@ a contract: the form posts `<section>-<field>` (e.g. `footwear-shoe_km`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .red_flags import RED_FLAG_RULES

@@ -8,9 +8,9 @@ to *sign* is checked by the assessment service.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from dataclasses import replace
 from functools import cache
 
 from wtforms import (
@@ -33,7 +33,6 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Sto
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
 from physio.clinical.red_flags import TIER_RANK
-from physio.clock import clinic_timezone
 from physio.clinical.schema import (
     PSFS_ACTIVITY,
     PSFS_ENTRIES,
@@ -42,6 +41,7 @@ from physio.clinical.schema import (
     Field,
     Section,
 )
+from physio.clock import clinic_timezone
 from physio.forms.base import BaseForm, SectionForm
 
 

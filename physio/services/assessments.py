@@ -17,7 +17,6 @@ from sqlalchemy.orm import joinedload
 
 from physio.clinical import Derived, decision_issues, derive
 from physio.clinical.schema import PSFS_ENTRIES, SECTIONS, all_fields, empty_record
-
 from physio.extensions import db
 from physio.models import Assessment, Kind, Patient, PsfsItem, Sex, Status, User
 from physio.models.base import utcnow

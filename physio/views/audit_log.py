@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select

@@ -12,7 +12,6 @@ from markupsafe import Markup
 from physio.charts import progress_chart_svg
 from physio.clock import local_time
 from physio.forms.render import render_field
-
 from physio.services import audit
 
 
