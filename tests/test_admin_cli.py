@@ -90,3 +90,11 @@ def test_cli_seed_demo_loads_then_refuses_without_force(app, runner):
     assert again.exit_code == 1 and "--force" in again.output
     forced = runner.invoke(args=["seed-demo", "--force"])
     assert forced.exit_code == 0, forced.output
+
+
+def test_cli_users_create_warns_about_a_weak_password_but_creates_the_user(app, runner):
+    result = runner.invoke(args=["users", "create", "--email", "w@example.org", "--password",
+                                 "short", "--name", "W", "--clinic", "C"])
+    assert result.exit_code == 0
+    assert "Warning: weak password" in result.output
+    assert count(app, User) == 1
