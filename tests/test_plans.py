@@ -223,10 +223,20 @@ def test_expired_patient_link_is_410(app, physio_client, patient):
     assert "expired" in response.get_data(as_text=True)
 
 
-def test_share_needs_an_export_first(app, physio_client, patient):
+def test_share_exports_first_when_nothing_was_exported(app, physio_client, patient):
     aid = signed_assessment(physio_client, patient)
-    physio_client.post(f"/assessments/{aid}/share")
-    assert count(app, PatientLink) == 0
+    path = share(physio_client, aid)
+    assert count(app, PlanExport) == 1 and count(app, PatientLink) == 1
+    assert app.test_client().get(path).mimetype == "application/pdf"
+
+
+def test_share_of_an_unsigned_draft_is_refused(app, physio_client, patient):
+    response = physio_client.post(f"/patients/{patient.id}/assessments/new",
+                                  data={"kind": "initial"})
+    aid = int(re.search(r"/assessments/(\d+)/edit", response.headers["Location"]).group(1))
+    page = physio_client.post(f"/assessments/{aid}/share", follow_redirects=True)
+    assert "Not shared: Sign the assessment" in page.get_data(as_text=True)
+    assert count(app, PatientLink) == 0 and count(app, PlanExport) == 0
 
 
 def test_plan_edits_follow_an_amendment(app, physio_client, patient):

@@ -147,8 +147,13 @@ def share(assessment_id: int):
     """Make a patient link to the latest exported plan; it expires and can be revoked."""
     a = get_or_404(Assessment, assessment_id)
     if plan_service.latest_export(a.id) is None:
-        flash("Export the plan before sharing it.", "error")
-        return redirect(url_for("plans.plan", assessment_id=a.id))
+        # Nothing to download yet: export the current plan first (same rules as Export).
+        try:
+            row = plan_service.export(a, current_user)
+        except plan_service.ExportRefused as refused:
+            flash(f"Not shared: {refused}", "error")
+            return redirect(url_for("plans.plan", assessment_id=a.id))
+        audit_here("export", a, kind="plan", version=row.version, sha256=row.sha256, via="share")
     days = current_app.config["PATIENT_LINK_MAX_AGE_DAYS"]
     link, token = plan_service.create_link(a, current_user, current_app.config["SECRET_KEY"], days)
     audit_here("share", a, link_id=link.id, expires_at=link.expires_at.isoformat())
