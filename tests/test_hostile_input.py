@@ -57,16 +57,20 @@ class World:
             db.engine.dispose()
 
 
+ASSESSMENT_NAMES = [n for n in field_names() if n != "kind"]
+hostile_assessment_posts = st.dictionaries(st.sampled_from(ASSESSMENT_NAMES), values,
+                                           min_size=1, max_size=25)
+
+
 def has_field_message(page: str) -> bool:
     return bool(re.search(r'class="error[^"]*"[^>]*role="alert"', page))
 
 
 def test_assessment_form_survives_hostile_input():
     world = World()
-    names = [n for n in field_names() if n != "kind"]
 
     @SETTINGS
-    @given(st.dictionaries(st.sampled_from(names), values, min_size=1, max_size=25))
+    @given(hostile_assessment_posts)
     def check(posted):
         before = world.snapshot()
         data = {"lock_version": str(before[1]), **posted}
@@ -87,10 +91,9 @@ def test_assessment_form_survives_hostile_input():
 
 def test_autosave_survives_hostile_input():
     world = World()
-    names = [n for n in field_names() if n != "kind"]
 
     @SETTINGS
-    @given(st.dictionaries(st.sampled_from(names), values, min_size=1, max_size=25))
+    @given(hostile_assessment_posts)
     def check(posted):
         before = world.snapshot()
         data = {"lock_version": str(before[1]), **posted}

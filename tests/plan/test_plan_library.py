@@ -16,29 +16,12 @@ from physio.plan import (
     SAFETY_NET,
     WALK_RUN_STAGES,
 )
+from physio.plan.illustrations import ILLUSTRATIONS as DRAWN
 from physio.plan.library import EXERCISE_CODES, TextBox
 from physio.plan.model import KINDS
 
-#: The illustration codes drawn by physio/plan/illustrations.py.
-ILLUSTRATIONS = {
-    "plank",
-    "side_plank",
-    "bird_dog",
-    "curl_up",
-    "glute_bridge",
-    "single_leg_bridge",
-    "clamshell",
-    "single_leg_balance",
-    "step_down",
-    "cat_cow",
-    "childs_pose",
-    "knee_to_chest",
-    "hip_flexor_stretch",
-    "hamstring_stretch",
-    "walk_run",
-    "warm_up_drills",
-    "cadence",
-}
+#: The illustration codes drawn by physio/plan/illustrations.py (pinned in test_illustrations).
+ILLUSTRATIONS = set(DRAWN)
 BANNED = re.compile(
     r"\bTENS\b|\bbelts?\b|corset|10 ?% rule|ten per ?cent rule|ultrasound|traction|acupuncture|"
     r"interferential|rocker|will fix|will cure|\bcures?\b|dehydrat|hard surfaces? cause",
