@@ -15,6 +15,10 @@ Also:
   download ≥ 100× faster.
 - peak RSS (VmHWM) of this process after everything (target < 200 MB); the subprocess's peak is
   shown too.
+- where a plan's time goes (informational, the median plan): WeasyPrint's two phases timed apart
+  (``render()`` = style, boxes, layout; ``write_pdf()`` = drawing and serialising), and the same
+  plan's HTML with no stylesheet and no pictures (the "content floor": tags and text only), each
+  next to the whole reference of the plan's page count.
 
     .venv/bin/python bench/pdf_bench.py [--reps 2] [--plans N]
 """
@@ -93,6 +97,26 @@ def reference_html(paragraphs: int) -> str:
         " p { margin: 0 0 6pt }</style></head><body>"
         "<h1>Your plan (reference)</h1>" + "".join(body) + "</body></html>"
     )
+
+
+def content_only(html: str) -> str:
+    """The plan's HTML without its stylesheet and pictures: only its elements and text."""
+    html = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
+    return re.sub(r"<img\b[^>]*>", "", html)
+
+
+def phases(html: str) -> tuple[float, float]:
+    """(render, write) seconds of one WeasyPrint run, the way physio.pdf.html_to_pdf does it."""
+    from weasyprint import HTML
+
+    from physio.pdf import DataOnlyURLFetcher, font_config
+
+    t0 = time.perf_counter()
+    document = HTML(string=html, url_fetcher=DataOnlyURLFetcher()).render(
+        font_config=font_config())
+    t1 = time.perf_counter()
+    document.write_pdf()
+    return t1 - t0, time.perf_counter() - t1
 
 
 def page_count(pdf: bytes) -> int:
@@ -247,7 +271,7 @@ def _run(args, workdir: Path) -> int:
     # 2. plans vs references, in this process
     from physio import create_app
     from physio.extensions import db
-    from physio.pdf import html_to_pdf, render_plan_pdf, warm_up
+    from physio.pdf import html_to_pdf, render_plan_html, render_plan_pdf, warm_up
 
     app = create_app(SQLALCHEMY_DATABASE_URI=db_url, SESSION_COOKIE_SECURE=False)
     with app.app_context():
@@ -276,6 +300,21 @@ def _run(args, workdir: Path) -> int:
                 f"({p / pages * 1000:.0f} ms/page) vs reference {r * 1000:.0f} ms "
                 f"({r / pages * 1000:.0f} ms/page); VmHWM "
                 f"{(proc_status_kb(os.getpid(), 'VmHWM') or 0) / 1024:.0f} MB")
+        # where the median plan's time goes (see the docstring)
+        aid_m, name_m, doc_m = next(d for d in docs if d[0] == sorted(
+            per_plan, key=lambda x: x[3])[len(per_plan) // 2][0])
+        plan_html = render_plan_html(doc_m)[0]
+        m_pages = next(x[2] for x in per_plan if x[0] == aid_m)
+        m_ref = refs.html(m_pages)
+        split, floor, ref_again = [], [], []
+        for _ in range(max(3, args.reps)):
+            t0 = time.perf_counter()
+            html_to_pdf(m_ref)
+            ref_again.append(time.perf_counter() - t0)
+            split.append(phases(plan_html))
+            t0 = time.perf_counter()
+            html_to_pdf(content_only(plan_html))
+            floor.append(time.perf_counter() - t0)
         db.session.remove()
 
     render_hwm_mb = (proc_status_kb(os.getpid(), "VmHWM") or 0) / 1024
@@ -300,6 +339,16 @@ def _run(args, workdir: Path) -> int:
         f"reference {r_med * 1000:.0f} ms/page", f"{p_med / r_med:.2f}×",
         f"≤ {PER_PAGE_TARGET}×", p_med / r_med <= PER_PAGE_TARGET, part="pdf",
         details={"plans": per_plan}))
+    r_all = median(ref_again)
+    r_render, r_write = median([x[0] for x in split]), median([x[1] for x in split])
+    rows.append(Row(
+        f"pdf: where the time goes, plan {aid_m} ({m_pages} pages; info)",
+        f"render() {fmt_ms(r_render)} + write_pdf() {fmt_ms(r_write)}; same HTML without "
+        f"stylesheet and pictures {fmt_ms(median(floor))}",
+        f"whole reference of {m_pages} pages {fmt_ms(r_all)}",
+        f"write alone {r_write / r_all:.2f}×, content floor {median(floor) / r_all:.2f}×",
+        part="pdf", details={"render_s": r_render, "write_s": r_write,
+                             "content_floor_s": median(floor), "reference_s": r_all}))
     f_first, f_warm = first["first_s"], median(first["warm_s"])
     rows.append(Row(
         "pdf: first render after start (fresh process)",
