@@ -555,16 +555,24 @@ def progress_rows(progress: list) -> list[dict]:
         else:
             label = MEASURE_WORDS.get(key, change.label)
         verdict = change.verdict
-        if verdict and informational:
+        if verdict is None:
+            # Only one of the two visits has it: nothing to compare, so it goes in a sentence
+            # under the table instead of a row of dashes (see plan.html).
+            rows.append({"label": label, "compared": False,
+                         "earlier": with_unit(change.earlier, change.unit) if change.earlier is not None else "",
+                         "later": with_unit(change.later, change.unit) if change.later is not None else ""})
+            continue
+        if informational:
             words = "more running" if (change.change or 0) > 0 else "less running"
             verdict_text = "about the same" if verdict == "no meaningful change" else words
             verdict_class = "info"
         else:
-            verdict_text = verdict or "measured once only"
-            verdict_class = {"improved": "better", "worse": "worse"}.get(verdict or "", "same")
+            verdict_text = verdict
+            verdict_class = {"improved": "better", "worse": "worse"}.get(verdict, "same")
         rows.append(
             {
                 "label": label,
+                "compared": True,
                 "hint": "" if informational else _BETTER[bool(change.higher_is_better)],
                 "earlier": with_unit(change.earlier, change.unit),
                 "later": with_unit(change.later, change.unit),
@@ -695,6 +703,9 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         "ces": CES_CARD if ces else None,
         "ces_reason": ces.reason if ces else "",
         "progress": progress,
+        "progress_compared": [row for row in progress if row["compared"]],
+        "progress_new": [row for row in progress if not row["compared"] and row["later"]],
+        "progress_not_today": [row for row in progress if not row["compared"] and not row["later"]],
         "progress_chart": chart,
         "review_date": None if emergency else plan.review_date,
         "review_measures": [] if emergency else plan.review_measures,

@@ -246,6 +246,24 @@ def test_pdf_progress_section_appears_only_at_a_review_with_progress(render, pla
     assert "Your progress" not in words(plain)
 
 
+def test_pdf_progress_compares_only_measures_taken_at_both_visits(render):
+    """A measure taken for the first time (or not taken today) has nothing to compare: it is
+    named in a sentence under the table, not given a row of dashes."""
+    rec = record(pain={"nprs_now": 2, "nprs_worst_24h": 3},
+                 physical={"plank_s": 80, "side_plank_left_s": 52, "side_plank_right_s": None})
+    earlier = record(pain={"nprs_now": 6, "nprs_worst_24h": 8},
+                     physical={"plank_s": 45, "side_plank_left_s": None, "side_plank_right_s": 40})
+    earlier["seen_at"] = datetime(2025, 2, 3, 10)
+    progress = compare_visits(earlier, derive(earlier, FEMALE), rec, derive(rec, FEMALE),
+                              skip_missing=True)
+    text = words(render("review-first-measures", rec, progress=progress))
+    assert "Plank hold" in text and "improved" in text
+    assert "Measured for the first time today" in text and "Side plank, left 52 s" in text
+    assert "Not measured today: Side plank, right (last time 40 s)" in text
+    assert "measured once only" not in text
+    assert "Side plank, left higher is better" not in text  # no table row (label, then hint)
+
+
 # --- the sections, the dose, the personal touch ---------------------------------------------------
 def test_pdf_sections_follow_the_order_of_the_spec(busy):
     text = words(busy)
