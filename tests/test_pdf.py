@@ -224,6 +224,17 @@ def test_pdf_u_tier_puts_the_referral_before_the_gentle_programme(urgent):
     assert "When it gets easy" not in text
 
 
+def test_pdf_referral_names_its_writer_on_one_line_and_the_phone_on_its_own(urgent):
+    # WeasyPrint 70 once broke this paragraph after the physio's first name (a long line
+    # ending in a bold phone number); the phone now has its own line.
+    with pdfplumber.open(io.BytesIO(urgent)) as doc:
+        lines = [line.strip() for page in doc.pages
+                 for line in (page.extract_text() or "").split("\n")]
+    writer = lines[lines.index("Who wrote this") + 1]
+    assert writer.startswith("Sam Okafor (registration PH123456)")
+    assert any(line.startswith("Phone: ") for line in lines[lines.index("Who wrote this"):][:4])
+
+
 def test_pdf_cauda_equina_card_is_printed_prominently_only_with_leg_symptoms(busy, plain):
     text = words(busy)
     assert "You have leg symptoms. Please read the cauda equina warning card (page" in text
