@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from physio.charts import progress_chart_svg
 from physio.clock import local_time
-from physio.forms.render import render_field
+from physio.forms.render import render_field, render_section
 from physio.services import audit
 
 
@@ -81,5 +81,6 @@ def _progress_chart(series) -> Markup:
 
 
 def template_filters() -> dict:
-    return {"progress_chart": _progress_chart, "schema_field": render_field, "date": _date, "datetime": _datetime, "blank": _blank, "num": _num,
+    return {"progress_chart": _progress_chart, "schema_field": render_field,
+            "schema_section": render_section, "date": _date, "datetime": _datetime, "blank": _blank, "num": _num,
             "signed_num": _signed_num, "with_unit": _with_unit}
