@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_wtf import FlaskForm
 from wtforms import Form
+from wtforms.meta import DefaultMeta
+
+# Fields that hold other fields: their state is built per request (entries, sub-forms).
+_CONTAINERS = {"FieldList", "FormField"}
 
 
 def _strip(value):
@@ -14,12 +20,20 @@ def _strip(value):
 class StripMeta:
     def bind_field(self, form, unbound_field, options):
         filters = unbound_field.kwargs.get("filters", [])
-        if _strip not in filters and unbound_field.field_class.__name__ not in {
-            "FieldList",
-            "FormField",
-        }:
+        if _strip not in filters and unbound_field.field_class.__name__ not in _CONTAINERS:
             unbound_field.kwargs["filters"] = [_strip, *filters]
         return unbound_field.bind(form=form, **options)
+
+
+@lru_cache(maxsize=1024)  # bounded: posted PSFS row indexes are part of the key
+def _unprocessed_field(unbound_field, name: str, prefix: str, translations):
+    """A field as binding builds it, before any data: depends only on its declaration (a class
+    attribute of a cached form class), its name and prefix, never on a request."""
+    field = StripMeta.bind_field(None, None, unbound_field,
+                                 dict(name=name, prefix=prefix, translations=translations,
+                                      _meta=DefaultMeta()))
+    field.meta = field._form = None  # set on each copy
+    return field
 
 
 class BaseForm(FlaskForm):
@@ -31,4 +45,16 @@ class SectionForm(Form):
     """A plain sub-form for FormField sections (no CSRF field of its own)."""
 
     class Meta(StripMeta, Form.Meta):
-        pass
+        def bind_field(self, form, unbound_field, options):
+            # The assessment form binds ~180 fields a request; building each through
+            # Field.__init__ cost ~3 ms a page. A copy of the field as built once costs little.
+            # Its shared parts (label, validators, flags, choices) are only read afterwards;
+            # process() and validate() set data and errors on the copy.
+            if unbound_field.field_class.__name__ in _CONTAINERS:
+                return super().bind_field(form, unbound_field, options)
+            built = _unprocessed_field(unbound_field, options["name"], options["prefix"],
+                                       options["translations"])
+            field = object.__new__(type(built))
+            field.__dict__.update(built.__dict__)
+            field.meta, field._form = self, form
+            return field
