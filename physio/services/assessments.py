@@ -65,8 +65,16 @@ def apply_record(a: Assessment, record: dict) -> None:
             setattr(a, f.column(section.name), list(value or []) if f.kind == "multi" else value)
     psfs = (record.get("outcomes") or {}).get("psfs")
     if psfs is not None:
-        a.psfs_items = [PsfsItem(position=i, activity=p.get("activity"), score=p.get("score"))
-                        for i, p in enumerate(psfs[:PSFS_ENTRIES])]
+        # Rows are updated in place (an unchanged row writes nothing): replacing the list
+        # deleted and re-inserted every row on every draft save.
+        psfs = psfs[:PSFS_ENTRIES]
+        items = a.psfs_items
+        del items[len(psfs):]
+        for i, p in enumerate(psfs):
+            if i == len(items):
+                items.append(PsfsItem(position=i))
+            items[i].position = i
+            items[i].activity, items[i].score = p.get("activity"), p.get("score")
 
 
 def patient_context(patient: Patient) -> dict:
