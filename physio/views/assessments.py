@@ -141,7 +141,8 @@ def edit(assessment_id: int):
     audit_here("update", a, fields=sorted(changes))
     db.session.commit()
     flash("Draft saved.", "success")
-    return redirect(url_for("assessments.edit", assessment_id=a.id))
+    # assessment_id, not a.id: the commit expired `a`, and reading a.id reloaded the whole row.
+    return redirect(url_for("assessments.edit", assessment_id=assessment_id))
 
 
 @bp.route("/assessments/<int:assessment_id>/autosave", methods=["POST"])
