@@ -52,6 +52,7 @@ from zoneinfo import ZoneInfo
 
 from physio.clinical.red_flags import RED_FLAG_RULES
 from physio.clinical.schema import PSFS_ENTRIES, SECTIONS_BY_NAME, empty_record
+from physio.clinical.scoring import ODI_FIELDS, RMDQ_FIELDS, SBST_AGREE_FIELDS
 
 #: The stories' dates are written as if today were this day.
 DEMO_TODAY = date(2026, 11, 26)
@@ -118,18 +119,18 @@ def _follow_up(previous: dict, **sections: dict) -> dict:
 
 def _rmdq(*ticked: int) -> dict:
     """Roland-Morris items 1–24: the numbers given are ticked, the rest answered "no"."""
-    return {f"rmdq_{i}": i in ticked for i in range(1, 25)}
+    return {name: i in ticked for i, name in enumerate(RMDQ_FIELDS, start=1)}
 
 
 def _odi(*sections: int | None) -> dict:
     """ODI section scores 1–10 (None = not applicable)."""
-    assert len(sections) == 10
-    return {f"odi_{i}": score for i, score in enumerate(sections, start=1)}
+    return dict(zip(ODI_FIELDS, sections, strict=True))
 
 
 def _sbst(agree: tuple[int, ...], bothersome: str) -> dict:
     """STarT Back: items 1–8 agree (listed) or disagree; item 9 as given."""
-    return {**{f"sbst_{i}": i in agree for i in range(1, 9)}, "sbst_9": bothersome}
+    return {**{name: i in agree for i, name in enumerate(SBST_AGREE_FIELDS, start=1)},
+            "sbst_9": bothersome}
 
 
 def _psfs(*rows: tuple[str, int]) -> list[dict]:

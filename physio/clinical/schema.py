@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .red_flags import RED_FLAG_RULES
-from .scoring import RMDQ_ITEMS, SBST_ITEM9_OPTIONS, SBST_ITEMS
+from .scoring import (
+    ODI_FIELDS,
+    RMDQ_FIELDS,
+    RMDQ_ITEMS,
+    SBST_AGREE_FIELDS,
+    SBST_ITEM9_OPTIONS,
+    SBST_ITEMS,
+)
 
 Choices = tuple[tuple[str, str], ...]
 
@@ -120,9 +127,10 @@ PAIN = Section("pain", "Pain", (
 ))
 
 OUTCOMES = Section("outcomes", "Questionnaires", (
-    *(Field(f"rmdq_{i}", "bool", text) for i, text in enumerate(RMDQ_ITEMS, start=1)),
-    *(_int(f"odi_{i}", f"Section {i}", 0, 5, option="odi") for i in range(1, 11)),
-    *(Field(f"sbst_{i}", "bool", text, option="sbst") for i, text in enumerate(SBST_ITEMS[:8], 1)),
+    *(Field(name, "bool", text) for name, text in zip(RMDQ_FIELDS, RMDQ_ITEMS, strict=True)),
+    *(_int(name, f"Section {i}", 0, 5, option="odi") for i, name in enumerate(ODI_FIELDS, 1)),
+    *(Field(name, "bool", text, option="sbst")
+      for name, text in zip(SBST_AGREE_FIELDS, SBST_ITEMS[:8], strict=True)),
     Field("sbst_9", "enum", SBST_ITEMS[8], choices=tuple(SBST_ITEM9_OPTIONS), option="sbst"),
 ), intro="Roland-Morris (RMDQ-24): tick each sentence that describes the patient today.")
 # PSFS is a repeated group (outcomes-psfs-N-activity / -score), declared apart from the scalars.

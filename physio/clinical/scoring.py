@@ -42,6 +42,13 @@ RMDQ_ITEMS: tuple[str, ...] = (
     "I stay in bed most of the time because of my back.",
 )
 RMDQ_MAX = 24
+# The contract's field names (assessment.md), spelled out so a search for one finds it; the
+# schema, the scoring and the demo records all read them from here.
+RMDQ_FIELDS: tuple[str, ...] = (
+    "rmdq_1", "rmdq_2", "rmdq_3", "rmdq_4", "rmdq_5", "rmdq_6", "rmdq_7", "rmdq_8", "rmdq_9",
+    "rmdq_10", "rmdq_11", "rmdq_12", "rmdq_13", "rmdq_14", "rmdq_15", "rmdq_16", "rmdq_17",
+    "rmdq_18", "rmdq_19", "rmdq_20", "rmdq_21", "rmdq_22", "rmdq_23", "rmdq_24",
+)
 RMDQ_MIC_POINTS = 5  # meaningful change: 5 points … [S10]
 RMDQ_MIC_PCT = 30.0  # … or 30 % of baseline [S10]
 RMDQ_RECOVERED_MAX = 2  # RMDQ ≤ 2 best identifies "recovered" [S11]
@@ -53,6 +60,9 @@ PSFS_MDC_ACTIVITY = 3.0  # MDC (90 % CI) for a single activity [S9]
 
 # --- ODI -----------------------------------------------------------------------------------
 # Statement text is licensed (Mapi) and deliberately not shipped [S6][S6d]; sections are scored 0–5.
+ODI_FIELDS: tuple[str, ...] = (
+    "odi_1", "odi_2", "odi_3", "odi_4", "odi_5", "odi_6", "odi_7", "odi_8", "odi_9", "odi_10",
+)
 ODI_SECTIONS: tuple[str, ...] = (
     "Pain intensity",
     "Personal care",
@@ -71,6 +81,10 @@ ODI_MIC_POINTS = 10.0  # MIC / MDC 10 points [S6b][S10]
 # --- STarT Back ----------------------------------------------------------------------------
 # Keele wording, must not be modified [S4d][S5]; timeframe "the last 2 weeks" [S5].
 SBST_TIMEFRAME = "Thinking about the last 2 weeks"
+#: Items 1–8 (agree / disagree); item 9 is "sbst_9" (how bothersome, five options).
+SBST_AGREE_FIELDS: tuple[str, ...] = (
+    "sbst_1", "sbst_2", "sbst_3", "sbst_4", "sbst_5", "sbst_6", "sbst_7", "sbst_8",
+)
 SBST_ITEMS: tuple[str, ...] = (
     "My back pain has spread down my leg(s) at some time in the last 2 weeks",
     "I have had pain in the shoulder or neck at some time in the last 2 weeks",
@@ -112,7 +126,7 @@ def rmdq_score(outcomes: Mapping[str, Any] | None) -> int:
     """Count of ticked items 0–24; unticked and not-applicable items score 0 [S8a][S8c]."""
     if not isinstance(outcomes, Mapping):
         return 0
-    return sum(1 for i in range(1, RMDQ_MAX + 1) if is_true(outcomes.get(f"rmdq_{i}")))
+    return sum(1 for name in RMDQ_FIELDS if is_true(outcomes.get(name)))
 
 
 def psfs_scores(outcomes: Mapping[str, Any] | None) -> list[float]:
@@ -145,7 +159,7 @@ def odi_percent(outcomes: Mapping[str, Any] | None) -> float | None:
     """
     if not isinstance(outcomes, Mapping):
         return None
-    answered = [v for v in (num(outcomes.get(f"odi_{i}")) for i in range(1, 11)) if v is not None]
+    answered = [v for v in (num(outcomes.get(name)) for name in ODI_FIELDS) if v is not None]
     if len(answered) < ODI_MIN_ANSWERED:
         return None
     return round_half_up(sum(answered) / (5 * len(answered)) * 100, 1)
@@ -164,7 +178,7 @@ def sbst(outcomes: Mapping[str, Any] | None) -> SbstResult | None:
     """Score the 9-item STarT Back; ``None`` unless every item is answered."""
     if not isinstance(outcomes, Mapping):
         return None
-    agree = [outcomes.get(f"sbst_{i}") for i in range(1, 9)]
+    agree = [outcomes.get(name) for name in SBST_AGREE_FIELDS]
     item9 = outcomes.get("sbst_9")
     valid9 = {value for value, _ in SBST_ITEM9_OPTIONS}
     if any(answer is None for answer in agree) or item9 not in valid9:
