@@ -106,14 +106,11 @@ def content_only(html: str) -> str:
 
 
 def phases(html: str) -> tuple[float, float]:
-    """(render, write) seconds of one WeasyPrint run, the way physio.pdf.html_to_pdf does it."""
-    from weasyprint import HTML
-
-    from physio.pdf import DataOnlyURLFetcher, font_config
+    """(render, write) seconds of one physio.pdf.html_to_pdf, its two phases timed apart."""
+    from physio.pdf import lay_out
 
     t0 = time.perf_counter()
-    document = HTML(string=html, url_fetcher=DataOnlyURLFetcher()).render(
-        font_config=font_config())
+    document = lay_out(html)
     t1 = time.perf_counter()
     document.write_pdf()
     return t1 - t0, time.perf_counter() - t1
@@ -301,10 +298,8 @@ def _run(args, workdir: Path) -> int:
                 f"({r / pages * 1000:.0f} ms/page); VmHWM "
                 f"{(proc_status_kb(os.getpid(), 'VmHWM') or 0) / 1024:.0f} MB")
         # where the median plan's time goes (see the docstring)
-        aid_m, name_m, doc_m = next(d for d in docs if d[0] == sorted(
-            per_plan, key=lambda x: x[3])[len(per_plan) // 2][0])
-        plan_html = render_plan_html(doc_m)[0]
-        m_pages = next(x[2] for x in per_plan if x[0] == aid_m)
+        aid_m, _name, m_pages = sorted(per_plan, key=lambda x: x[3])[len(per_plan) // 2][:3]
+        plan_html = render_plan_html(next(doc for aid, _, doc in docs if aid == aid_m))[0]
         m_ref = refs.html(m_pages)
         split, floor, ref_again = [], [], []
         for _ in range(max(3, args.reps)):

@@ -126,9 +126,14 @@ def html_to_pdf(html: str) -> bytes:
     stylesheet ``svg { width: 30mm }`` is ignored and the SVG keeps its intrinsic width), and one
     parse of a few KB of CSS costs next to nothing.
     """
-    fonts = font_config()
-    document = HTML(string=html, url_fetcher=DataOnlyURLFetcher())
-    return document.write_pdf(font_config=fonts)
+    return lay_out(html).write_pdf()
+
+
+def lay_out(html: str):
+    """WeasyPrint's first phase (styles, boxes, pages) as a ``weasyprint.Document``; its
+    ``write_pdf()`` is the second (drawing, fonts, serialising). bench/pdf_bench.py times them
+    apart."""
+    return HTML(string=html, url_fetcher=DataOnlyURLFetcher()).render(font_config=font_config())
 
 
 def style_element(css: str) -> Markup:
@@ -558,9 +563,9 @@ def progress_rows(progress: list) -> list[dict]:
         if verdict is None:
             # Only one of the two visits has it: nothing to compare, so it goes in a sentence
             # under the table instead of a row of dashes (see plan.html).
-            rows.append({"label": label, "compared": False,
-                         "earlier": with_unit(change.earlier, change.unit) if change.earlier is not None else "",
-                         "later": with_unit(change.later, change.unit) if change.later is not None else ""})
+            rows.append({"label": label, "kind": "new" if change.later is not None else "not_today",
+                         "earlier": with_unit(change.earlier, change.unit),
+                         "later": with_unit(change.later, change.unit)})
             continue
         if informational:
             words = "more running" if (change.change or 0) > 0 else "less running"
@@ -572,7 +577,7 @@ def progress_rows(progress: list) -> list[dict]:
         rows.append(
             {
                 "label": label,
-                "compared": True,
+                "kind": "compared",
                 "hint": "" if informational else _BETTER[bool(change.higher_is_better)],
                 "earlier": with_unit(change.earlier, change.unit),
                 "later": with_unit(change.later, change.unit),
@@ -703,9 +708,8 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         "ces": CES_CARD if ces else None,
         "ces_reason": ces.reason if ces else "",
         "progress": progress,
-        "progress_compared": [row for row in progress if row["compared"]],
-        "progress_new": [row for row in progress if not row["compared"] and row["later"]],
-        "progress_not_today": [row for row in progress if not row["compared"] and not row["later"]],
+        **{f"progress_{kind}": [row for row in progress if row["kind"] == kind]
+           for kind in ("compared", "new", "not_today")},
         "progress_chart": chart,
         "review_date": None if emergency else plan.review_date,
         "review_measures": [] if emergency else plan.review_measures,
