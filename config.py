@@ -56,7 +56,9 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", 30)))
     SESSION_REFRESH_EACH_REQUEST = True
 
-    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead: a long consultation must not lose a form
+    WTF_CSRF_TIME_LIMIT = (
+        None  # tied to the session instead: a long consultation must not lose a form
+    )
 
     # Login throttling (Flask-Limiter). memory:// is per process; use redis:// with several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -117,4 +119,6 @@ def config_from_env() -> Config:
     try:
         return CONFIGS[name]()
     except KeyError:
-        raise RuntimeError(f"PHYSIO_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None
+        raise RuntimeError(
+            f"PHYSIO_ENV must be one of {', '.join(CONFIGS)}, not {name!r}"
+        ) from None

@@ -13,12 +13,28 @@ from flask import Flask, render_template
 app = Flask(__name__, template_folder=str(Path(__file__).resolve().parent / "templates"))
 
 ITEMS = [
-    {"id": i, "first": first, "last": last, "dob": f"19{60 + i:02d}-0{1 + i % 9}-1{i % 10}",
-     "ref": f"RR-{i:04d}"}
+    {
+        "id": i,
+        "first": first,
+        "last": last,
+        "dob": f"19{60 + i:02d}-0{1 + i % 9}-1{i % 10}",
+        "ref": f"RR-{i:04d}",
+    }
     for i, (first, last) in enumerate(
-        [("Jane", "Runner"), ("Tom", "Hill"), ("Priya", "Shah"), ("Marek", "Nowak"),
-         ("Aoife", "Byrne"), ("Daniel", "Okafor"), ("Lena", "Müller"), ("Chris", "Evans"),
-         ("Sofia", "Rossi"), ("Kwame", "Mensah"), ("Robin", "Ørsted"), ("Hannah", "Cole")],
+        [
+            ("Jane", "Runner"),
+            ("Tom", "Hill"),
+            ("Priya", "Shah"),
+            ("Marek", "Nowak"),
+            ("Aoife", "Byrne"),
+            ("Daniel", "Okafor"),
+            ("Lena", "Müller"),
+            ("Chris", "Evans"),
+            ("Sofia", "Rossi"),
+            ("Kwame", "Mensah"),
+            ("Robin", "Ørsted"),
+            ("Hannah", "Cole"),
+        ],
         start=1,
     )
 ]

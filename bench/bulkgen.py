@@ -15,8 +15,8 @@ Realism (what the queries of bench/scale.py see):
   (10% without one); 1% archived.
 - Visits per patient: exponential around the mean (1M / 100k = 10), capped at 80; visits come in
   episodes (an initial assessment then reviews 1–6 weeks apart; episodes months apart) over the last
-  6 years (none older than 8). Assessment ids follow creation time across all patients (rows of one patient are spread
-  through the table, as in real life).
+  6 years (none older than 8). Assessment ids follow creation time across all patients (rows of
+  one patient are spread through the table, as in real life).
 - Findings: every assessment is one of the 20 demo stories (physio/demo_records.py: every plan rule,
   an E and a U red-flag case) with its numbers jittered (pain, load, strength, footwear…) so the
   values are plausible and self-consistent (best pain ≤ worst pain, onset before the visit).
@@ -58,50 +58,468 @@ FULL_PATIENTS = 100_000
 FULL_ASSESSMENTS = 1_000_000
 BULK_PASSWORD = "run-easy-2026"
 
-FIRST_F = ("Emma Olivia Sophie Amelia Isla Ava Mia Grace Freya Lily Ella Chloe Hannah Lucy Sarah "
-           "Priya Aoife Siobhan Niamh Zara Amira Fatima Aisha Mei Yuki Ana María Lucía Sofía "
-           "Giulia Chiara Léa Chloé Inès Zoë Lena Anna Katarzyna Agnieszka Ingrid Astrid Sigrid "
-           "Åsa Björk Ewa Noor Leila Ngozi Amara Chidinma Ji-woo Seo-yeon Rosa Helena Martina "
-           "Jane Kate Laura Rachel Rebecca Claire Emily Jessica Charlotte Alice").split()
-FIRST_M = ("Oliver George Harry Jack Noah Leo Arthur Oscar Charlie Thomas James William Daniel "
-           "Samuel Joseph Liam Sean Ciarán Oisín Mohammed Ahmed Omar Yusuf Ali Hiroshi Kenji Wei "
-           "Jun José Juan Luis Carlos Javier Mateo Luca Marco Matteo Lorenzo Louis Hugo Théo "
-           "Jérôme Lukas Jonas Felix Marek Piotr Tomasz Jakub Lars Sven Björn Søren Kwame Kofi "
-           "Chinedu Emeka Min-jun Tom Chris Mark Paul Richard Andrew David Michael Peter Robin").split()
-LAST = ("Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson "
-        "Thompson Wright Walker White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson "
-        "Wood Turner Martin Cooper Hill Ward Morris Moore Clark Lee King Baker Harrison Morgan Allen "
-        "James Scott Phillips Watson Davis Parker Price Bennett Young Griffiths Mitchell Kelly Cook "
-        "Carter Richardson Bailey Collins Bell Shaw Murphy Miller Cox Richards Khan Marshall "
-        "Anderson Simpson Ellis Adams Singh Begum Wilkinson Foster Chapman Powell Webb Rogers Gray "
-        "Mason Ali Hunt Hussain Campbell Matthews Owen Palmer Holmes Mills Barnes Knight Lloyd "
-        "Butler Russell Barker Fisher Stevens Jenkins Murray Dixon Harvey Graham Pearson Ahmed "
-        "Fletcher Walsh Kaur Gibson Howard Andrews Stewart Elliott Reynolds Saunders Payne Fox "
-        "Ford Pearce Day Brooks West Lawrence Cole Atkinson Bradley Spencer Gill Dawson Ball "
-        "Burton O'Brien Watts Rose Booth Perry Ryan Grant Wells Armstrong Francis Rees Hayes Hart "
-        "Hudson Newman Barrett Webster Hunter Gregory Carr Lowe Page Marsh Riley Dunn Woods "
-        "Stone Parsons Byrne Nowak Kowalski Wiśniewski Müller Schmidt Schneider Fischer Weber "
-        "Meyer Wagner Becker Schäfer Koch Richter Klein Wolf Schröder Neumann Braun Zimmermann "
-        "Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco Bruno Gallo "
-        "García Fernández González Rodríguez López Martínez Sánchez Pérez Gómez Núñez Muñoz "
-        "Álvarez Jiménez Martin Bernard Dubois Durand Lefèvre Moreau Laurent Girard Bonnet "
-        "Ørsted Nielsen Jensen Hansen Pedersen Andersen Larsen Sørensen Johansson Karlsson "
-        "Nilsson Eriksson Lindqvist Öberg Åberg Okafor Mensah Adeyemi Okonkwo Boateng Asante "
-        "Nguyen Tran Le Pham Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Kim Park Choi Jung "
-        "Sato Suzuki Takahashi Tanaka Watanabe Ito Yamamoto Nakamura Kobayashi Kato Shah Mehta "
-        "Gupta Sharma Iyer Reddy Nair Rao Das Bose Chowdhury Rahman Hossain Islam Malik Qureshi "
-        "Silva Santos Ferreira Pereira Oliveira Costa Rodrigues Almeida Carvalho Sousa O'Connor "
-        "O'Sullivan McCarthy Doyle Kennedy Lynch Quinn Gallagher Doherty MacDonald Fraser Reid "
-        "Ross Robertson Cameron Hamilton Kerr Duncan Ferguson Hill-Wood Evans-Price").split()
+FIRST_F = [
+    "Emma",
+    "Olivia",
+    "Sophie",
+    "Amelia",
+    "Isla",
+    "Ava",
+    "Mia",
+    "Grace",
+    "Freya",
+    "Lily",
+    "Ella",
+    "Chloe",
+    "Hannah",
+    "Lucy",
+    "Sarah",
+    "Priya",
+    "Aoife",
+    "Siobhan",
+    "Niamh",
+    "Zara",
+    "Amira",
+    "Fatima",
+    "Aisha",
+    "Mei",
+    "Yuki",
+    "Ana",
+    "María",
+    "Lucía",
+    "Sofía",
+    "Giulia",
+    "Chiara",
+    "Léa",
+    "Chloé",
+    "Inès",
+    "Zoë",
+    "Lena",
+    "Anna",
+    "Katarzyna",
+    "Agnieszka",
+    "Ingrid",
+    "Astrid",
+    "Sigrid",
+    "Åsa",
+    "Björk",
+    "Ewa",
+    "Noor",
+    "Leila",
+    "Ngozi",
+    "Amara",
+    "Chidinma",
+    "Ji-woo",
+    "Seo-yeon",
+    "Rosa",
+    "Helena",
+    "Martina",
+    "Jane",
+    "Kate",
+    "Laura",
+    "Rachel",
+    "Rebecca",
+    "Claire",
+    "Emily",
+    "Jessica",
+    "Charlotte",
+    "Alice",
+]
+FIRST_M = [
+    "Oliver",
+    "George",
+    "Harry",
+    "Jack",
+    "Noah",
+    "Leo",
+    "Arthur",
+    "Oscar",
+    "Charlie",
+    "Thomas",
+    "James",
+    "William",
+    "Daniel",
+    "Samuel",
+    "Joseph",
+    "Liam",
+    "Sean",
+    "Ciarán",
+    "Oisín",
+    "Mohammed",
+    "Ahmed",
+    "Omar",
+    "Yusuf",
+    "Ali",
+    "Hiroshi",
+    "Kenji",
+    "Wei",
+    "Jun",
+    "José",
+    "Juan",
+    "Luis",
+    "Carlos",
+    "Javier",
+    "Mateo",
+    "Luca",
+    "Marco",
+    "Matteo",
+    "Lorenzo",
+    "Louis",
+    "Hugo",
+    "Théo",
+    "Jérôme",
+    "Lukas",
+    "Jonas",
+    "Felix",
+    "Marek",
+    "Piotr",
+    "Tomasz",
+    "Jakub",
+    "Lars",
+    "Sven",
+    "Björn",
+    "Søren",
+    "Kwame",
+    "Kofi",
+    "Chinedu",
+    "Emeka",
+    "Min-jun",
+    "Tom",
+    "Chris",
+    "Mark",
+    "Paul",
+    "Richard",
+    "Andrew",
+    "David",
+    "Michael",
+    "Peter",
+    "Robin",
+]
+LAST = [
+    "Smith",
+    "Jones",
+    "Williams",
+    "Taylor",
+    "Brown",
+    "Davies",
+    "Evans",
+    "Wilson",
+    "Thomas",
+    "Johnson",
+    "Roberts",
+    "Robinson",
+    "Thompson",
+    "Wright",
+    "Walker",
+    "White",
+    "Edwards",
+    "Hughes",
+    "Green",
+    "Hall",
+    "Lewis",
+    "Harris",
+    "Clarke",
+    "Patel",
+    "Jackson",
+    "Wood",
+    "Turner",
+    "Martin",
+    "Cooper",
+    "Hill",
+    "Ward",
+    "Morris",
+    "Moore",
+    "Clark",
+    "Lee",
+    "King",
+    "Baker",
+    "Harrison",
+    "Morgan",
+    "Allen",
+    "James",
+    "Scott",
+    "Phillips",
+    "Watson",
+    "Davis",
+    "Parker",
+    "Price",
+    "Bennett",
+    "Young",
+    "Griffiths",
+    "Mitchell",
+    "Kelly",
+    "Cook",
+    "Carter",
+    "Richardson",
+    "Bailey",
+    "Collins",
+    "Bell",
+    "Shaw",
+    "Murphy",
+    "Miller",
+    "Cox",
+    "Richards",
+    "Khan",
+    "Marshall",
+    "Anderson",
+    "Simpson",
+    "Ellis",
+    "Adams",
+    "Singh",
+    "Begum",
+    "Wilkinson",
+    "Foster",
+    "Chapman",
+    "Powell",
+    "Webb",
+    "Rogers",
+    "Gray",
+    "Mason",
+    "Ali",
+    "Hunt",
+    "Hussain",
+    "Campbell",
+    "Matthews",
+    "Owen",
+    "Palmer",
+    "Holmes",
+    "Mills",
+    "Barnes",
+    "Knight",
+    "Lloyd",
+    "Butler",
+    "Russell",
+    "Barker",
+    "Fisher",
+    "Stevens",
+    "Jenkins",
+    "Murray",
+    "Dixon",
+    "Harvey",
+    "Graham",
+    "Pearson",
+    "Ahmed",
+    "Fletcher",
+    "Walsh",
+    "Kaur",
+    "Gibson",
+    "Howard",
+    "Andrews",
+    "Stewart",
+    "Elliott",
+    "Reynolds",
+    "Saunders",
+    "Payne",
+    "Fox",
+    "Ford",
+    "Pearce",
+    "Day",
+    "Brooks",
+    "West",
+    "Lawrence",
+    "Cole",
+    "Atkinson",
+    "Bradley",
+    "Spencer",
+    "Gill",
+    "Dawson",
+    "Ball",
+    "Burton",
+    "O'Brien",
+    "Watts",
+    "Rose",
+    "Booth",
+    "Perry",
+    "Ryan",
+    "Grant",
+    "Wells",
+    "Armstrong",
+    "Francis",
+    "Rees",
+    "Hayes",
+    "Hart",
+    "Hudson",
+    "Newman",
+    "Barrett",
+    "Webster",
+    "Hunter",
+    "Gregory",
+    "Carr",
+    "Lowe",
+    "Page",
+    "Marsh",
+    "Riley",
+    "Dunn",
+    "Woods",
+    "Stone",
+    "Parsons",
+    "Byrne",
+    "Nowak",
+    "Kowalski",
+    "Wiśniewski",
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schäfer",
+    "Koch",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Schröder",
+    "Neumann",
+    "Braun",
+    "Zimmermann",
+    "Rossi",
+    "Russo",
+    "Ferrari",
+    "Esposito",
+    "Bianchi",
+    "Romano",
+    "Colombo",
+    "Ricci",
+    "Marino",
+    "Greco",
+    "Bruno",
+    "Gallo",
+    "García",
+    "Fernández",
+    "González",
+    "Rodríguez",
+    "López",
+    "Martínez",
+    "Sánchez",
+    "Pérez",
+    "Gómez",
+    "Núñez",
+    "Muñoz",
+    "Álvarez",
+    "Jiménez",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Durand",
+    "Lefèvre",
+    "Moreau",
+    "Laurent",
+    "Girard",
+    "Bonnet",
+    "Ørsted",
+    "Nielsen",
+    "Jensen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Larsen",
+    "Sørensen",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Lindqvist",
+    "Öberg",
+    "Åberg",
+    "Okafor",
+    "Mensah",
+    "Adeyemi",
+    "Okonkwo",
+    "Boateng",
+    "Asante",
+    "Nguyen",
+    "Tran",
+    "Le",
+    "Pham",
+    "Wang",
+    "Li",
+    "Zhang",
+    "Liu",
+    "Chen",
+    "Yang",
+    "Huang",
+    "Zhao",
+    "Wu",
+    "Zhou",
+    "Kim",
+    "Park",
+    "Choi",
+    "Jung",
+    "Sato",
+    "Suzuki",
+    "Takahashi",
+    "Tanaka",
+    "Watanabe",
+    "Ito",
+    "Yamamoto",
+    "Nakamura",
+    "Kobayashi",
+    "Kato",
+    "Shah",
+    "Mehta",
+    "Gupta",
+    "Sharma",
+    "Iyer",
+    "Reddy",
+    "Nair",
+    "Rao",
+    "Das",
+    "Bose",
+    "Chowdhury",
+    "Rahman",
+    "Hossain",
+    "Islam",
+    "Malik",
+    "Qureshi",
+    "Silva",
+    "Santos",
+    "Ferreira",
+    "Pereira",
+    "Oliveira",
+    "Costa",
+    "Rodrigues",
+    "Almeida",
+    "Carvalho",
+    "Sousa",
+    "O'Connor",
+    "O'Sullivan",
+    "McCarthy",
+    "Doyle",
+    "Kennedy",
+    "Lynch",
+    "Quinn",
+    "Gallagher",
+    "Doherty",
+    "MacDonald",
+    "Fraser",
+    "Reid",
+    "Ross",
+    "Robertson",
+    "Cameron",
+    "Hamilton",
+    "Kerr",
+    "Duncan",
+    "Ferguson",
+    "Hill-Wood",
+    "Evans-Price",
+]
 
 # Numbers jittered per story (relative spread); everything else is kept as the story has it.
 KM_FIELDS = ("weekly_km_w1", "weekly_km_w2", "weekly_km_w3", "weekly_km_w4", "longest_run_km")
-PAIN_FIELDS = ("nprs_now", "nprs_best_24h", "nprs_worst_24h", "nprs_during_run",
-               "nprs_next_morning")
+PAIN_FIELDS = (
+    "nprs_now",
+    "nprs_best_24h",
+    "nprs_worst_24h",
+    "nprs_during_run",
+    "nprs_next_morning",
+)
 DATE_COLUMNS = ("history_onset_date", "training_target_event_date")
 
 
 # --- the plan of the data set -------------------------------------------------------------------
+
 
 @dataclass
 class Plan:
@@ -124,15 +542,20 @@ class Plan:
 
 
 def _zipf_weights(n: int, s: float) -> list[float]:
-    return [1 / (k ** s) for k in range(1, n + 1)]
+    return [1 / (k**s) for k in range(1, n + 1)]
 
 
-def build_plan(size: float = 1.0, seed: int = 2026, clinics: int = 12,
-               now: datetime | None = None) -> Plan:
+def build_plan(
+    size: float = 1.0, seed: int = 2026, clinics: int = 12, now: datetime | None = None
+) -> Plan:
     rng = random.Random(seed)
     now = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
-    plan = Plan(patients=max(50, int(FULL_PATIENTS * size)),
-                assessments=max(500, int(FULL_ASSESSMENTS * size)), seed=seed, now=now)
+    plan = Plan(
+        patients=max(50, int(FULL_PATIENTS * size)),
+        assessments=max(500, int(FULL_ASSESSMENTS * size)),
+        seed=seed,
+        now=now,
+    )
 
     # clinics and their patient counts
     weights = _zipf_weights(clinics, 0.9)
@@ -143,8 +566,16 @@ def build_plan(size: float = 1.0, seed: int = 2026, clinics: int = 12,
         plan.clinic_sizes[c] += 1
     created = now - timedelta(days=6 * 365 + 30)
     for c in range(1, clinics + 1):
-        plan.clinics.append((c, f"Bench Clinic {c:02d} Running Physio", f"020 7946 {c:04d}",
-                             c % 3 != 0, c % 2 == 0, created))
+        plan.clinics.append(
+            (
+                c,
+                f"Bench Clinic {c:02d} Running Physio",
+                f"020 7946 {c:04d}",
+                c % 3 != 0,
+                c % 2 == 0,
+                created,
+            )
+        )
     uid = 0
     for c in range(1, clinics + 1):
         uid += 1
@@ -152,9 +583,16 @@ def build_plan(size: float = 1.0, seed: int = 2026, clinics: int = 12,
         plan.physios[c] = []
         for k in range(max(2, plan.clinic_sizes[c] // 1500)):
             uid += 1
-            plan.users.append((uid, c, f"{rng.choice(FIRST_F + FIRST_M)} {rng.choice(LAST)}",
-                               f"physio{k + 1}@c{c}.bench.example", "PHYSIO",
-                               f"PH{c:02d}{k:04d}"))
+            plan.users.append(
+                (
+                    uid,
+                    c,
+                    f"{rng.choice(FIRST_F + FIRST_M)} {rng.choice(LAST)}",
+                    f"physio{k + 1}@c{c}.bench.example",
+                    "PHYSIO",
+                    f"PH{c:02d}{k:04d}",
+                )
+            )
             plan.physios[c].append(uid)
 
     plan.pool_signed, plan.pool_draft = _record_pool(rng, 1500, 300)
@@ -191,25 +629,45 @@ def _record_pool(rng: random.Random, n_signed: int, n_draft: int):
         for name in KM_FIELDS:
             value = record["training"].get(name)
             if value is not None:
-                record["training"][name] = min(Decimal(300), (Decimal(value) * Decimal(
-                    f"{scale:.2f}")).quantize(Decimal("0.1")))
+                record["training"][name] = min(
+                    Decimal(300),
+                    (Decimal(value) * Decimal(f"{scale:.2f}")).quantize(Decimal("0.1")),
+                )
         row = {}
         for section, f, column in columns:
             value = record[section].get(f.name)
-            if value is not None and f.kind == "int" and section in ("physical", "footwear") \
-                    and f.max and f.max > 10:
+            if (
+                value is not None
+                and f.kind == "int"
+                and section in ("physical", "footwear")
+                and f.max
+                and f.max > 10
+            ):
                 value = max(f.min, min(f.max, round(value * rng.uniform(0.75, 1.3))))
             if value is not None and f.kind == "decimal" and section != "training":
-                value = max(f.min, min(f.max, (Decimal(value) * Decimal(
-                    f"{rng.uniform(0.85, 1.15):.2f}")).quantize(Decimal(1).scaleb(-f.places))))
+                value = max(
+                    f.min,
+                    min(
+                        f.max,
+                        (Decimal(value) * Decimal(f"{rng.uniform(0.85, 1.15):.2f}")).quantize(
+                            Decimal(1).scaleb(-f.places)
+                        ),
+                    ),
+                )
             row[column] = value
         onset = record["history"].get("onset_date")
         target = record["training"].get("target_event_date")
         row["_onset_days"] = (seen - onset).days + rng.randint(-10, 30) if onset else None
         row["_target_days"] = (target - seen).days + rng.randint(-20, 60) if target else None
-        row["_psfs"] = [(p.get("activity"), None if p.get("score") is None else
-                         max(0, min(10, p["score"] + rng.choice((-1, 0, 0, 1)))))
-                        for p in record["outcomes"]["psfs"][:PSFS_ENTRIES]]
+        row["_psfs"] = [
+            (
+                p.get("activity"),
+                None
+                if p.get("score") is None
+                else max(0, min(10, p["score"] + rng.choice((-1, 0, 0, 1)))),
+            )
+            for p in record["outcomes"]["psfs"][:PSFS_ENTRIES]
+        ]
         row["_kind"] = visit.kind
         return row
 
@@ -310,8 +768,9 @@ def _visits(plan: Plan, rng: random.Random, clinic_of: list[int]) -> None:
                 a_status = "SIGNED" if rnd() < 0.95 else "DRAFT"
                 a_pool = int(rnd() * (n_signed if a_status == "SIGNED" else n_draft))
                 a_created = min(created + between(1, 10) * day, now_min)
-                pending.append((a_created, pid, clinic, kinds[j], seen, a_status, physio, a_pool,
-                                2, key))
+                pending.append(
+                    (a_created, pid, clinic, kinds[j], seen, a_status, physio, a_pool, 2, key)
+                )
     pending.sort(key=lambda r: (r[0], r[1], r[8]))
     first_index: dict[tuple, int] = {}
     visits = []
@@ -334,6 +793,7 @@ def _kinds_oldest_first(seen_times: list[int]) -> list[str]:
 
 # --- rows -------------------------------------------------------------------------------------
 
+
 def _patients(plan: Plan, rng: random.Random):
     """Patient rows as dicts of python values (datetimes as naive UTC)."""
     last_cum = list(itertools.accumulate(_zipf_weights(len(LAST), 0.75)))
@@ -355,24 +815,41 @@ def _patients(plan: Plan, rng: random.Random):
         email = f"{ascii_name}{pid}@example.org" if rng.random() < 0.6 else None
         phone = f"07700 9{pid % 100000:05d}" if rng.random() < 0.7 else None
         share = rng.random() < 0.7
-        archived = (created + timedelta(days=2900)) if (rng.random() < 0.01
-                                                        and created < archive_before) else None
+        archived = (
+            (created + timedelta(days=2900))
+            if (rng.random() < 0.01 and created < archive_before)
+            else None
+        )
         yield {
-            "id": pid, "clinic_id": clinic, "first_name": first, "last_name": last,
-            "first_name_key": search_key(first), "last_name_key": search_key(last),
+            "id": pid,
+            "clinic_id": clinic,
+            "first_name": first,
+            "last_name": last,
+            "first_name_key": search_key(first),
+            "last_name_key": search_key(last),
             "date_of_birth": date.fromordinal(start_dob + rng.randrange(dob_days)),
-            "sex": sex, "email": email, "phone": phone, "reference": reference,
-            "consent_treatment": True, "consent_treatment_at": created,
-            "consent_treatment_by_id": creator, "consent_data_sharing": share,
+            "sex": sex,
+            "email": email,
+            "phone": phone,
+            "reference": reference,
+            "consent_treatment": True,
+            "consent_treatment_at": created,
+            "consent_treatment_by_id": creator,
+            "consent_data_sharing": share,
             "consent_data_sharing_at": created if share else None,
             "consent_data_sharing_by_id": creator if share else None,
-            "created_at": created, "created_by_id": creator, "updated_at": created,
+            "created_at": created,
+            "created_by_id": creator,
+            "updated_at": created,
             "archived_at": min(archived, plan.now.replace(tzinfo=None)) if archived else None,
         }
 
 
-FINDING_COLUMNS = [f.column(section.name) for section, f in all_fields()
-                   if f.column(section.name) not in DATE_COLUMNS]
+FINDING_COLUMNS = [
+    f.column(section.name)
+    for section, f in all_fields()
+    if f.column(section.name) not in DATE_COLUMNS
+]
 MULTI_COLUMNS = {f.column(section.name) for section, f in all_fields() if f.kind == "multi"}
 BOOL_COLUMNS = {f.column(section.name) for section, f in all_fields() if f.kind == "bool"}
 TABLES = ("clinics", "users", "patients", "assessments", "psfs_items")
@@ -382,23 +859,50 @@ AMENDMENT_REASON = "Corrected the recorded weekly distance."
 # visits (13 integers/short strings each) and a pool of ≈1,800 finding sets, then one
 # INSERT … SELECT joins them (timestamps, hashes and dates computed in SQL). Far faster than
 # binding 170 values per row from Python, with the same result.
-VISIT_COLUMNS = ("id", "pool", "patient_id", "clinic_id", "kind", "status", "seen_m",
-                 "created_m", "updated_m", "physio", "version", "root_id", "lock_version")
+VISIT_COLUMNS = (
+    "id",
+    "pool",
+    "patient_id",
+    "clinic_id",
+    "kind",
+    "status",
+    "seen_m",
+    "created_m",
+    "updated_m",
+    "physio",
+    "version",
+    "root_id",
+    "lock_version",
+)
 
 
 def _visit_rows(plan: Plan):
     n_signed = len(plan.pool_signed)
     rnd = random.Random(plan.seed + 7).random
     for i, (created, pid, clinic, kind, seen, status, physio, pool, version, root) in enumerate(
-            plan.visits):
+        plan.visits
+    ):
         signed = status == "SIGNED"
-        yield (i + 1, pool if signed else n_signed + pool, pid, clinic, kind.upper(), status,
-               seen, created, created + (30 if signed else 1 + int(rnd() * 40)), physio, version,
-               root + 1 if root >= 0 else None, 2 + i % 5)
+        yield (
+            i + 1,
+            pool if signed else n_signed + pool,
+            pid,
+            clinic,
+            kind.upper(),
+            status,
+            seen,
+            created,
+            created + (30 if signed else 1 + int(rnd() * 40)),
+            physio,
+            version,
+            root + 1 if root >= 0 else None,
+            2 + i % 5,
+        )
 
 
 def _pool_rows(plan: Plan, pg: bool):
     """(pool id, onset_days, target_days, *findings) with values as the ORM stores them."""
+
     def encode(value, column):
         if column in MULTI_COLUMNS:
             return json.dumps(list(value or []))
@@ -423,27 +927,51 @@ def _pool_psfs_rows(plan: Plan):
 def _assessment_select(pg: bool) -> tuple[str, str]:
     """(column list, SELECT) that turn visits + pool into assessment rows."""
     if pg:
+
         def ts(expr):
             return f"to_timestamp(({expr}) * 60)"
 
         def day(offset):
             return f"((to_timestamp(v.seen_m * 60) AT TIME ZONE 'UTC')::date {offset})"
+
         chash = "md5(v.id::text) || md5((v.id * 7)::text)"
     else:
+
         def ts(expr):
             return f"(datetime(({expr}) * 60, 'unixepoch') || '.000000')"
 
         def day(offset):
             return f"date(v.seen_m * 60, 'unixepoch', ({offset}) || ' days')"
-        chash = ("printf('%016x%016x%016x%016x', v.id * 2654435761, v.id * 40503 + 17, "
-                 "v.id * 62710063, v.id * 104729 + 3)")
+
+        chash = (
+            "printf('%016x%016x%016x%016x', v.id * 2654435761, v.id * 40503 + 17, "
+            "v.id * 62710063, v.id * 104729 + 3)"
+        )
     signed = "v.status = 'SIGNED'"
     onset = day("- p.onset_days") if pg else day("-p.onset_days")
     target = day("+ p.target_days") if pg else day("p.target_days")
-    columns = ["id", "patient_id", "clinic_id", "kind", "seen_at", "status", "created_at",
-               "created_by_id", "updated_at", "updated_by_id", "signed_at", "signed_by_id",
-               "content_hash", "root_id", "amends_id", "version", "amendment_reason",
-               "lock_version", *DATE_COLUMNS, *FINDING_COLUMNS]
+    columns = [
+        "id",
+        "patient_id",
+        "clinic_id",
+        "kind",
+        "seen_at",
+        "status",
+        "created_at",
+        "created_by_id",
+        "updated_at",
+        "updated_by_id",
+        "signed_at",
+        "signed_by_id",
+        "content_hash",
+        "root_id",
+        "amends_id",
+        "version",
+        "amendment_reason",
+        "lock_version",
+        *DATE_COLUMNS,
+        *FINDING_COLUMNS,
+    ]
     select = (
         f"SELECT v.id, v.patient_id, v.clinic_id, v.kind, {ts('v.seen_m')}, v.status, "
         f"{ts('v.created_m')}, v.physio, {ts('v.updated_m')}, v.physio, "
@@ -457,7 +985,8 @@ def _assessment_select(pg: bool) -> tuple[str, str]:
         + " FROM bench_visits v JOIN bench_pool p ON p.pool = v.pool"
         # SQLite walks bench_visits in rowid (= id) order anyway; in PostgreSQL the hash join
         # keeps the order of the freshly copied visits, and a sort of 2 GB would cost minutes.
-        + ("" if pg else " ORDER BY v.id"))
+        + ("" if pg else " ORDER BY v.id")
+    )
     return ", ".join(columns), select
 
 
@@ -473,11 +1002,14 @@ def _naive(value):
 
 def _report(progress, name: str, plan: Plan, timings: dict) -> None:
     steps = ", ".join(f"{k} {v:.1f}s" for k, v in timings.items() if k != "total")
-    progress(f"  {name}: {plan.patients} patients, {plan.assessments} assessments loaded in "
-             f"{timings['total']:.1f} s ({steps})")
+    progress(
+        f"  {name}: {plan.patients} patients, {plan.assessments} assessments loaded in "
+        f"{timings['total']:.1f} s ({steps})"
+    )
 
 
 # --- SQLite -----------------------------------------------------------------------------------
+
 
 def load_sqlite(path: str, plan: Plan, psfs: bool = True, progress=print) -> dict:
     """Fill a migrated SQLite file. Secondary indexes are dropped during the load and rebuilt
@@ -493,48 +1025,70 @@ def load_sqlite(path: str, plan: Plan, psfs: bool = True, progress=print) -> dic
         mark = now
 
     con = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-400000",
-                   "temp_store=MEMORY", "foreign_keys=OFF"):
+    for pragma in (
+        "journal_mode=OFF",
+        "synchronous=OFF",
+        "cache_size=-400000",
+        "temp_store=MEMORY",
+        "foreign_keys=OFF",
+    ):
         con.execute(f"PRAGMA {pragma}")
     indexes = con.execute(
         "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name "
-        f"IN ({','.join('?' * len(TABLES))})", TABLES).fetchall()
+        f"IN ({','.join('?' * len(TABLES))})",
+        TABLES,
+    ).fetchall()
     for name, _ in indexes:
         con.execute(f'DROP INDEX "{name}"')
     con.execute("BEGIN")
     pw = _password_hash()
-    con.executemany("INSERT INTO clinics (id, name, phone, odi_enabled, sbst_enabled, created_at)"
-                    " VALUES (?,?,?,?,?,?)",
-                    [(c, n, ph, int(o), int(s), _sqlite_ts(cr)) for c, n, ph, o, s, cr in
-                     plan.clinics])
-    con.executemany("INSERT INTO users (id, clinic_id, name, email, password_hash, role, "
-                    "registration, active, created_at) VALUES (?,?,?,?,?,?,?,1,?)",
-                    [(u, c, n, e, pw, r, reg, _sqlite_ts(plan.clinics[0][5])) for
-                     u, c, n, e, r, reg in plan.users])
+    con.executemany(
+        "INSERT INTO clinics (id, name, phone, odi_enabled, sbst_enabled, created_at)"
+        " VALUES (?,?,?,?,?,?)",
+        [(c, n, ph, int(o), int(s), _sqlite_ts(cr)) for c, n, ph, o, s, cr in plan.clinics],
+    )
+    con.executemany(
+        "INSERT INTO users (id, clinic_id, name, email, password_hash, role, "
+        "registration, active, created_at) VALUES (?,?,?,?,?,?,?,1,?)",
+        [
+            (u, c, n, e, pw, r, reg, _sqlite_ts(plan.clinics[0][5]))
+            for u, c, n, e, r, reg in plan.users
+        ],
+    )
     rows = list(_patients(plan, random.Random(plan.seed + 1)))
     columns = list(rows[0])
-    con.executemany(f"INSERT INTO patients ({','.join(columns)}) VALUES "
-                    f"({','.join('?' * len(columns))})",
-                    (tuple(_sqlite_value(v) for v in row.values()) for row in rows))
+    con.executemany(
+        f"INSERT INTO patients ({','.join(columns)}) VALUES ({','.join('?' * len(columns))})",
+        (tuple(_sqlite_value(v) for v in row.values()) for row in rows),
+    )
     lap("patients")
-    con.execute(f"CREATE TEMP TABLE bench_pool (pool INTEGER PRIMARY KEY, onset_days, "
-                f"target_days, {', '.join(FINDING_COLUMNS)})")
-    con.executemany(f"INSERT INTO bench_pool VALUES ({','.join('?' * (len(FINDING_COLUMNS) + 3))})",
-                    _pool_rows(plan, pg=False))
+    con.execute(
+        f"CREATE TEMP TABLE bench_pool (pool INTEGER PRIMARY KEY, onset_days, "
+        f"target_days, {', '.join(FINDING_COLUMNS)})"
+    )
+    con.executemany(
+        f"INSERT INTO bench_pool VALUES ({','.join('?' * (len(FINDING_COLUMNS) + 3))})",
+        _pool_rows(plan, pg=False),
+    )
     con.execute("CREATE TEMP TABLE bench_pool_psfs (pool, position, activity, score)")
     con.executemany("INSERT INTO bench_pool_psfs VALUES (?,?,?,?)", _pool_psfs_rows(plan))
-    con.execute(f"CREATE TEMP TABLE bench_visits ({VISIT_COLUMNS[0]} INTEGER PRIMARY KEY, "
-                f"{', '.join(VISIT_COLUMNS[1:])})")
-    con.executemany(f"INSERT INTO bench_visits VALUES ({','.join('?' * len(VISIT_COLUMNS))})",
-                    _visit_rows(plan))
+    con.execute(
+        f"CREATE TEMP TABLE bench_visits ({VISIT_COLUMNS[0]} INTEGER PRIMARY KEY, "
+        f"{', '.join(VISIT_COLUMNS[1:])})"
+    )
+    con.executemany(
+        f"INSERT INTO bench_visits VALUES ({','.join('?' * len(VISIT_COLUMNS))})", _visit_rows(plan)
+    )
     lap("visits")
     columns, select = _assessment_select(pg=False)
     con.execute(f"INSERT INTO assessments ({columns}) {select}")
     lap("assessments")
     if psfs:
-        con.execute("INSERT INTO psfs_items (assessment_id, position, activity, score) "
-                    "SELECT v.id, s.position, s.activity, s.score FROM bench_visits v "
-                    "JOIN bench_pool_psfs s ON s.pool = v.pool ORDER BY v.id, s.position")
+        con.execute(
+            "INSERT INTO psfs_items (assessment_id, position, activity, score) "
+            "SELECT v.id, s.position, s.activity, s.score FROM bench_visits v "
+            "JOIN bench_pool_psfs s ON s.pool = v.pool ORDER BY v.id, s.position"
+        )
         lap("psfs")
     con.execute("COMMIT")
     for table in ("bench_visits", "bench_pool", "bench_pool_psfs"):
@@ -567,6 +1121,7 @@ def _sqlite_value(value):
 
 # --- PostgreSQL -------------------------------------------------------------------------------
 
+
 def load_postgres(dsn: str, plan: Plan, psfs: bool = True, progress=print) -> dict:
     """Fill a migrated PostgreSQL database (COPY, then INSERT … SELECT). FK triggers are skipped
     during the load (session_replication_role = replica; rows are consistent by construction),
@@ -591,44 +1146,63 @@ def load_postgres(dsn: str, plan: Plan, psfs: bool = True, progress=print) -> di
         indexes = conn.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND "
             "tablename = ANY(%s) AND indexname NOT IN (SELECT conname FROM pg_constraint)",
-            (list(TABLES),)).fetchall()
+            (list(TABLES),),
+        ).fetchall()
         for name, _ in indexes:
             conn.execute(f'DROP INDEX "{name}"')
         pw = _password_hash()
-        types = {r[0]: r[1] for r in conn.execute(
-            "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_name = 'assessments'")}
+        types = {
+            r[0]: r[1]
+            for r in conn.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = 'assessments'"
+            )
+        }
         with conn.transaction(), conn.cursor() as cur:
-            with cur.copy("COPY clinics (id, name, phone, odi_enabled, sbst_enabled, created_at)"
-                          " FROM STDIN") as cp:
+            with cur.copy(
+                "COPY clinics (id, name, phone, odi_enabled, sbst_enabled, created_at) FROM STDIN"
+            ) as cp:
                 for row in plan.clinics:
                     cp.write_row(row)
-            with cur.copy("COPY users (id, clinic_id, name, email, password_hash, role, "
-                          "registration, active, created_at) FROM STDIN") as cp:
+            with cur.copy(
+                "COPY users (id, clinic_id, name, email, password_hash, role, "
+                "registration, active, created_at) FROM STDIN"
+            ) as cp:
                 for u, c, n, e, r, reg in plan.users:
                     cp.write_row((u, c, n, e, pw, r, reg, True, plan.clinics[0][5]))
             rows = list(_patients(plan, random.Random(plan.seed + 1)))
             with cur.copy(f"COPY patients ({','.join(rows[0])}) FROM STDIN") as cp:
                 for row in rows:
-                    cp.write_row(tuple(v.replace(tzinfo=UTC) if isinstance(v, datetime) else v
-                                       for v in row.values()))
+                    cp.write_row(
+                        tuple(
+                            v.replace(tzinfo=UTC) if isinstance(v, datetime) else v
+                            for v in row.values()
+                        )
+                    )
             lap("patients")
             pool_types = ", ".join(
-                f"{c} {'jsonb' if c in MULTI_COLUMNS else types[c]}" for c in FINDING_COLUMNS)
-            cur.execute(f"CREATE TEMP TABLE bench_pool (pool integer PRIMARY KEY, onset_days "
-                        f"integer, target_days integer, {pool_types})")
+                f"{c} {'jsonb' if c in MULTI_COLUMNS else types[c]}" for c in FINDING_COLUMNS
+            )
+            cur.execute(
+                f"CREATE TEMP TABLE bench_pool (pool integer PRIMARY KEY, onset_days "
+                f"integer, target_days integer, {pool_types})"
+            )
             with cur.copy("COPY bench_pool FROM STDIN") as cp:
                 for row in _pool_rows(plan, pg=True):
                     cp.write_row(row)
-            cur.execute("CREATE TEMP TABLE bench_pool_psfs (pool integer, position integer, "
-                        "activity text, score integer)")
+            cur.execute(
+                "CREATE TEMP TABLE bench_pool_psfs (pool integer, position integer, "
+                "activity text, score integer)"
+            )
             with cur.copy("COPY bench_pool_psfs FROM STDIN") as cp:
                 for row in _pool_psfs_rows(plan):
                     cp.write_row(row)
-            cur.execute("CREATE TEMP TABLE bench_visits (id integer PRIMARY KEY, pool integer, "
-                        "patient_id integer, clinic_id integer, kind text, status text, "
-                        "seen_m bigint, created_m bigint, updated_m bigint, physio integer, "
-                        "version integer, root_id integer, lock_version integer)")
+            cur.execute(
+                "CREATE TEMP TABLE bench_visits (id integer PRIMARY KEY, pool integer, "
+                "patient_id integer, clinic_id integer, kind text, status text, "
+                "seen_m bigint, created_m bigint, updated_m bigint, physio integer, "
+                "version integer, root_id integer, lock_version integer)"
+            )
             with cur.copy("COPY bench_visits FROM STDIN") as cp:
                 for row in _visit_rows(plan):
                     cp.write_row(row)
@@ -638,9 +1212,11 @@ def load_postgres(dsn: str, plan: Plan, psfs: bool = True, progress=print) -> di
             cur.execute(f"INSERT INTO assessments ({columns}) {select}")
             lap("assessments")
             if psfs:
-                cur.execute("INSERT INTO psfs_items (assessment_id, position, activity, score) "
-                            "SELECT v.id, s.position, s.activity, s.score FROM bench_visits v "
-                            "JOIN bench_pool_psfs s ON s.pool = v.pool ORDER BY v.id, s.position")
+                cur.execute(
+                    "INSERT INTO psfs_items (assessment_id, position, activity, score) "
+                    "SELECT v.id, s.position, s.activity, s.score FROM bench_visits v "
+                    "JOIN bench_pool_psfs s ON s.pool = v.pool ORDER BY v.id, s.position"
+                )
                 lap("psfs")
             for table in ("bench_visits", "bench_pool", "bench_pool_psfs"):
                 cur.execute(f"DROP TABLE {table}")
@@ -648,8 +1224,10 @@ def load_postgres(dsn: str, plan: Plan, psfs: bool = True, progress=print) -> di
             conn.execute(create)
         lap("indexes")
         for table in TABLES:
-            conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                         f"(SELECT coalesce(max(id), 1) FROM {table}))")
+            conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 1) FROM {table}))"
+            )
         conn.execute("SET session_replication_role = origin")
         for table in TABLES:
             conn.execute(f"ANALYZE {table}")
@@ -664,8 +1242,12 @@ def main() -> None:
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--sqlite", help="path of a migrated SQLite file")
     target.add_argument("--postgres", help="libpq DSN of a migrated PostgreSQL database")
-    parser.add_argument("--size", type=float, default=1.0,
-                        help="fraction of the full size (1.0 = 100k patients, 1M assessments)")
+    parser.add_argument(
+        "--size",
+        type=float,
+        default=1.0,
+        help="fraction of the full size (1.0 = 100k patients, 1M assessments)",
+    )
     parser.add_argument("--no-psfs", action="store_true", help="skip PSFS rows")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()

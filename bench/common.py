@@ -39,6 +39,7 @@ DEMO_PHYSIOS = ("sam@physio.example", "jo@physio.example")
 
 # --- processes --------------------------------------------------------------------------------
 
+
 def log(*parts) -> None:
     print(*parts, file=sys.stderr, flush=True)
 
@@ -108,8 +109,9 @@ def record_pid(pid: int, needle: str, label: str) -> None:
 
 def cmdline_has(pid: int, needle: str) -> bool:
     try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(
-            errors="replace")
+        cmdline = (
+            Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        )
     except OSError:
         return False
     return needle in cmdline
@@ -129,16 +131,30 @@ class Processes:
     def _note(self, label: str, pid: int, needle: str | None = None) -> None:
         record_pid(pid, needle or label, label)
 
-    def start(self, label: str, cmd: list[str], *, env=None, cwd=None, stdout=None,
-              stop_signal: signal.Signals = signal.SIGTERM) -> subprocess.Popen:
-        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=stdout or subprocess.DEVNULL,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    def start(
+        self,
+        label: str,
+        cmd: list[str],
+        *,
+        env=None,
+        cwd=None,
+        stdout=None,
+        stop_signal: signal.Signals = signal.SIGTERM,
+    ) -> subprocess.Popen:
+        proc = subprocess.Popen(
+            cmd,
+            env=env,
+            cwd=cwd,
+            stdout=stdout or subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         self.procs.append((label, proc, stop_signal))
         self._note(label, proc.pid, needle=cmd[-1])
         return proc
 
     def stop(self, proc: subprocess.Popen, timeout: float = 15.0) -> None:
-        for i, (label, p, sig) in enumerate(self.procs):
+        for i, (_label, p, sig) in enumerate(self.procs):
             if p is proc:
                 del self.procs[i]
                 _stop(p, sig, timeout)
@@ -172,12 +188,26 @@ def _stop_running() -> None:
         _stop(proc, signal.SIGTERM, 10)
 
 
-def run(cmd: list[str], *, env=None, cwd=None, timeout: float = 120, check: bool = True,
-        quiet: bool = True) -> subprocess.CompletedProcess:
+def run(
+    cmd: list[str],
+    *,
+    env=None,
+    cwd=None,
+    timeout: float = 120,
+    check: bool = True,
+    quiet: bool = True,
+) -> subprocess.CompletedProcess:
     """Run a command to completion (bounded in time; stopped by its PID on timeout or exit);
     its output is returned, and shown on failure."""
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     _RUNNING.add(proc)
     record_pid(proc.pid, str(cmd[-1]), Path(str(cmd[0])).name)
     try:
@@ -189,8 +219,10 @@ def run(cmd: list[str], *, env=None, cwd=None, timeout: float = 120, check: bool
         _RUNNING.discard(proc)
     result = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
     if check and result.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({result.returncode}):\n"
-                           f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        raise RuntimeError(
+            f"{' '.join(map(str, cmd))} failed ({result.returncode}):\n"
+            f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
     if not quiet:
         log(result.stdout.strip())
     return result
@@ -216,8 +248,12 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
 
 
 def flask_cli(args: list[str], database_url: str, timeout: float = 300) -> str:
-    result = run([PYTHON, "-m", "flask", "--app", "physio", *args], env=app_env(database_url),
-                 cwd=ROOT, timeout=timeout)
+    result = run(
+        [PYTHON, "-m", "flask", "--app", "physio", *args],
+        env=app_env(database_url),
+        cwd=ROOT,
+        timeout=timeout,
+    )
     return result.stdout
 
 
@@ -248,8 +284,8 @@ def copy_database(source_url: str, target_url: str) -> None:
     from sqlalchemy import create_engine, func, select, text
 
     sys.path.insert(0, str(ROOT))
-    from physio.extensions import db  # noqa: E402
     import physio.models  # noqa: F401,E402
+    from physio.extensions import db  # noqa: E402
 
     src, dst = create_engine(source_url), create_engine(target_url)
     try:
@@ -263,8 +299,12 @@ def copy_database(source_url: str, target_url: str) -> None:
                     if "id" in table.c:
                         top = d.execute(select(func.max(table.c.id))).scalar()
                         if top:
-                            d.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}',"
-                                           f" 'id'), {int(top)})"))
+                            d.execute(
+                                text(
+                                    f"SELECT setval(pg_get_serial_sequence('{table.name}',"
+                                    f" 'id'), {int(top)})"
+                                )
+                            )
     finally:
         src.dispose()
         dst.dispose()
@@ -272,9 +312,12 @@ def copy_database(source_url: str, target_url: str) -> None:
 
 # --- a throw-away PostgreSQL, as scripts/run-tests.sh starts it ---------------------------------
 
+
 def _pg_bin() -> Path:
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"),
-                      key=lambda p: [int(x) for x in re.findall(r"\d+", p.parent.name)] or [0])
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"),
+        key=lambda p: [int(x) for x in re.findall(r"\d+", p.parent.name)] or [0],
+    )
     if not versions:
         raise RuntimeError("PostgreSQL server binaries not found under /usr/lib/postgresql")
     return versions[-1]
@@ -302,12 +345,39 @@ class TempPostgres:
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres", "postgres")
         self.root.chmod(0o700)
-        run(self._as_postgres(self.bin / "initdb", "-D", self.data, "-U", "postgres",
-                              "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"), timeout=120)
+        run(
+            self._as_postgres(
+                self.bin / "initdb",
+                "-D",
+                self.data,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ),
+            timeout=120,
+        )
         opts = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} " + " ".join(
-            f"-c {k}={v}" for k, v in self.settings.items())
-        run(self._as_postgres(self.bin / "pg_ctl", "-D", self.data, "-l", self.root / "log",
-                              "-w", "-t", "30", "-o", opts, "start"), timeout=60)
+            f"-c {k}={v}" for k, v in self.settings.items()
+        )
+        run(
+            self._as_postgres(
+                self.bin / "pg_ctl",
+                "-D",
+                self.data,
+                "-l",
+                self.root / "log",
+                "-w",
+                "-t",
+                "30",
+                "-o",
+                opts,
+                "start",
+            ),
+            timeout=60,
+        )
         with contextlib.suppress(OSError, ValueError):
             self.postmaster_pid = int((self.data / "postmaster.pid").read_text().split()[0])
             record_pid(self.postmaster_pid, str(self.data), "postgres")
@@ -330,8 +400,13 @@ class TempPostgres:
     def stop(self) -> None:
         if not self.data.exists():
             return
-        run(self._as_postgres(self.bin / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "-t",
-                              "30", "stop"), timeout=60, check=False)
+        run(
+            self._as_postgres(
+                self.bin / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "-t", "30", "stop"
+            ),
+            timeout=60,
+            check=False,
+        )
         if self.postmaster_pid:
             if pid_alive(self.postmaster_pid):
                 with contextlib.suppress(ProcessLookupError):
@@ -352,22 +427,45 @@ APP_GUNICORN_CONF = ROOT / "gunicorn.conf.py"
 BASELINE_GUNICORN_CONF = BENCH / "gunicorn_baseline.conf.py"
 
 
-def start_gunicorn(processes: Processes, label: str, app_spec: str, port: int, env: dict,
-                   log_path: Path, config: Path | None = None, workers: int = 2,
-                   extra: list[str] | None = None) -> subprocess.Popen:
+def start_gunicorn(
+    processes: Processes,
+    label: str,
+    app_spec: str,
+    port: int,
+    env: dict,
+    log_path: Path,
+    config: Path | None = None,
+    workers: int = 2,
+    extra: list[str] | None = None,
+) -> subprocess.Popen:
     """gunicorn on 127.0.0.1:port with 2 sync workers. `config`: the settings file (the app uses
     the project's gunicorn.conf.py, as in production: worker recycling, warm-up hook); the
     command line below wins over it (bind, workers, worker class, logging)."""
     cmd = [PYTHON, "-m", "gunicorn"]
     if config is not None and Path(config).exists():
         cmd += ["--config", str(config)]
-    cmd += ["--workers", str(workers), "--worker-class", "sync",
-            "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--timeout", "60",
-            "--graceful-timeout", "5", "--access-logfile", "-", "--log-level", "info",
-            *(extra or []), app_spec]
-    out = open(log_path, "w")
-    proc = processes.start(label, cmd, env=env, cwd=ROOT, stdout=out,
-                           stop_signal=signal.SIGTERM)
+    cmd += [
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--chdir",
+        str(ROOT),
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "5",
+        "--access-logfile",
+        "-",
+        "--log-level",
+        "info",
+        *(extra or []),
+        app_spec,
+    ]
+    out = open(log_path, "w")  # noqa: SIM115  (the child process writes it until stopped)
+    proc = processes.start(label, cmd, env=env, cwd=ROOT, stdout=out, stop_signal=signal.SIGTERM)
     wait_http(port, "/login" if "physio" in app_spec else "/", proc, timeout=60)
     return proc
 
@@ -482,8 +580,9 @@ class Client:
     def cookie_header(self) -> str:
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
-    def request(self, method: str, path: str, form: dict | list | None = None
-                ) -> tuple[int, dict[str, str], bytes]:
+    def request(
+        self, method: str, path: str, form: dict | list | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
         headers = {"User-Agent": USER_AGENT, "Connection": "keep-alive"}
         if self.cookies:
             headers["Cookie"] = self.cookie_header()
@@ -529,8 +628,9 @@ class Client:
 
     def login(self, email: str, password: str = DEMO_PASSWORD) -> None:
         token = self.csrf("/login")
-        status, headers, body = self.post("/login", {"csrf_token": token, "email": email,
-                                                     "password": password})
+        status, headers, body = self.post(
+            "/login", {"csrf_token": token, "email": email, "password": password}
+        )
         if status != 302:
             raise RuntimeError(f"login of {email} failed: {status} {body[:300]!r}")
 
@@ -543,6 +643,7 @@ def location_id(headers: dict, pattern: str = r"/assessments/(\d+)/edit") -> int
 
 
 # --- numbers ----------------------------------------------------------------------------------
+
 
 def percentile(values: list[float], p: float) -> float:
     """Linear-interpolated percentile (p in 0..100)."""
@@ -564,6 +665,7 @@ def fmt_ms(seconds: float) -> str:
 
 
 # --- the result table -------------------------------------------------------------------------
+
 
 @dataclass
 class Row:
@@ -593,9 +695,13 @@ def met_word(met: bool | None) -> str:
 def table(rows: list[Row], title: str | None = None) -> str:
     head = ("measure", "value", "baseline", "ratio / target", "met?")
     body = [(r.measure, r.value, r.baseline, r.ratio_target, met_word(r.met)) for r in rows]
-    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h)
-              for i, h in enumerate(head)]
-    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    widths = [
+        max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(head)
+    ]
+
+    def line(cells) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
     out = []
     if title:
         out.append(title)

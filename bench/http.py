@@ -85,8 +85,9 @@ def _prepare_drafts(port: int, db_path: Path, connections: int) -> tuple[list[di
         client.login(DEMO_PHYSIOS[i % len(DEMO_PHYSIOS)])
         pid = others[i % len(others)]
         token = client.csrf(f"/patients/{pid}")
-        status, headers, body = client.post(f"/patients/{pid}/assessments/new",
-                                            {"csrf_token": token, "kind": "initial"})
+        status, headers, body = client.post(
+            f"/patients/{pid}/assessments/new", {"csrf_token": token, "kind": "initial"}
+        )
         if status != 302:
             raise RuntimeError(f"creating a draft failed: {status} {body[:300]!r}")
         aid = location_id(headers)
@@ -95,23 +96,26 @@ def _prepare_drafts(port: int, db_path: Path, connections: int) -> tuple[list[di
         text = body.decode()
         token, lock = CSRF_RE.search(text).group(1), int(LOCK_RE.search(text).group(1))
         marker = f"bench http c{i} setup"
-        status, _, body = client.post(edit, with_marker(form, marker) + [
-            ("csrf_token", token), ("lock_version", str(lock))])
+        status, _, body = client.post(
+            edit, with_marker(form, marker) + [("csrf_token", token), ("lock_version", str(lock))]
+        )
         if status != 302:
             raise RuntimeError(f"saving draft {aid} failed: {status} {body[:500]!r}")
         status, _, body = client.get(edit)  # shows the flash, so the cookie is clean again
         text = body.decode()
         token, lock = CSRF_RE.search(text).group(1), int(LOCK_RE.search(text).group(1))
         static = [(k, v) for k, v in form if k != "history-presenting_complaint"]
-        sessions.append({
-            "cookie": client.cookie_header(),
-            "path": edit,
-            "aid": aid,
-            "csrf": urllib.parse.quote_plus(token),
-            "lock": lock,
-            "body": urllib.parse.urlencode(static),
-            "marker": urllib.parse.quote_plus(f"Low back pain after long runs (bench c{i})"),
-        })
+        sessions.append(
+            {
+                "cookie": client.cookie_header(),
+                "path": edit,
+                "aid": aid,
+                "csrf": urllib.parse.quote_plus(token),
+                "lock": lock,
+                "body": urllib.parse.urlencode(static),
+                "marker": urllib.parse.quote_plus(f"Low back pain after long runs (bench c{i})"),
+            }
+        )
         client.close()
     return sessions, page_patient
 
@@ -130,11 +134,24 @@ def main(argv: list[str] | None = None) -> int:
         db_path = seeded_sqlite(workdir / "physio.sqlite")
         env = app_env(sqlite_url(db_path))
         app_port, base_port = free_port(), free_port()
-        app = start_gunicorn(processes, "gunicorn physio", "physio:create_app()", app_port, env,
-                             workdir / "app.log", config=APP_GUNICORN_CONF)
-        base = start_gunicorn(processes, "gunicorn baseline", "bench.baseline_app:app",
-                              base_port, env, workdir / "baseline.log",
-                              config=BASELINE_GUNICORN_CONF)
+        app = start_gunicorn(
+            processes,
+            "gunicorn physio",
+            "physio:create_app()",
+            app_port,
+            env,
+            workdir / "app.log",
+            config=APP_GUNICORN_CONF,
+        )
+        base = start_gunicorn(
+            processes,
+            "gunicorn baseline",
+            "bench.baseline_app:app",
+            base_port,
+            env,
+            workdir / "baseline.log",
+            config=BASELINE_GUNICORN_CONF,
+        )
         c, secs = args.connections, args.seconds
         with WorkerMemory(app.pid) as mem_app, WorkerMemory(base.pid) as mem_base:
             t0 = time.perf_counter()
@@ -161,9 +178,12 @@ def main(argv: list[str] | None = None) -> int:
 
         # every connection's lock_version is what the database holds (no lost or extra save)
         con = sqlite3.connect(db_path)
-        db_locks = dict(con.execute(
-            f"SELECT id, lock_version FROM assessments WHERE id IN "
-            f"({','.join(str(s['aid']) for s in sessions)})"))
+        db_locks = dict(
+            con.execute(
+                f"SELECT id, lock_version FROM assessments WHERE id IN "
+                f"({','.join(str(s['aid']) for s in sessions)})"
+            )
+        )
         con.close()
         post = runs["post"]
         # The database may be one ahead: the request in flight when wrk stopped at its deadline
@@ -176,15 +196,20 @@ def main(argv: list[str] | None = None) -> int:
         ]
     finally:
         processes.stop_all()
-        log_text = (workdir / "app.log").read_text(errors="replace") if (
-            workdir / "app.log").exists() else ""
+        log_text = (
+            (workdir / "app.log").read_text(errors="replace")
+            if (workdir / "app.log").exists()
+            else ""
+        )
         shutil.rmtree(workdir, ignore_errors=True)
-        problems = [line for line in log_text.splitlines()
-                    if re.search(r"WORKER TIMEOUT|Traceback|\[ERROR\]|\[CRITICAL\]", line)]
+        problems = [
+            line
+            for line in log_text.splitlines()
+            if re.search(r"WORKER TIMEOUT|Traceback|\[ERROR\]|\[CRITICAL\]", line)
+        ]
         if problems:
             log(f"  gunicorn log: {len(problems)} problem lines, e.g. " + " | ".join(problems[:5]))
         recycled = log_text.count("Autorestarting worker")
-        booted = log_text.count("Booting worker")
 
     bases = [runs[f"baseline{i}"] for i in range(5)]
 
@@ -198,53 +223,112 @@ def main(argv: list[str] | None = None) -> int:
         bad = run.non_ok + sum(v for k, v in run.statuses.items() if k != expect and k < 400)
         return "" if bad == 0 else f"; {bad} unexpected responses {run.statuses} {run.errors}"
 
-    rows.append(Row("http: baseline page (bare Flask + Jinja), 5 runs",
-                    ", ".join(f"{b.rps:.0f}" for b in bases) + " req/s; p99 "
-                    + ", ".join(f"{b.p(99) * 1000:.0f}" for b in bases) + " ms", "—", "—", "",
-                    None, part="http"))
-    for i, (key, label) in enumerate((("list", "patient list GET /patients/"),
-                                      ("patient", "patient page GET /patients/<id>"),
-                                      ("form", "assessment form GET /assessments/<id>/edit"),
-                                      ("post", "draft save POST /assessments/<id>/edit"))):
+    rows.append(
+        Row(
+            "http: baseline page (bare Flask + Jinja), 5 runs",
+            ", ".join(f"{b.rps:.0f}" for b in bases)
+            + " req/s; p99 "
+            + ", ".join(f"{b.p(99) * 1000:.0f}" for b in bases)
+            + " ms",
+            "—",
+            "—",
+            "",
+            None,
+            part="http",
+        )
+    )
+    for i, (key, label) in enumerate(
+        (
+            ("list", "patient list GET /patients/"),
+            ("patient", "patient page GET /patients/<id>"),
+            ("form", "assessment form GET /assessments/<id>/edit"),
+            ("post", "draft save POST /assessments/<id>/edit"),
+        )
+    ):
         run = runs[key]
         base_rps, base_p99, base_desc = around(i)
-        value = (f"{run.rps:.0f} req/s, p50 {run.p(50) * 1000:.1f} ms, p99 "
-                 f"{run.p(99) * 1000:.1f} ms{ok(run, 302 if key == 'post' else 200)}")
+        value = (
+            f"{run.rps:.0f} req/s, p50 {run.p(50) * 1000:.1f} ms, p99 "
+            f"{run.p(99) * 1000:.1f} ms{ok(run, 302 if key == 'post' else 200)}"
+        )
         clean = not ok(run, 302 if key == "post" else 200)
         if key == "form":
             ratio = run.rps / base_rps
-            rows.append(Row(f"http: {label}", value, base_desc, f"{ratio:.2f}× req/s",
-                            f"≥ {FORM_RATIO_TARGET}× req/s", ratio >= FORM_RATIO_TARGET and clean,
-                            part="http"))
+            rows.append(
+                Row(
+                    f"http: {label}",
+                    value,
+                    base_desc,
+                    f"{ratio:.2f}× req/s",
+                    f"≥ {FORM_RATIO_TARGET}× req/s",
+                    ratio >= FORM_RATIO_TARGET and clean,
+                    part="http",
+                )
+            )
         elif key == "patient":
-            rows.append(Row(f"http: {label}", value, base_desc,
-                            f"{run.rps / base_rps:.2f}× req/s, {run.p(99) / base_p99:.1f}× p99",
-                            f"p99 < {PATIENT_P99_TARGET_S * 1000:.0f} ms",
-                            run.p(99) < PATIENT_P99_TARGET_S and clean, part="http"))
+            rows.append(
+                Row(
+                    f"http: {label}",
+                    value,
+                    base_desc,
+                    f"{run.rps / base_rps:.2f}× req/s, {run.p(99) / base_p99:.1f}× p99",
+                    f"p99 < {PATIENT_P99_TARGET_S * 1000:.0f} ms",
+                    run.p(99) < PATIENT_P99_TARGET_S and clean,
+                    part="http",
+                )
+            )
         elif key == "post":
-            lock_note = ("; every draft's lock_version as expected" if not mismatched
-                         else f"; lock_version MISMATCH (draft, expected, stored): {mismatched}")
-            rows.append(Row(f"http: {label}", value + lock_note, base_desc,
-                            f"{run.rps / base_rps:.2f}× req/s, {run.p(99) / base_p99:.1f}× p99",
-                            f"p99 < {POST_P99_TARGET_S * 1000:.0f} ms",
-                            run.p(99) < POST_P99_TARGET_S and clean and not mismatched,
-                            part="http"))
+            lock_note = (
+                "; every draft's lock_version as expected"
+                if not mismatched
+                else f"; lock_version MISMATCH (draft, expected, stored): {mismatched}"
+            )
+            rows.append(
+                Row(
+                    f"http: {label}",
+                    value + lock_note,
+                    base_desc,
+                    f"{run.rps / base_rps:.2f}× req/s, {run.p(99) / base_p99:.1f}× p99",
+                    f"p99 < {POST_P99_TARGET_S * 1000:.0f} ms",
+                    run.p(99) < POST_P99_TARGET_S and clean and not mismatched,
+                    part="http",
+                )
+            )
         else:
-            rows.append(Row(f"http: {label}", value, base_desc,
-                            f"{run.rps / base_rps:.2f}× req/s", "info", None if clean else False,
-                            part="http"))
+            rows.append(
+                Row(
+                    f"http: {label}",
+                    value,
+                    base_desc,
+                    f"{run.rps / base_rps:.2f}× req/s",
+                    "info",
+                    None if clean else False,
+                    part="http",
+                )
+            )
     rss, base_rss = mem_app.max_mb, mem_base.max_mb
     if len(mem_app.peak_kb) > 2:
         log(f"  app worker processes seen (pid: first seen): {mem_app.seen}")
     sizes = sorted((v / 1024 for v in mem_app.peak_kb.values()), reverse=True)
-    rows.append(Row("http: peak RSS of a gunicorn worker (VmHWM)",
-                    f"{rss:.0f} MB ({len(sizes)} worker processes, {recycled} recycled by "
-                    f"max_requests; peaks {', '.join(f'{v:.0f}' for v in sizes[:6])}"
-                    f"{' …' if len(sizes) > 6 else ''} MB)",
-                    f"baseline worker {base_rss:.0f} MB", f"{rss / base_rss:.1f}×",
-                    f"< {RSS_TARGET_MB} MB", rss < RSS_TARGET_MB, part="http"))
-    emit(rows, args.json, f"HTTP under load (gunicorn 2 sync workers, wrk {args.connections} "
-                          f"connections, {args.seconds:g} s per run)")
+    rows.append(
+        Row(
+            "http: peak RSS of a gunicorn worker (VmHWM)",
+            f"{rss:.0f} MB ({len(sizes)} worker processes, {recycled} recycled by "
+            f"max_requests; peaks {', '.join(f'{v:.0f}' for v in sizes[:6])}"
+            f"{' …' if len(sizes) > 6 else ''} MB)",
+            f"baseline worker {base_rss:.0f} MB",
+            f"{rss / base_rss:.1f}×",
+            f"< {RSS_TARGET_MB} MB",
+            rss < RSS_TARGET_MB,
+            part="http",
+        )
+    )
+    emit(
+        rows,
+        args.json,
+        f"HTTP under load (gunicorn 2 sync workers, wrk {args.connections} "
+        f"connections, {args.seconds:g} s per run)",
+    )
     return 0
 
 

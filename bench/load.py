@@ -72,8 +72,9 @@ class Tally:
         self.latencies: list[float] = []
 
 
-def client_loop(i: int, port: int, patients: list[int], run_id: str, deadline: float,
-                form: list, tally: Tally) -> None:
+def client_loop(
+    i: int, port: int, patients: list[int], run_id: str, deadline: float, form: list, tally: Tally
+) -> None:
     client = Client(port, timeout=30)
     try:
         client.login(DEMO_PHYSIOS[i % len(DEMO_PHYSIOS)])
@@ -88,8 +89,9 @@ def client_loop(i: int, port: int, patients: list[int], run_id: str, deadline: f
         pid = patients[(i + k) % len(patients)]
         try:
             t0 = time.perf_counter()
-            status, headers, _ = client.post(f"/patients/{pid}/assessments/new",
-                                             {"csrf_token": token, "kind": "initial"})
+            status, headers, _ = client.post(
+                f"/patients/{pid}/assessments/new", {"csrf_token": token, "kind": "initial"}
+            )
             elapsed = time.perf_counter() - t0
             with tally.lock:
                 tally.statuses[status] += 1
@@ -110,7 +112,8 @@ def client_loop(i: int, port: int, patients: list[int], run_id: str, deadline: f
                 tally.statuses[status] += 1
                 tally.latencies.append(elapsed)
                 if status == 302 and headers.get("location", "").endswith(
-                        f"/assessments/{aid}/edit"):
+                    f"/assessments/{aid}/edit"
+                ):
                     tally.acked.append(marker)
         except Exception as exc:  # timeouts, resets: the write may or may not have happened
             with tally.lock:
@@ -123,7 +126,7 @@ def count_rows(db_url: str, run_id: str, first_new_id: int) -> tuple[Counter, se
     """(marker → rows, ids of assessments created during the run, audit chain verdict)."""
     from sqlalchemy import func, select
 
-    from physio import create_app
+    from physio.app import create_app
     from physio.extensions import db
     from physio.models import Assessment
     from physio.services.audit import verify_chain
@@ -134,13 +137,21 @@ def count_rows(db_url: str, run_id: str, first_new_id: int) -> tuple[Counter, se
             select(Assessment.history_presenting_complaint, func.count())
             .where(Assessment.history_presenting_complaint.like(f"load {run_id} %"))
             .group_by(Assessment.history_presenting_complaint)
-            .execution_options(skip_clinic_scope=True)).all()
-        ids = set(db.session.execute(
-            select(Assessment.id).where(Assessment.id >= first_new_id)
-            .execution_options(skip_clinic_scope=True)).scalars())
+            .execution_options(skip_clinic_scope=True)
+        ).all()
+        ids = set(
+            db.session.execute(
+                select(Assessment.id)
+                .where(Assessment.id >= first_new_id)
+                .execution_options(skip_clinic_scope=True)
+            ).scalars()
+        )
         report = verify_chain()
-        chain = (f"audit chain verified ({report.checked} entries)" if report.ok else
-                 f"audit chain BROKEN at {report.first_bad_id}: {report.problem}")
+        chain = (
+            f"audit chain verified ({report.checked} entries)"
+            if report.ok
+            else f"audit chain BROKEN at {report.first_bad_id}: {report.problem}"
+        )
         db.session.remove()
         db.engine.dispose()
     return Counter(dict(rows)), ids, chain
@@ -173,19 +184,29 @@ def main(argv: list[str] | None = None) -> int:
         engine = create_engine(db_url)
         with engine.connect() as conn:
             patients = list(conn.execute(text("SELECT id FROM patients ORDER BY id")).scalars())
-            first_new_id = (conn.execute(text("SELECT max(id) FROM assessments")).scalar()
-                            or 0) + 1
+            first_new_id = (conn.execute(text("SELECT max(id) FROM assessments")).scalar() or 0) + 1
         engine.dispose()
         port = free_port()
-        app = start_gunicorn(processes, "gunicorn physio (load)", "physio:create_app()", port,
-                             app_env(db_url), workdir / "gunicorn.log",
-                             config=APP_GUNICORN_CONF)
+        app = start_gunicorn(
+            processes,
+            "gunicorn physio (load)",
+            "physio:create_app()",
+            port,
+            app_env(db_url),
+            workdir / "gunicorn.log",
+            config=APP_GUNICORN_CONF,
+        )
         form = demo_form(0)
         tally = Tally()
         deadline = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=client_loop, daemon=True,
-                                    args=(i, port, patients, run_id, deadline, form, tally))
-                   for i in range(args.clients)]
+        threads = [
+            threading.Thread(
+                target=client_loop,
+                daemon=True,
+                args=(i, port, patients, run_id, deadline, form, tally),
+            )
+            for i in range(args.clients)
+        ]
         t0 = time.perf_counter()
         for t in threads:
             t.start()
@@ -204,21 +225,33 @@ def main(argv: list[str] | None = None) -> int:
     acked = Counter(tally.acked)
     lost = sum(1 for m in acked if found.get(m, 0) == 0)
     duplicated = sum(n - 1 for n in found.values() if n > 1) + sum(
-        n - 1 for n in acked.values() if n > 1)
+        n - 1 for n in acked.values() if n > 1
+    )
     unacked_stored = sum(1 for m in found if m not in acked)
     lost_created = len(set(tally.created) - new_ids)
     extra_created = len(new_ids - set(tally.created))
     server_errors = sum(v for k, v in tally.statuses.items() if k >= 500)
     other = {k: v for k, v in tally.statuses.items() if k != 302}
     rows_found = sum(found.values())
-    met = (server_errors == 0 and lost == 0 and duplicated == 0 and lost_created == 0
-           and stuck == 0 and "BROKEN" not in chain and not tally.errors)
+    met = (
+        server_errors == 0
+        and lost == 0
+        and duplicated == 0
+        and lost_created == 0
+        and stuck == 0
+        and "BROKEN" not in chain
+        and not tally.errors
+    )
     lat = tally.latencies
-    value = (f"sent {tally.sent}, acknowledged {len(tally.acked)}, 5xx {server_errors}, "
-             f"rows found {rows_found}, lost {lost}, duplicated {duplicated}")
-    baseline = (f"{len(tally.created)} drafts created (acked), {len(new_ids)} new rows; "
-                f"{elapsed:.0f} s, {len(tally.acked) / elapsed:.1f} saves/s, POST p99 "
-                f"{percentile(lat, 99) * 1000:.0f} ms")
+    value = (
+        f"sent {tally.sent}, acknowledged {len(tally.acked)}, 5xx {server_errors}, "
+        f"rows found {rows_found}, lost {lost}, duplicated {duplicated}"
+    )
+    baseline = (
+        f"{len(tally.created)} drafts created (acked), {len(new_ids)} new rows; "
+        f"{elapsed:.0f} s, {len(tally.acked) / elapsed:.1f} saves/s, POST p99 "
+        f"{percentile(lat, 99) * 1000:.0f} ms"
+    )
     notes = []
     if other:
         notes.append(f"other statuses {other}")
@@ -231,14 +264,28 @@ def main(argv: list[str] | None = None) -> int:
     if stuck:
         notes.append(f"{stuck} clients did not finish")
     notes.append(chain)
-    rows = [Row(f"load {args.db}: {args.clients} clients × {args.seconds:g} s",
-                value + "; " + "; ".join(notes), baseline,
-                f"stored/acked {rows_found / max(1, len(tally.acked)):.3f}",
-                "0 5xx, 0 lost, 0 duplicated", met, part="load",
-                details={"sent": tally.sent, "acknowledged": len(tally.acked),
-                         "server_errors": server_errors, "rows_found": rows_found,
-                         "lost": lost, "duplicated": duplicated, "statuses": dict(tally.statuses),
-                         "client_errors": dict(tally.errors), "chain": chain})]
+    rows = [
+        Row(
+            f"load {args.db}: {args.clients} clients × {args.seconds:g} s",
+            value + "; " + "; ".join(notes),
+            baseline,
+            f"stored/acked {rows_found / max(1, len(tally.acked)):.3f}",
+            "0 5xx, 0 lost, 0 duplicated",
+            met,
+            part="load",
+            details={
+                "sent": tally.sent,
+                "acknowledged": len(tally.acked),
+                "server_errors": server_errors,
+                "rows_found": rows_found,
+                "lost": lost,
+                "duplicated": duplicated,
+                "statuses": dict(tally.statuses),
+                "client_errors": dict(tally.errors),
+                "chain": chain,
+            },
+        )
+    ]
     log(f"  load {args.db}: {value}; {'; '.join(notes)}")
     emit(rows, args.json, f"Load ({args.db}, gunicorn 2 sync workers)")
     return 0

@@ -161,21 +161,28 @@ def _plan_documents(limit: int | None):
         select(PlanExport.assessment_id, func.max(PlanExport.version))
         .join(Assessment, Assessment.id == PlanExport.assessment_id)
         .join(Patient, Patient.id == Assessment.patient_id)
-        .where(PlanExport.kind == "plan").group_by(PlanExport.assessment_id, Patient.reference)
-        .order_by(Patient.reference)).all()  # RR-0001 Jane Runner first
+        .where(PlanExport.kind == "plan")
+        .group_by(PlanExport.assessment_id, Patient.reference)
+        .order_by(Patient.reference)
+    ).all()  # RR-0001 Jane Runner first
     docs = []
     for aid, version in latest[:limit] if limit else latest:
         a = db.session.get(Assessment, aid)
         state = plan_service.plan_for(a)
-        docs.append((aid, a.patient.full_name,
-                     plan_service.plan_document(a, state.plan, version + 1, utcnow())))
+        docs.append(
+            (
+                aid,
+                a.patient.full_name,
+                plan_service.plan_document(a, state.plan, version + 1, utcnow()),
+            )
+        )
     return docs
 
 
 def _first_render_child(db_url: str, out_path: str) -> None:
     """Runs in a fresh process: import, warm_up, first render, then warm renders."""
     t0 = time.perf_counter()
-    from physio import create_app
+    from physio.app import create_app
     from physio.pdf import render_plan_pdf, warm_up
 
     app = create_app(SQLALCHEMY_DATABASE_URI=db_url)
@@ -195,12 +202,20 @@ def _first_render_child(db_url: str, out_path: str) -> None:
             t3 = time.perf_counter()
             render_plan_pdf(doc)
             warm.append(time.perf_counter() - t3)
-    Path(out_path).write_text(json.dumps({
-        "import_s": t_import, "warm_up_s": t_warm_up, "first_s": first, "warm_s": warm,
-        "assessment_id": aid, "patient": name,
-        "hwm_after_warm_up_kb": hwm_after_warm_up,
-        "hwm_kb": proc_status_kb(os.getpid(), "VmHWM"),
-    }))
+    Path(out_path).write_text(
+        json.dumps(
+            {
+                "import_s": t_import,
+                "warm_up_s": t_warm_up,
+                "first_s": first,
+                "warm_s": warm,
+                "assessment_id": aid,
+                "patient": name,
+                "hwm_after_warm_up_kb": hwm_after_warm_up,
+                "hwm_kb": proc_status_kb(os.getpid(), "VmHWM"),
+            }
+        )
+    )
 
 
 def _download(app, aid: int, repeats: int) -> tuple[list[float], int]:
@@ -208,14 +223,16 @@ def _download(app, aid: int, repeats: int) -> tuple[list[float], int]:
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', page).group(1)
-    resp = client.post("/login", data={"csrf_token": token, "email": DEMO_PHYSIOS[0],
-                                       "password": DEMO_PASSWORD})
+    resp = client.post(
+        "/login", data={"csrf_token": token, "email": DEMO_PHYSIOS[0], "password": DEMO_PASSWORD}
+    )
     if resp.status_code != 302:
         raise RuntimeError(f"test-client login failed: {resp.status_code}")
     page = client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', page).group(1)
-    resp = client.post(f"/assessments/{aid}/plan/export", data={"csrf_token": token,
-                                                                "kind": "plan"})
+    resp = client.post(
+        f"/assessments/{aid}/plan/export", data={"csrf_token": token, "kind": "plan"}
+    )
     if resp.status_code != 302:
         raise RuntimeError(f"export failed: {resp.status_code} {resp.get_data()[:300]!r}")
     times, size = [], 0
@@ -232,12 +249,14 @@ def _download(app, aid: int, repeats: int) -> tuple[list[float], int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--reps", type=int, default=2, help="renders of each plan (and its "
-                                                           "reference)")
+    parser.add_argument(
+        "--reps", type=int, default=2, help="renders of each plan (and its reference)"
+    )
     parser.add_argument("--plans", type=int, default=0, help="only the first N demo plans")
     parser.add_argument("--json", help="write the rows here (for run_all.py)")
-    parser.add_argument("--first-render-child", nargs=2, metavar=("DB_URL", "OUT"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--first-render-child", nargs=2, metavar=("DB_URL", "OUT"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     os.environ["PHYSIO_ENV"] = "production"
     os.environ.setdefault("SECRET_KEY", BENCH_SECRET_KEY)
@@ -258,15 +277,21 @@ def _run(args, workdir: Path) -> int:
 
     # 1. first render after start, in a fresh process (before this one warms anything up)
     out = workdir / "first.json"
-    subprocess.run([PYTHON, str(Path(__file__).resolve()), "--first-render-child", db_url,
-                    str(out)], check=True, timeout=300, stdin=subprocess.DEVNULL,
-                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    subprocess.run(
+        [PYTHON, str(Path(__file__).resolve()), "--first-render-child", db_url, str(out)],
+        check=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
     first = json.loads(out.read_text())
-    log(f"  fresh process: import {first['import_s']:.2f} s, warm_up {first['warm_up_s']:.2f} s,"
-        f" first render {first['first_s']:.2f} s, warm {median(first['warm_s']):.2f} s")
+    log(
+        f"  fresh process: import {first['import_s']:.2f} s, warm_up {first['warm_up_s']:.2f} s,"
+        f" first render {first['first_s']:.2f} s, warm {median(first['warm_s']):.2f} s"
+    )
 
     # 2. plans vs references, in this process
-    from physio import create_app
+    from physio.app import create_app
     from physio.extensions import db
     from physio.pdf import html_to_pdf, render_plan_html, render_plan_pdf, warm_up
 
@@ -293,10 +318,12 @@ def _run(args, workdir: Path) -> int:
             plan_ms.append(p / pages)
             ref_ms.append(r / pages)
             per_plan.append((aid, name, pages, p, r))
-            log(f"  plan {aid:>3} {name:<16} {pages} pages: {p * 1000:.0f} ms "
+            log(
+                f"  plan {aid:>3} {name:<16} {pages} pages: {p * 1000:.0f} ms "
                 f"({p / pages * 1000:.0f} ms/page) vs reference {r * 1000:.0f} ms "
                 f"({r / pages * 1000:.0f} ms/page); VmHWM "
-                f"{(proc_status_kb(os.getpid(), 'VmHWM') or 0) / 1024:.0f} MB")
+                f"{(proc_status_kb(os.getpid(), 'VmHWM') or 0) / 1024:.0f} MB"
+            )
         # where the median plan's time goes (see the docstring)
         aid_m, _name, m_pages = sorted(per_plan, key=lambda x: x[3])[len(per_plan) // 2][:3]
         plan_html = render_plan_html(next(doc for aid, _, doc in docs if aid == aid_m))[0]
@@ -327,43 +354,75 @@ def _run(args, workdir: Path) -> int:
     rows: list[Row] = []
     p_med, r_med = median(plan_ms), median(ref_ms)
     pages_desc = ", ".join(str(x[2]) for x in per_plan)
-    rows.append(Row(
-        "pdf: plan render, median per page",
-        f"{p_med * 1000:.0f} ms/page ({len(per_plan)} demo plans of {pages_desc} pages; "
-        f"median plan {median([x[3] for x in per_plan]):.2f} s)",
-        f"reference {r_med * 1000:.0f} ms/page", f"{p_med / r_med:.2f}×",
-        f"≤ {PER_PAGE_TARGET}×", p_med / r_med <= PER_PAGE_TARGET, part="pdf",
-        details={"plans": per_plan}))
+    rows.append(
+        Row(
+            "pdf: plan render, median per page",
+            f"{p_med * 1000:.0f} ms/page ({len(per_plan)} demo plans of {pages_desc} pages; "
+            f"median plan {median([x[3] for x in per_plan]):.2f} s)",
+            f"reference {r_med * 1000:.0f} ms/page",
+            f"{p_med / r_med:.2f}×",
+            f"≤ {PER_PAGE_TARGET}×",
+            p_med / r_med <= PER_PAGE_TARGET,
+            part="pdf",
+            details={"plans": per_plan},
+        )
+    )
     r_all = median(ref_again)
     r_render, r_write = median([x[0] for x in split]), median([x[1] for x in split])
-    rows.append(Row(
-        f"pdf: where the time goes, plan {aid_m} ({m_pages} pages; info)",
-        f"render() {fmt_ms(r_render)} + write_pdf() {fmt_ms(r_write)}; same HTML without "
-        f"stylesheet and pictures {fmt_ms(median(floor))}",
-        f"whole reference of {m_pages} pages {fmt_ms(r_all)}",
-        f"write alone {r_write / r_all:.2f}×, content floor {median(floor) / r_all:.2f}×",
-        part="pdf", details={"render_s": r_render, "write_s": r_write,
-                             "content_floor_s": median(floor), "reference_s": r_all}))
+    rows.append(
+        Row(
+            f"pdf: where the time goes, plan {aid_m} ({m_pages} pages; info)",
+            f"render() {fmt_ms(r_render)} + write_pdf() {fmt_ms(r_write)}; same HTML without "
+            f"stylesheet and pictures {fmt_ms(median(floor))}",
+            f"whole reference of {m_pages} pages {fmt_ms(r_all)}",
+            f"write alone {r_write / r_all:.2f}×, content floor {median(floor) / r_all:.2f}×",
+            part="pdf",
+            details={
+                "render_s": r_render,
+                "write_s": r_write,
+                "content_floor_s": median(floor),
+                "reference_s": r_all,
+            },
+        )
+    )
     f_first, f_warm = first["first_s"], median(first["warm_s"])
-    rows.append(Row(
-        "pdf: first render after start (fresh process)",
-        f"{fmt_ms(f_first)} (import {first['import_s']:.1f} s + warm_up "
-        f"{first['warm_up_s']:.2f} s before it)", f"warm render {fmt_ms(f_warm)}",
-        f"{f_first / f_warm:.2f}×", f"≤ {FIRST_TARGET}×", f_first / f_warm <= FIRST_TARGET,
-        part="pdf", details=first))
-    rows.append(Row(
-        "pdf: stored re-download GET …/plan.pdf (test client)",
-        f"{fmt_ms(dl_med)} ({size // 1024} KB)", f"render {fmt_ms(render_med)}",
-        f"{render_med / dl_med:.0f}× faster", f"≥ {DOWNLOAD_TARGET}×",
-        render_med / dl_med >= DOWNLOAD_TARGET, part="pdf"))
+    rows.append(
+        Row(
+            "pdf: first render after start (fresh process)",
+            f"{fmt_ms(f_first)} (import {first['import_s']:.1f} s + warm_up "
+            f"{first['warm_up_s']:.2f} s before it)",
+            f"warm render {fmt_ms(f_warm)}",
+            f"{f_first / f_warm:.2f}×",
+            f"≤ {FIRST_TARGET}×",
+            f_first / f_warm <= FIRST_TARGET,
+            part="pdf",
+            details=first,
+        )
+    )
+    rows.append(
+        Row(
+            "pdf: stored re-download GET …/plan.pdf (test client)",
+            f"{fmt_ms(dl_med)} ({size // 1024} KB)",
+            f"render {fmt_ms(render_med)}",
+            f"{render_med / dl_med:.0f}× faster",
+            f"≥ {DOWNLOAD_TARGET}×",
+            render_med / dl_med >= DOWNLOAD_TARGET,
+            part="pdf",
+        )
+    )
     child_mb = first["hwm_kb"] / 1024
-    rows.append(Row(
-        "pdf: peak RSS (VmHWM) of the rendering process",
-        f"{render_hwm_mb:.0f} MB after all renders (fresh process after 4: {child_mb:.0f} MB); "
-        f"{hwm_mb:.0f} MB after the test-client login (Argon2id 64 MiB) + export",
-        f"after import + warm_up {first['hwm_after_warm_up_kb'] / 1024:.0f} MB",
-        f"{render_hwm_mb / (first['hwm_after_warm_up_kb'] / 1024):.1f}×",
-        f"< {RSS_TARGET_MB} MB", max(render_hwm_mb, child_mb) < RSS_TARGET_MB, part="pdf"))
+    rows.append(
+        Row(
+            "pdf: peak RSS (VmHWM) of the rendering process",
+            f"{render_hwm_mb:.0f} MB after all renders (fresh process after 4: {child_mb:.0f} MB); "
+            f"{hwm_mb:.0f} MB after the test-client login (Argon2id 64 MiB) + export",
+            f"after import + warm_up {first['hwm_after_warm_up_kb'] / 1024:.0f} MB",
+            f"{render_hwm_mb / (first['hwm_after_warm_up_kb'] / 1024):.1f}×",
+            f"< {RSS_TARGET_MB} MB",
+            max(render_hwm_mb, child_mb) < RSS_TARGET_MB,
+            part="pdf",
+        )
+    )
     emit(rows, args.json, "PDF (WeasyPrint, one process, warm)")
     return 0
 

@@ -57,8 +57,12 @@ def _check_tools() -> list[str]:
     if shutil.which("wrk") is None:
         # `make bench` installs the test packages, not wrk: install it the same way (idempotent).
         log("wrk is missing: installing it with scripts/apt-ensure.sh wrk")
-        subprocess.run([str(ROOT / "scripts" / "apt-ensure.sh"), "wrk"], timeout=300,
-                       stdin=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            [str(ROOT / "scripts" / "apt-ensure.sh"), "wrk"],
+            timeout=300,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
     if shutil.which("wrk") is None:
         problems.append("wrk is missing (apt-get install wrk)")
     try:
@@ -107,15 +111,17 @@ def _terminate(proc: subprocess.Popen, grace: float = 30) -> None:
         proc.wait(10)
 
 
-def run_part(name: str, script: str, args: list[str], timeout: float, workdir: Path,
-             env: dict) -> list[Row]:
+def run_part(
+    name: str, script: str, args: list[str], timeout: float, workdir: Path, env: dict
+) -> list[Row]:
     out_json = workdir / f"{name}.json"
     pidfile = workdir / f"{name}.pids"
     cmd = [PYTHON, str(BENCH / script), *args, "--json", str(out_json)]
     log(f"\n=== {name}: {' '.join(cmd[1:])} (limit {timeout:.0f} s)")
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**env, "BENCH_PIDFILE": str(pidfile)},
-                            stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env={**env, "BENCH_PIDFILE": str(pidfile)}, stdin=subprocess.DEVNULL
+    )
     try:
         proc.wait(timeout)
     except subprocess.TimeoutExpired:
@@ -130,8 +136,14 @@ def run_part(name: str, script: str, args: list[str], timeout: float, workdir: P
         for r in rows:
             r.details = {**(r.details or {}), "part_seconds": elapsed}
         return rows
-    return [Row(f"{name}: did not finish", f"exit {proc.returncode} after {elapsed:.0f} s",
-                part=name, met=False)]
+    return [
+        Row(
+            f"{name}: did not finish",
+            f"exit {proc.returncode} after {elapsed:.0f} s",
+            part=name,
+            met=False,
+        )
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,17 +152,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", action="store_true", help="100k patients / 1M assessments")
     parser.add_argument("--pdf", action="store_true", help="PDF rendering")
     parser.add_argument("--load", action="store_true", help="16 writers for 60 s, row counts")
-    parser.add_argument("--quick", action="store_true",
-                        help="short smoke run: 3 s wrk runs, scale --size 0.05, 3 plans, 10 s load")
-    parser.add_argument("--size", type=float, help="scale data set size (default 1.0; 0.05 with "
-                                                   "--quick)")
-    parser.add_argument("--load-seconds", type=float, help="seconds per load run (default 60; "
-                                                           "10 with --quick)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="short smoke run: 3 s wrk runs, scale --size 0.05, 3 plans, 10 s load",
+    )
+    parser.add_argument(
+        "--size", type=float, help="scale data set size (default 1.0; 0.05 with --quick)"
+    )
+    parser.add_argument(
+        "--load-seconds", type=float, help="seconds per load run (default 60; 10 with --quick)"
+    )
     parser.add_argument("--load-db", choices=("sqlite", "postgres", "both"), default="both")
     args = parser.parse_args(argv)
     exit_cleanly_on_signals()
     chosen = [p for p in ("scale", "pdf", "http", "load") if getattr(args, p)] or [
-        "scale", "pdf", "http", "load"]
+        "scale",
+        "pdf",
+        "http",
+        "load",
+    ]
     problems = _check_tools()
     if problems:
         print("Cannot run the benchmarks: " + "; ".join(problems), file=sys.stderr)
@@ -189,43 +210,70 @@ def main(argv: list[str] | None = None) -> int:
         quick = args.quick
         if "scale" in chosen:
             size = args.size or (0.05 if quick else 1.0)
-            rows += run_part("scale", "scale.py",
-                             ["--size", f"{size:g}", "--wait-for", str(seeded)]
-                             + (["--samples", "10"] if quick else []), 900, workdir, env)
+            rows += run_part(
+                "scale",
+                "scale.py",
+                ["--size", f"{size:g}", "--wait-for", str(seeded)]
+                + (["--samples", "10"] if quick else []),
+                900,
+                workdir,
+                env,
+            )
         if seeder is not None:
             while seeder.is_alive():
                 seeder.join(1)
         if "pdf" in chosen:
-            rows += run_part("pdf", "pdf_bench.py",
-                             ["--reps", "1", "--plans", "3"] if quick else [], 420, workdir, env)
+            rows += run_part(
+                "pdf",
+                "pdf_bench.py",
+                ["--reps", "1", "--plans", "3"] if quick else [],
+                420,
+                workdir,
+                env,
+            )
         if "http" in chosen:
-            rows += run_part("http", "http.py", ["--seconds", "3" if quick else "10"], 300,
-                             workdir, env)
+            rows += run_part(
+                "http", "http.py", ["--seconds", "3" if quick else "10"], 300, workdir, env
+            )
         if "load" in chosen:
             seconds = args.load_seconds or (10 if quick else 60)
-            for db in (("sqlite", "postgres") if args.load_db == "both" else (args.load_db,)):
-                rows += run_part(f"load-{db}", "load.py",
-                                 ["--db", db, "--seconds", f"{seconds:g}"], seconds + 240,
-                                 workdir, env)
+            for db in ("sqlite", "postgres") if args.load_db == "both" else (args.load_db,):
+                rows += run_part(
+                    f"load-{db}",
+                    "load.py",
+                    ["--db", db, "--seconds", f"{seconds:g}"],
+                    seconds + 240,
+                    workdir,
+                    env,
+                )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     total = time.perf_counter() - started
-    title = (f"physio benchmarks — {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs, "
-             f"load average {load_avg:.2f} at start, {total / 60:.1f} min, parts: "
-             f"{', '.join(chosen)}{' (quick)' if args.quick else ''}")
+    title = (
+        f"physio benchmarks — {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs, "
+        f"load average {load_avg:.2f} at start, {total / 60:.1f} min, parts: "
+        f"{', '.join(chosen)}{' (quick)' if args.quick else ''}"
+    )
     text = table(rows, title)
     met = [r for r in rows if r.met is not None]
-    summary = (f"{sum(r.met for r in met)} of {len(met)} targets met"
-               + (": missed — " + "; ".join(r.measure for r in met if not r.met)
-                  if any(not r.met for r in met) else ""))
+    summary = f"{sum(r.met for r in met)} of {len(met)} targets met" + (
+        ": missed — " + "; ".join(r.measure for r in met if not r.met)
+        if any(not r.met for r in met)
+        else ""
+    )
     print("\n" + text + "\n\n" + summary, flush=True)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.md").write_text(
         f"```\n{text}\n```\n\n{summary}\n\nPython {platform.python_version()}, "
-        f"{platform.platform()}\n")
-    (RESULTS / "latest.json").write_text(json.dumps(
-        {"title": title, "seconds": total, "rows": [r.__dict__ for r in rows]}, indent=1,
-        default=str))
+        f"{platform.platform()}\n"
+    )
+    (RESULTS / "latest.json").write_text(
+        json.dumps(
+            {"title": title, "seconds": total, "rows": [r.__dict__ for r in rows]},
+            indent=1,
+            default=str,
+        )
+    )
     return 0
 
 

@@ -97,8 +97,11 @@ class SqlMeter:
 def _short_sql(statement: str) -> str:
     """The statement on one line, with long select lists shown as …"""
     sql = " ".join(statement.split())
-    sql = re.sub(r"SELECT (?:(?!SELECT |FROM ).)+? FROM ",
-                 lambda m: m.group(0) if len(m.group(0)) < 70 else "SELECT … FROM ", sql)
+    sql = re.sub(
+        r"SELECT (?:(?!SELECT |FROM ).)+? FROM ",
+        lambda m: m.group(0) if len(m.group(0)) < 70 else "SELECT … FROM ",
+        sql,
+    )
     return sql if len(sql) < 700 else sql[:700] + " …"
 
 
@@ -129,12 +132,13 @@ def explain(engine, statements: list[tuple[str, object]]) -> str:
     return "\n\n".join(out)
 
 
-def measure_database(name: str, url: str, samples: int, seed: int
-                     ) -> tuple[list[Row], str, dict[str, str]]:
+def measure_database(
+    name: str, url: str, samples: int, seed: int
+) -> tuple[list[Row], str, dict[str, str]]:
     """Time every measure on one database; returns table rows and the EXPLAIN report."""
     from sqlalchemy import func, select
 
-    from physio import create_app
+    from physio.app import create_app
     from physio.extensions import db
     from physio.models import Assessment, Patient, Status, User
     from physio.models.base import utcnow
@@ -150,28 +154,42 @@ def measure_database(name: str, url: str, samples: int, seed: int
     with app.app_context():
         meter = SqlMeter(db.engine)
         clinic_id = db.session.execute(
-            select(Patient.clinic_id, func.count()).group_by(Patient.clinic_id)
-            .order_by(func.count().desc()).limit(1)
-            .execution_options(skip_clinic_scope=True)).first()[0]
+            select(Patient.clinic_id, func.count())
+            .group_by(Patient.clinic_id)
+            .order_by(func.count().desc())
+            .limit(1)
+            .execution_options(skip_clinic_scope=True)
+        ).first()[0]
         patients = db.session.execute(
             select(Patient.id, Patient.last_name_key, Patient.reference, Patient.date_of_birth)
             .where(Patient.clinic_id == clinic_id, Patient.archived_at.is_(None))
-            .execution_options(skip_clinic_scope=True)).all()
+            .execution_options(skip_clinic_scope=True)
+        ).all()
         heaviest = db.session.execute(
-            select(Assessment.patient_id).where(Assessment.clinic_id == clinic_id)
-            .group_by(Assessment.patient_id).order_by(func.count().desc()).limit(1)
-            .execution_options(skip_clinic_scope=True)).scalar_one()
+            select(Assessment.patient_id)
+            .where(Assessment.clinic_id == clinic_id)
+            .group_by(Assessment.patient_id)
+            .order_by(func.count().desc())
+            .limit(1)
+            .execution_options(skip_clinic_scope=True)
+        ).scalar_one()
         n_assessments = db.session.execute(
-            select(func.count()).select_from(Assessment).where(Assessment.clinic_id == clinic_id)
-            .execution_options(skip_clinic_scope=True)).scalar_one()
+            select(func.count())
+            .select_from(Assessment)
+            .where(Assessment.clinic_id == clinic_id)
+            .execution_options(skip_clinic_scope=True)
+        ).scalar_one()
         db.session.remove()
-    report.append(f"clinic {clinic_id}: {len(patients)} patients, {n_assessments} assessments; "
-                  f"heaviest patient {heaviest}")
+    report.append(
+        f"clinic {clinic_id}: {len(patients)} patients, {n_assessments} assessments; "
+        f"heaviest patient {heaviest}"
+    )
     per_page = app.config["PATIENTS_PER_PAGE"]
 
     def search(q: str):
-        page = db.paginate(search_statement(q), page=1, per_page=per_page, max_per_page=100,
-                           error_out=False)
+        page = db.paginate(
+            search_statement(q), page=1, per_page=per_page, max_per_page=100, error_out=False
+        )
         return page.total, [p.id for p in page.items]
 
     def timeline(pid: int):
@@ -181,22 +199,42 @@ def measure_database(name: str, url: str, samples: int, seed: int
 
     def drafts(_):
         cutoff = utcnow() - timedelta(hours=24)
-        stmt = (select(Assessment).where(Assessment.clinic_id == clinic_id,
-                                         Assessment.status == Status.DRAFT,
-                                         Assessment.created_at < cutoff)
-                .order_by(Assessment.created_at).limit(50))
+        stmt = (
+            select(Assessment)
+            .where(
+                Assessment.clinic_id == clinic_id,
+                Assessment.status == Status.DRAFT,
+                Assessment.created_at < cutoff,
+            )
+            .order_by(Assessment.created_at)
+            .limit(50)
+        )
         return len(db.session.execute(stmt).scalars().all())
 
     def drafts_columns(_):
         """What a "drafts to finish" page needs, as one query (a suggested service function)."""
         cutoff = utcnow() - timedelta(hours=24)
-        stmt = (select(Assessment.id, Assessment.kind, Assessment.seen_at, Assessment.created_at,
-                       Patient.id, Patient.first_name, Patient.last_name, User.name)
-                .join(Patient, Patient.id == Assessment.patient_id)
-                .join(User, User.id == Assessment.created_by_id)
-                .where(Assessment.clinic_id == clinic_id, Assessment.status == Status.DRAFT,
-                       Assessment.created_at < cutoff)
-                .order_by(Assessment.created_at).limit(50))
+        stmt = (
+            select(
+                Assessment.id,
+                Assessment.kind,
+                Assessment.seen_at,
+                Assessment.created_at,
+                Patient.id,
+                Patient.first_name,
+                Patient.last_name,
+                User.name,
+            )
+            .join(Patient, Patient.id == Assessment.patient_id)
+            .join(User, User.id == Assessment.created_by_id)
+            .where(
+                Assessment.clinic_id == clinic_id,
+                Assessment.status == Status.DRAFT,
+                Assessment.created_at < cutoff,
+            )
+            .order_by(Assessment.created_at)
+            .limit(50)
+        )
         return len(db.session.execute(stmt).all())
 
     def pk_load(pid: int):
@@ -204,18 +242,23 @@ def measure_database(name: str, url: str, samples: int, seed: int
 
     sample = rng.sample(patients, min(samples, len(patients)))
     measures = [
-        ("search: name prefix (3 letters)", search,
-         [p.last_name_key[:3] for p in sample]),
-        ("search: reference", search,
-         [p.reference for p in rng.sample([p for p in patients if p.reference],
-                                          min(samples, len(patients)))]),
+        ("search: name prefix (3 letters)", search, [p.last_name_key[:3] for p in sample]),
+        (
+            "search: reference",
+            search,
+            [
+                p.reference
+                for p in rng.sample(
+                    [p for p in patients if p.reference], min(samples, len(patients))
+                )
+            ],
+        ),
         ("search: date of birth", search, [p.date_of_birth.isoformat() for p in sample]),
         ("patient list, first page (no query)", search, [""] * samples),
         ("timeline_context, random patients", timeline, [p.id for p in sample]),
         ("timeline_context, patient with most visits", timeline, [heaviest] * max(5, samples // 8)),
         ("unsigned drafts > 24 h (limit 50)", drafts, [None] * samples),
-        ("unsigned drafts > 24 h, columns + names (suggested)", drafts_columns,
-         [None] * samples),
+        ("unsigned drafts > 24 h, columns + names (suggested)", drafts_columns, [None] * samples),
     ]
 
     def call(fn, arg) -> tuple[float, int, float]:
@@ -258,20 +301,30 @@ def measure_database(name: str, url: str, samples: int, seed: int
         med, p95 = median(times), percentile(times, 95)
         informational = "most visits" in label or "suggested" in label
         met = None if informational else med < TARGET_S
-        rows.append(Row(
-            measure=f"scale {name}: {label}",
-            value=f"median {fmt_ms(med)}, p95 {fmt_ms(p95)} ({median(counts):.0f} SQL, "
-                  f"{fmt_ms(median(sql_times))} in SQL)",
-            baseline=f"PK load {fmt_ms(base_med)}",
-            ratio=f"{med / base_med:.1f}×",
-            target=("info" if informational else "median < 20 ms"),
-            met=met, part="scale",
-            details={"median_s": med, "p95_s": p95, "statements": median(counts),
-                     "sql_s": median(sql_times), "baseline_s": base_med},
-        ))
-        block = (f"### {name} — {label}: median {fmt_ms(med)}, p95 {fmt_ms(p95)}, "
-                 f"{median(counts):.0f} statements, {fmt_ms(median(sql_times))} in SQL\n"
-                 f"{plan_text}")
+        rows.append(
+            Row(
+                measure=f"scale {name}: {label}",
+                value=f"median {fmt_ms(med)}, p95 {fmt_ms(p95)} ({median(counts):.0f} SQL, "
+                f"{fmt_ms(median(sql_times))} in SQL)",
+                baseline=f"PK load {fmt_ms(base_med)}",
+                ratio=f"{med / base_med:.1f}×",
+                target=("info" if informational else "median < 20 ms"),
+                met=met,
+                part="scale",
+                details={
+                    "median_s": med,
+                    "p95_s": p95,
+                    "statements": median(counts),
+                    "sql_s": median(sql_times),
+                    "baseline_s": base_med,
+                },
+            )
+        )
+        block = (
+            f"### {name} — {label}: median {fmt_ms(med)}, p95 {fmt_ms(p95)}, "
+            f"{median(counts):.0f} statements, {fmt_ms(median(sql_times))} in SQL\n"
+            f"{plan_text}"
+        )
         report.append(block)
         explains[rows[-1].measure] = block
     with app.app_context():
@@ -282,16 +335,23 @@ def measure_database(name: str, url: str, samples: int, seed: int
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", type=float, default=1.0,
-                        help="fraction of the full data set (1.0 = 100k patients, 1M "
-                             "assessments; 0.1 for a quick look)")
+    parser.add_argument(
+        "--size",
+        type=float,
+        default=1.0,
+        help="fraction of the full data set (1.0 = 100k patients, 1M "
+        "assessments; 0.1 for a quick look)",
+    )
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--samples", type=int, default=40, help="calls per measure")
     parser.add_argument("--no-psfs", action="store_true", help="generate no PSFS rows")
     parser.add_argument("--json", help="write the rows here (for run_all.py)")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--wait-for", help="before measuring, wait (≤ 10 min) until this file "
-                                           "exists (run_all.py seeds the demo meanwhile)")
+    parser.add_argument(
+        "--wait-for",
+        help="before measuring, wait (≤ 10 min) until this file "
+        "exists (run_all.py seeds the demo meanwhile)",
+    )
     args = parser.parse_args(argv)
     exit_cleanly_on_signals()
     _setup_environment()
@@ -316,8 +376,10 @@ def main(argv: list[str] | None = None) -> int:
             flask_cli(["db", "upgrade"], targets["postgresql"])
         log(f"  schemas ready in {time.perf_counter() - t0:.1f} s; building the data plan …")
         plan = bulkgen.build_plan(args.size, args.seed)
-        log(f"  plan: {plan.patients} patients, {plan.assessments} assessments, "
-            f"{len(plan.clinics)} clinics ({time.perf_counter() - t0:.1f} s)")
+        log(
+            f"  plan: {plan.patients} patients, {plan.assessments} assessments, "
+            f"{len(plan.clinics)} clinics ({time.perf_counter() - t0:.1f} s)"
+        )
 
         # Load both databases at once (two cores; nothing is measured while loading).
         errors: list[BaseException] = []
@@ -326,11 +388,13 @@ def main(argv: list[str] | None = None) -> int:
         def load(kind: str) -> None:
             try:
                 if kind == "sqlite":
-                    timings[kind] = bulkgen.load_sqlite(str(workdir / "scale.sqlite"), plan,
-                                                        psfs=not args.no_psfs, progress=log)
+                    timings[kind] = bulkgen.load_sqlite(
+                        str(workdir / "scale.sqlite"), plan, psfs=not args.no_psfs, progress=log
+                    )
                 else:
-                    timings[kind] = bulkgen.load_postgres(pg.dsn("physio_scale"), plan,
-                                                          psfs=not args.no_psfs, progress=log)
+                    timings[kind] = bulkgen.load_postgres(
+                        pg.dsn("physio_scale"), plan, psfs=not args.no_psfs, progress=log
+                    )
             except BaseException as exc:  # reported below
                 errors.append(exc)
 
@@ -344,13 +408,20 @@ def main(argv: list[str] | None = None) -> int:
             raise errors[0]
         gen_s = time.perf_counter() - t0
         log(f"  data loaded in {gen_s:.1f} s in all")
-        rows.append(Row(
-            measure="scale: generate + load (both DBs in parallel)",
-            value=f"{gen_s:.0f} s for {plan.patients:,} patients, {plan.assessments:,} "
-                  f"assessments{'' if args.no_psfs else ' + PSFS'}",
-            part="scale", met=None, target=f"size {args.size:g}",
-            details={"seconds": gen_s, **{f"{k}_s": v.get("total") for k, v in timings.items()}},
-        ))
+        rows.append(
+            Row(
+                measure="scale: generate + load (both DBs in parallel)",
+                value=f"{gen_s:.0f} s for {plan.patients:,} patients, {plan.assessments:,} "
+                f"assessments{'' if args.no_psfs else ' + PSFS'}",
+                part="scale",
+                met=None,
+                target=f"size {args.size:g}",
+                details={
+                    "seconds": gen_s,
+                    **{f"{k}_s": v.get("total") for k, v in timings.items()},
+                },
+            )
+        )
         if args.wait_for:
             waited = time.perf_counter()
             while not Path(args.wait_for).exists() and time.perf_counter() - waited < 600:
@@ -372,8 +443,12 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(exist_ok=True)
     explain_path = RESULTS / "scale-explain.md"
     explain_path.write_text("# EXPLAIN of every scale measure\n\n" + "\n\n".join(reports) + "\n")
-    emit(rows, args.json, f"Scale ({plan.patients:,} patients / {plan.assessments:,} assessments, "
-                          f"largest clinic; --size {args.size:g})")
+    emit(
+        rows,
+        args.json,
+        f"Scale ({plan.patients:,} patients / {plan.assessments:,} assessments, "
+        f"largest clinic; --size {args.size:g})",
+    )
     slow = [r for r in rows if r.met is False]
     if slow:
         print("\nMeasures over target — their statements and query plans:")

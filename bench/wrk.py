@@ -94,7 +94,7 @@ end
 
 
 def _lua_string(value: str) -> str:
-    return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def _lua_value(value) -> str:
@@ -107,8 +107,9 @@ def _lua_value(value) -> str:
     if isinstance(value, str):
         return _lua_string(value)
     if isinstance(value, dict):
-        return "{" + ", ".join(f"[{_lua_string(k)}] = {_lua_value(v)}" for k, v in
-                               value.items()) + "}"
+        return (
+            "{" + ", ".join(f"[{_lua_string(k)}] = {_lua_value(v)}" for k, v in value.items()) + "}"
+        )
     if isinstance(value, list | tuple):
         return "{" + ", ".join(_lua_value(v) for v in value) + "}"
     raise TypeError(type(value))
@@ -140,13 +141,23 @@ class WrkResult:
         return bad + sum(v for k, v in self.statuses.items() if k >= 400)
 
     def summary(self) -> str:
-        return (f"{self.rps:.0f} req/s, p50 {self.p(50) * 1000:.1f} ms, p99 "
-                f"{self.p(99) * 1000:.1f} ms, statuses {self.statuses}, errors {self.errors}")
+        return (
+            f"{self.rps:.0f} req/s, p50 {self.p(50) * 1000:.1f} ms, p99 "
+            f"{self.p(99) * 1000:.1f} ms, statuses {self.statuses}, errors {self.errors}"
+        )
 
 
-def run_wrk(label: str, port: int, path: str, *, connections: int, seconds: float,
-            sessions: list[dict] | None = None, post: bool = False,
-            timeout_s: float = 10.0) -> WrkResult:
+def run_wrk(
+    label: str,
+    port: int,
+    path: str,
+    *,
+    connections: int,
+    seconds: float,
+    sessions: list[dict] | None = None,
+    post: bool = False,
+    timeout_s: float = 10.0,
+) -> WrkResult:
     """wrk -t C -c C -d S against http://127.0.0.1:port/path. `sessions`: dicts with `cookie`
     (and for POST: `path`, `body`, `csrf`, `marker`, `lock`), one per connection (cycled)."""
     if shutil.which("wrk") is None:
@@ -161,16 +172,29 @@ def run_wrk(label: str, port: int, path: str, *, connections: int, seconds: floa
         fh.write(script)
         lua = fh.name
     try:
-        cmd = ["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
-               "--timeout", f"{max(1, round(timeout_s))}s", "-s", lua, f"http://127.0.0.1:{port}{path}"]
+        cmd = [
+            "wrk",
+            "-t",
+            str(connections),
+            "-c",
+            str(connections),
+            "-d",
+            f"{max(1, round(seconds))}s",
+            "--timeout",
+            f"{max(1, round(timeout_s))}s",
+            "-s",
+            lua,
+            f"http://127.0.0.1:{port}{path}",
+        ]
         proc = run(cmd, timeout=seconds + 60, check=False)  # recorded and stopped by PID
     finally:
         Path(lua).unlink(missing_ok=True)
     line = next((x for x in proc.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
     if proc.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed ({proc.returncode}): {proc.stdout[-2000:]}"
-                           f"{proc.stderr[-2000:]}")
-    data = json.loads(line[len("BENCH_JSON "):])
+        raise RuntimeError(
+            f"wrk failed ({proc.returncode}): {proc.stdout[-2000:]}{proc.stderr[-2000:]}"
+        )
+    data = json.loads(line[len("BENCH_JSON ") :])
     return WrkResult(
         label=label,
         requests=data["requests"],

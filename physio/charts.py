@@ -27,8 +27,16 @@ def _fmt(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def _panel(x0: float, y0: float, title: str, points: list[tuple[date, float]], y_max: float | None,
-           lower_is_better: bool, w: float, h: float) -> str:
+def _panel(
+    x0: float,
+    y0: float,
+    title: str,
+    points: list[tuple[date, float]],
+    y_max: float | None,
+    lower_is_better: bool,
+    w: float,
+    h: float,
+) -> str:
     pad_l, pad_r, pad_t, pad_b = 24, 24, 30, 24
     inner_w, inner_h = w - pad_l - pad_r, h - pad_t - pad_b
     top = y_max if y_max is not None else max(v for _, v in points) * 1.25 or 1
@@ -49,36 +57,56 @@ def _panel(x0: float, y0: float, title: str, points: list[tuple[date, float]], y
         f'stroke="{GRID}" stroke-width="0.6" stroke-dasharray="3 3"/>',
     ]
     if lower_is_better:
-        parts.append(f'<text x="{x0 + w - pad_r}" y="{y0 + 14}" font-size="8.5" '
-                     f'text-anchor="end" fill="#667085">lower is better</text>')
+        parts.append(
+            f'<text x="{x0 + w - pad_r}" y="{y0 + 14}" font-size="8.5" '
+            f'text-anchor="end" fill="#667085">lower is better</text>'
+        )
     coords = [(px(i), py(v)) for i, (_, v) in enumerate(points)]
     if n > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="{ACCENT}" '
-                     f'stroke-width="2.2" stroke-linejoin="round"/>')
+        parts.append(
+            f'<polyline points="{path}" fill="none" stroke="{ACCENT}" '
+            f'stroke-width="2.2" stroke-linejoin="round"/>'
+        )
     for (x, y), (day, value) in zip(coords, points, strict=True):
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.6" fill="{ACCENT}"/>')
-        parts.append(f'<text x="{x:.1f}" y="{y - 7:.1f}" font-size="10" text-anchor="middle" '
-                     f'font-weight="700" fill="{INK}">{_fmt(value)}</text>')
-        parts.append(f'<text x="{x:.1f}" y="{y0 + h - 8}" font-size="8.5" '
-                     f'text-anchor="middle" fill="#667085">{day:%d %b}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{y - 7:.1f}" font-size="10" text-anchor="middle" '
+            f'font-weight="700" fill="{INK}">{_fmt(value)}</text>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{y0 + h - 8}" font-size="8.5" '
+            f'text-anchor="middle" fill="#667085">{day:%d %b}</text>'
+        )
     return "\n".join(parts)
 
 
-def progress_chart_svg(series: dict[str, list[tuple[date, float]]],
-                       panels=DEFAULT_PANELS, *, panel_width: float = 260,
-                       height: float = 130, columns: int = 2) -> str:
+def progress_chart_svg(
+    series: dict[str, list[tuple[date, float]]],
+    panels=DEFAULT_PANELS,
+    *,
+    panel_width: float = 260,
+    height: float = 130,
+    columns: int = 2,
+) -> str:
     """Small line charts in a grid (`columns` per row), one per measure with a value."""
-    shown = [(key, title, y_max, lower) for key, title, y_max, lower in panels
-             if series.get(key)]
+    shown = [(key, title, y_max, lower) for key, title, y_max, lower in panels if series.get(key)]
     if not shown:
         return ""
     columns = min(columns, len(shown))
     rows = -(-len(shown) // columns)
     width, total_height = panel_width * columns, height * rows
     body = [
-        _panel((i % columns) * panel_width, (i // columns) * height, title, series[key], y_max,
-               lower, panel_width, height)
+        _panel(
+            (i % columns) * panel_width,
+            (i // columns) * height,
+            title,
+            series[key],
+            y_max,
+            lower,
+            panel_width,
+            height,
+        )
         for i, (key, title, y_max, lower) in enumerate(shown)
     ]
     names = ", ".join(title for _, title, _, _ in shown)

@@ -17,8 +17,12 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 @click.option("--email", required=True)
 @click.option("--password", required=True, help="Initial password (ask the user to change it).")
 @click.option("--name", required=True)
-@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.PHYSIO.value,
-              show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.PHYSIO.value,
+    show_default=True,
+)
 @click.option("--clinic", "clinic_name", required=True, help="Created if it does not exist.")
 @click.option("--registration", default=None, help="Professional registration number.")
 def create_user_command(email, password, name, role, clinic_name, registration):
@@ -33,13 +37,26 @@ def create_user_command(email, password, name, role, clinic_name, registration):
         click.echo("Warning: weak password: " + " ".join(problems), err=True)
     clinic = user_service.get_or_create_clinic(clinic_name)
     try:
-        user = user_service.create_user(clinic=clinic, name=name, email=email, password=password,
-                                        role=role, registration=registration)
+        user = user_service.create_user(
+            clinic=clinic,
+            name=name,
+            email=email,
+            password=password,
+            role=role,
+            registration=registration,
+        )
     except user_service.DuplicateEmail:
         db.session.rollback()
         raise click.ClickException(f"A user with the email {email} already exists.") from None
-    audit.record("user_create", user_id=None, clinic_id=clinic.id, obj=user, via="cli",
-                 email=user.email, role=user.role.value)
+    audit.record(
+        "user_create",
+        user_id=None,
+        clinic_id=clinic.id,
+        obj=user,
+        via="cli",
+        email=user.email,
+        role=user.role.value,
+    )
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email} in clinic {clinic.name!r}.")
 
@@ -115,15 +132,23 @@ def restore_command(file, yes):
         raise click.ClickException(str(error)) from None
     report = verify_chain()
     if not report.ok:
-        raise click.ClickException(f"Restored, but the audit chain does not verify at entry "
-                                   f"{report.first_bad_id}: {report.problem}")
+        raise click.ClickException(
+            f"Restored, but the audit chain does not verify at entry "
+            f"{report.first_bad_id}: {report.problem}"
+        )
     click.echo(f"Restored from {file}; audit chain intact ({report.checked} entries).")
 
 
 @click.command("render-plan")
 @click.argument("assessment_id", type=int)
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
-              help="Where to write the PDF.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Where to write the PDF.",
+)
 @click.option("--letter", is_flag=True, help="Render the GP referral letter instead (E/U).")
 @with_appcontext
 def render_plan_command(assessment_id, output, letter):
@@ -145,8 +170,10 @@ def render_plan_command(assessment_id, output, letter):
     document = plan_service.plan_document(a, plan, version, datetime.now(UTC))
     pdf = render_referral_letter_pdf(document) if letter else render_plan_pdf(document)
     Path(output).write_bytes(pdf)
-    click.echo(f"Wrote {output} ({len(pdf):,} bytes) for assessment {a.id}, "
-               f"{a.patient.full_name}{' (draft)' if not a.is_signed else ''}.")
+    click.echo(
+        f"Wrote {output} ({len(pdf):,} bytes) for assessment {a.id}, "
+        f"{a.patient.full_name}{' (draft)' if not a.is_signed else ''}."
+    )
 
 
 @click.command("analyze")
@@ -160,5 +187,12 @@ def analyze_command():
     click.echo(f"Statistics refreshed ({db.engine.dialect.name}).")
 
 
-commands = [users_cli, seed_demo_command, audit_cli, backup_command, restore_command,
-            render_plan_command, analyze_command]
+commands = [
+    users_cli,
+    seed_demo_command,
+    audit_cli,
+    backup_command,
+    restore_command,
+    render_plan_command,
+    analyze_command,
+]

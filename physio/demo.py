@@ -22,7 +22,15 @@ STAFF = [
 
 # first, last, date of birth, sex, email, phone, reference
 PATIENTS = [
-    ("Jane", "Runner", date(1988, 4, 12), "female", "jane.runner@example.org", "07700 900123", "RR-0001"),
+    (
+        "Jane",
+        "Runner",
+        date(1988, 4, 12),
+        "female",
+        "jane.runner@example.org",
+        "07700 900123",
+        "RR-0001",
+    ),
     ("Tom", "Hill", date(1975, 9, 3), "male", None, "07700 900456", "RR-0002"),
     ("Priya", "Shah", date(1996, 1, 22), "female", "priya@example.org", None, "RR-0003"),
     ("Marek", "Nowak", date(1969, 11, 30), "male", None, None, "RR-0004"),
@@ -33,7 +41,15 @@ PATIENTS = [
     ("Sofia", "Rossi", date(1999, 12, 1), "female", "sofia.r@example.org", None, "RR-0009"),
     ("Kwame", "Mensah", date(1986, 5, 5), "male", None, None, "RR-0010"),
     ("Robin", "Ørsted", date(1979, 8, 14), "other", None, None, "RR-0011"),
-    ("Hannah", "Cole", date(1993, 10, 9), "female", "hannah.cole@example.org", "07700 900654", "RR-0012"),
+    (
+        "Hannah",
+        "Cole",
+        date(1993, 10, 9),
+        "female",
+        "hannah.cole@example.org",
+        "07700 900654",
+        "RR-0012",
+    ),
 ]
 
 
@@ -42,9 +58,14 @@ def _staff(clinic: Clinic) -> list[User]:
     for name, email, role, registration in STAFF:
         user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
         if user is None:
-            user = user_service.create_user(clinic=clinic, name=name, email=email,
-                                            password=DEMO_PASSWORD, role=role,
-                                            registration=registration)
+            user = user_service.create_user(
+                clinic=clinic,
+                name=name,
+                email=email,
+                password=DEMO_PASSWORD,
+                role=role,
+                registration=registration,
+            )
         staff.append(user)
     return staff
 
@@ -65,18 +86,29 @@ def seed_demo() -> list[tuple[str, str]]:
             patients.append(existing)
             continue
         author = sam if i % 2 == 0 else jo
-        patients.append(create_patient(
-            {"first_name": first, "last_name": last, "date_of_birth": dob, "sex": sex,
-             "email": email, "phone": phone, "reference": ref,
-             "consent_treatment": True, "consent_data_sharing": i % 3 != 0},
-            author,
-        ))
+        patients.append(
+            create_patient(
+                {
+                    "first_name": first,
+                    "last_name": last,
+                    "date_of_birth": dob,
+                    "sex": sex,
+                    "email": email,
+                    "phone": phone,
+                    "reference": ref,
+                    "consent_treatment": True,
+                    "consent_data_sharing": i % 3 != 0,
+                },
+                author,
+            )
+        )
     seed_clinical_demo(clinic, (sam, jo), patients)
     return [(u.email, u.role.value) for u in (admin, sam, jo)]
 
 
-def seed_clinical_demo(clinic: Clinic, physios: tuple[User, User], patients: list[Patient],
-                       *, export_pdfs: bool = True) -> None:
+def seed_clinical_demo(
+    clinic: Clinic, physios: tuple[User, User], patients: list[Patient], *, export_pdfs: bool = True
+) -> None:
     """Initial and review assessments covering every plan rule (physio/demo_records.py), signed
     as their stories say, with the latest plan of each patient exported as a PDF."""
     from datetime import timedelta
@@ -96,9 +128,17 @@ def seed_clinical_demo(clinic: Clinic, physios: tuple[User, User], patients: lis
         patient = by_reference[visit.patient_reference]
         physio = by_name[visit.physio]
         seen_at = record["seen_at"].astimezone(UTC)
-        a = Assessment(clinic_id=clinic.id, patient=patient, kind=Kind(visit.kind),
-                       seen_at=seen_at, status=Status.DRAFT, created_by=physio,
-                       updated_by=physio, created_at=seen_at, updated_at=seen_at)
+        a = Assessment(
+            clinic_id=clinic.id,
+            patient=patient,
+            kind=Kind(visit.kind),
+            seen_at=seen_at,
+            status=Status.DRAFT,
+            created_by=physio,
+            updated_by=physio,
+            created_at=seen_at,
+            updated_at=seen_at,
+        )
         assessment_service.apply_record(a, record)
         db.session.add(a)
         db.session.flush()
@@ -107,12 +147,25 @@ def seed_clinical_demo(clinic: Clinic, physios: tuple[User, User], patients: lis
             assessment_service.sign(a, physio)
             a.signed_at = seen_at + timedelta(minutes=25)
             a.content_hash = assessment_service.content_hash(a)
-            audit.record("sign", user_id=physio.id, clinic_id=clinic.id, obj=a, via="seed-demo",
-                         content_hash=a.content_hash)
+            audit.record(
+                "sign",
+                user_id=physio.id,
+                clinic_id=clinic.id,
+                obj=a,
+                via="seed-demo",
+                content_hash=a.content_hash,
+            )
             latest[patient.id] = a
     db.session.flush()
     if export_pdfs:
         for a in latest.values():
             row = plan_service.export(a, a.signed_by)
-            audit.record("export", user_id=a.signed_by_id, clinic_id=clinic.id, obj=a,
-                         via="seed-demo", version=row.version, sha256=row.sha256)
+            audit.record(
+                "export",
+                user_id=a.signed_by_id,
+                clinic_id=clinic.id,
+                obj=a,
+                via="seed-demo",
+                version=row.version,
+                sha256=row.sha256,
+            )

@@ -1,4 +1,5 @@
-"""The PDF a patient takes home (plan-rules.md, "The PDF a patient takes home") and the GP letter.
+"""The PDF a patient takes home (docs/plan-rules.md, "The PDF a patient takes home") and the
+GP letter.
 
 HTML and CSS come from Jinja templates in ``templates/pdf/`` (rendered with
 :func:`flask.render_template`, so call these functions inside an app context), then WeasyPrint
@@ -10,7 +11,7 @@ lays them out::
 Everything the templates show is prepared here as plain values (dose in words, the weekly table,
 pictures as embedded SVG), so the templates stay simple and the wording can be tested.
 
-Speed (setup-notes.md, style.md §4): one :class:`FontConfiguration` per process, created lazily;
+Speed (docs/platform-notes.md): one :class:`FontConfiguration` per process, created lazily;
 every picture is an SVG embedded in the document as a ``data:`` URL (nothing is fetched; see
 :func:`svg_image` for why not inline ``<svg>`` markup); plain CSS without ``hyphens: auto``, flex
 or CSS columns; fixed-layout tables instead of floats. :func:`warm_up` renders a small document
@@ -563,9 +564,14 @@ def progress_rows(progress: list) -> list[dict]:
         if verdict is None:
             # Only one of the two visits has it: nothing to compare, so it goes in a sentence
             # under the table instead of a row of dashes (see plan.html).
-            rows.append({"label": label, "kind": "new" if change.later is not None else "not_today",
-                         "earlier": with_unit(change.earlier, change.unit),
-                         "later": with_unit(change.later, change.unit)})
+            rows.append(
+                {
+                    "label": label,
+                    "kind": "new" if change.later is not None else "not_today",
+                    "earlier": with_unit(change.earlier, change.unit),
+                    "later": with_unit(change.later, change.unit),
+                }
+            )
             continue
         if informational:
             words = "more running" if (change.change or 0) > 0 else "less running"
@@ -708,8 +714,10 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         "ces": CES_CARD if ces else None,
         "ces_reason": ces.reason if ces else "",
         "progress": progress,
-        **{f"progress_{kind}": [row for row in progress if row["kind"] == kind]
-           for kind in ("compared", "new", "not_today")},
+        **{
+            f"progress_{kind}": [row for row in progress if row["kind"] == kind]
+            for kind in ("compared", "new", "not_today")
+        },
         "progress_chart": chart,
         "review_date": None if emergency else plan.review_date,
         "review_measures": [] if emergency else plan.review_measures,

@@ -6,10 +6,15 @@ from sqlalchemy import select
 
 from physio.extensions import db
 from physio.models import Clinic, Patient, User
-from tests.conftest import PASSWORD, count, login
+from tests.helpers import PASSWORD, count, login
 
-NEW_USER = {"name": "Jo Lind", "email": "jo@example.org", "role": "physio",
-            "registration": "PH42", "password": "tempo-run-Thursday"}
+NEW_USER = {
+    "name": "Jo Lind",
+    "email": "jo@example.org",
+    "role": "physio",
+    "registration": "PH42",
+    "password": "tempo-run-Thursday",
+}
 
 
 def test_admin_creates_user_who_can_log_in(app, admin_client, client):
@@ -21,8 +26,11 @@ def test_admin_creates_user_who_can_log_in(app, admin_client, client):
 
 
 def test_password_policy_for_new_users(app, admin_client):
-    for bad, message in [("short1", "at least 10"), ("jo-lind-password", "your name"),
-                         ("aaaaaaaaaaaa", "different characters")]:
+    for bad, message in [
+        ("short1", "at least 10"),
+        ("jo-lind-password", "your name"),
+        ("aaaaaaaaaaaa", "different characters"),
+    ]:
         response = admin_client.post("/admin/users", data={**NEW_USER, "password": bad})
         assert response.status_code == 422
         assert message in response.get_data(as_text=True)
@@ -64,9 +72,24 @@ def test_admin_switches_licensed_questionnaires_on(app, admin_client, clinic):
 
 
 def test_cli_users_create_makes_clinic_and_user(app, runner):
-    result = runner.invoke(args=["users", "create", "--email", "New@Example.org", "--password",
-                                 "long-enough-secret", "--name", "New Person", "--role", "admin",
-                                 "--clinic", "Hilltop", "--registration", "PH9"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "New@Example.org",
+            "--password",
+            "long-enough-secret",
+            "--name",
+            "New Person",
+            "--role",
+            "admin",
+            "--clinic",
+            "Hilltop",
+            "--registration",
+            "PH9",
+        ]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.execute(select(User)).scalar_one()
@@ -75,8 +98,20 @@ def test_cli_users_create_makes_clinic_and_user(app, runner):
 
 
 def test_cli_users_create_refuses_duplicate_email(runner, physio):
-    result = runner.invoke(args=["users", "create", "--email", physio.email, "--password",
-                                 "long-enough-secret", "--name", "X", "--clinic", "C"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            physio.email,
+            "--password",
+            "long-enough-secret",
+            "--name",
+            "X",
+            "--clinic",
+            "C",
+        ]
+    )
     assert result.exit_code == 1
     assert "already exists" in result.output
 
@@ -93,8 +128,20 @@ def test_cli_seed_demo_loads_then_refuses_without_force(app, runner):
 
 
 def test_cli_users_create_warns_about_a_weak_password_but_creates_the_user(app, runner):
-    result = runner.invoke(args=["users", "create", "--email", "w@example.org", "--password",
-                                 "short", "--name", "W", "--clinic", "C"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "w@example.org",
+            "--password",
+            "short",
+            "--name",
+            "W",
+            "--clinic",
+            "C",
+        ]
+    )
     assert result.exit_code == 0
     assert "Warning: weak password" in result.output
     assert count(app, User) == 1

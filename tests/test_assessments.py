@@ -13,14 +13,23 @@ from sqlalchemy import func, select
 from physio.extensions import db
 from physio.models import Assessment, AuditEvent, Clinic, Status
 from physio.services import assessments as service
-from tests.assessment_helpers import full_payload, minimal_signable, stored_value
-from tests.conftest import PASSWORD, count, login
+from tests.helpers import (
+    PASSWORD,
+    count,
+    full_payload,
+    login,
+    minimal_signable,
+    new_assessment,
+    sign,
+    stored_value,
+)
 
 
 @pytest.fixture
 def patient(make, physio):
-    return make.patient(physio, first_name="Jane", last_name="Runner",
-                        date_of_birth=date(1988, 4, 12))
+    return make.patient(
+        physio, first_name="Jane", last_name="Runner", date_of_birth=date(1988, 4, 12)
+    )
 
 
 @pytest.fixture
@@ -31,20 +40,15 @@ def licensed(app, clinic):
         db.session.commit()
 
 
-def new_assessment(client, patient, kind="initial") -> int:
-    response = client.post(f"/patients/{patient.id}/assessments/new", data={"kind": kind})
-    assert response.status_code == 302
-    return int(re.search(r"/assessments/(\d+)/edit", response.headers["Location"]).group(1))
-
-
 def stored(app, assessment_id):
     with app.app_context():
         a = db.session.get(Assessment, assessment_id)
         return service.record_of(a), a.lock_version, a.status
 
 
-def test_every_field_round_trips_to_database_and_read_only_view(app, physio_client, patient,
-                                                                 licensed):
+def test_every_field_round_trips_to_database_and_read_only_view(
+    app, physio_client, patient, licensed
+):
     aid = new_assessment(physio_client, patient)
     data, expected = full_payload()
     response = physio_client.post(f"/assessments/{aid}/edit", data=data)
@@ -53,12 +57,14 @@ def test_every_field_round_trips_to_database_and_read_only_view(app, physio_clie
     assert lock_version == 2
     for name, value in expected.items():
         assert stored_value(record, name) == value, name
-    assert [p["activity"] for p in record["outcomes"]["psfs"]] == [f"Activity {i}" for i in range(5)]
+    assert [p["activity"] for p in record["outcomes"]["psfs"]] == [
+        f"Activity {i}" for i in range(5)
+    ]
     assert [p["score"] for p in record["outcomes"]["psfs"]] == [0, 2, 4, 6, 8]
     assert record["seen_at"].isoformat().startswith("2026-11-20T10:30")
 
     page = physio_client.get(f"/assessments/{aid}").get_data(as_text=True)
-    for name, value in expected.items():
+    for name in expected:
         assert f'data-field="{name}"' in page, name
     assert "presenting_complaint note" in page and "Activity 4" in page
     # the edit form shows every posted name again, with the saved values
@@ -104,8 +110,12 @@ def test_invalid_value_shows_message_at_field_keeps_typing_and_writes_nothing(
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     # the message sits inside the field's own box
-    box = re.search(rf'<div class="field[^"]*has-error[^"]*" data-field="{re.escape(name)}">'
-                    rf'(.*?)</div>\s*(?=<div class="field|</div>|<h3|</section)', page, re.S)
+    box = re.search(
+        rf'<div class="field[^"]*has-error[^"]*" data-field="{re.escape(name)}">'
+        rf'(.*?)</div>\s*(?=<div class="field|</div>|<h3|</section)',
+        page,
+        re.S,
+    )
     if name != "seen_at":
         assert box is not None, name
         assert message in box.group(1)
@@ -116,8 +126,10 @@ def test_invalid_value_shows_message_at_field_keeps_typing_and_writes_nothing(
     assert 'value="presenting_complaint note"' not in page  # it's a textarea:
     assert "presenting_complaint note</textarea>" in page or name == "history-presenting_complaint"
     assert 'value="occupation note"' in page
-    assert 'name="footwear-shoe_model" type="text" value="shoe_model note"' in page or \
-        'value="shoe_model note"' in page
+    assert (
+        'name="footwear-shoe_model" type="text" value="shoe_model note"' in page
+        or 'value="shoe_model note"' in page
+    )
     after, lock_after, _ = stored(app, aid)
     assert after == before and lock_after == lock_before
     assert count(app, AuditEvent) == audits_before
@@ -125,9 +137,13 @@ def test_invalid_value_shows_message_at_field_keeps_typing_and_writes_nothing(
 
 def test_invalid_value_in_one_section_writes_no_other_section(app, physio_client, patient):
     aid = new_assessment(physio_client, patient)
-    data = {"seen_at": "2026-11-20T10:30", "lock_version": "1",
-            "history-presenting_complaint": "Back pain", "footwear-shoe_km": "950",
-            "physical-plank_s": "9999"}
+    data = {
+        "seen_at": "2026-11-20T10:30",
+        "lock_version": "1",
+        "history-presenting_complaint": "Back pain",
+        "footwear-shoe_km": "950",
+        "physical-plank_s": "9999",
+    }
     assert physio_client.post(f"/assessments/{aid}/edit", data=data).status_code == 422
     record, _, _ = stored(app, aid)
     assert record["history"]["presenting_complaint"] is None
@@ -142,19 +158,19 @@ def test_draft_saves_incomplete(app, physio_client, patient):
     assert record["footwear"]["shoe_km"] == 950 and status == Status.DRAFT
 
 
-def sign(client, aid, password=PASSWORD):
-    return client.post(f"/assessments/{aid}/sign", data={"password": password})
-
-
 def test_sign_refuses_with_list_of_whats_missing(app, physio_client, patient):
     aid = new_assessment(physio_client, patient)
     response = sign(physio_client, aid)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Not signed. Still needed:" in page
-    for needed in ("Presenting complaint: required to sign", "Pain now (0–10): required to sign",
-                   "Where is the pain?: required to sign", "Working diagnosis: required to sign",
-                   "Red flag not answered"):
+    for needed in (
+        "Presenting complaint: required to sign",
+        "Pain now (0–10): required to sign",
+        "Where is the pain?: required to sign",
+        "Working diagnosis: required to sign",
+        "Red flag not answered",
+    ):
         assert needed in page, needed
     assert page.count("Red flag not answered") >= 20
     assert stored(app, aid)[2] == Status.DRAFT
@@ -171,15 +187,19 @@ def test_sign_refuses_a_wrong_password(app, physio_client, patient):
 
 def test_weekly_km_required_to_sign_when_running(app, physio_client, patient):
     aid = new_assessment(physio_client, patient)
-    data = {**minimal_signable(lock_version=1), "training-runs_per_week": "3",
-            "training-weekly_km_w1": "20"}
+    data = {
+        **minimal_signable(lock_version=1),
+        "training-runs_per_week": "3",
+        "training-weekly_km_w1": "20",
+    }
     physio_client.post(f"/assessments/{aid}/edit", data=data)
     page = sign(physio_client, aid).get_data(as_text=True)
     # listed at the top and again at each of the three blank weeks
     assert page.count("required when running") == 6
     for week in (2, 3, 4):
-        assert re.search(rf'data-field="training-weekly_km_w{week}">.*?required when running',
-                         page, re.S)
+        assert re.search(
+            rf'data-field="training-weekly_km_w{week}">.*?required when running', page, re.S
+        )
 
 
 def test_emergency_tier_needs_decision_before_signing(app, physio_client, patient):
@@ -190,15 +210,21 @@ def test_emergency_tier_needs_decision_before_signing(app, physio_client, patien
     assert "tier-E" in page
     assert "decision" in page.lower()
     assert stored(app, aid)[2] == Status.DRAFT
-    data.update({"lock_version": "2", "red_flags-decision": "referred_emergency",
-                 "red_flags-referred_to": "Royal Infirmary ED",
-                 "red_flags-safety_net_given": "y"})
+    data.update(
+        {
+            "lock_version": "2",
+            "red_flags-decision": "referred_emergency",
+            "red_flags-referred_to": "Royal Infirmary ED",
+            "red_flags-safety_net_given": "y",
+        }
+    )
     assert physio_client.post(f"/assessments/{aid}/edit", data=data).status_code == 302
     assert sign(physio_client, aid).status_code == 302
 
 
-def test_signing_stores_signer_time_and_sha256_of_canonical_content(app, physio_client, patient,
-                                                                     physio):
+def test_signing_stores_signer_time_and_sha256_of_canonical_content(
+    app, physio_client, patient, physio
+):
     aid = new_assessment(physio_client, patient)
     physio_client.post(f"/assessments/{aid}/edit", data=minimal_signable(lock_version=1))
     assert sign(physio_client, aid).status_code == 302
@@ -206,8 +232,9 @@ def test_signing_stores_signer_time_and_sha256_of_canonical_content(app, physio_
         a = db.session.get(Assessment, aid)
         assert a.status == Status.SIGNED and a.signed_by_id == physio.id and a.signed_at
         assert a.content_hash == hashlib.sha256(service.canonical_content(a).encode()).hexdigest()
-        assert '"presenting_complaint":"Low back pain after long runs"' in \
-            service.canonical_content(a)
+        assert (
+            '"presenting_complaint":"Low back pain after long runs"' in service.canonical_content(a)
+        )
     page = physio_client.get(f"/assessments/{aid}").get_data(as_text=True)
     assert "Signed" in page and "Sam Patel" in page
 
@@ -243,8 +270,9 @@ def test_amendment_keeps_original_and_shows_history_and_changes(app, physio_clie
     assert no_reason.status_code == 302
     assert count(app, Assessment) == 1
 
-    response = physio_client.post(f"/assessments/{aid}/amend",
-                                  data={"reason": "Pain score typed wrongly"})
+    response = physio_client.post(
+        f"/assessments/{aid}/amend", data={"reason": "Pain score typed wrongly"}
+    )
     new_id = int(re.search(r"/assessments/(\d+)/edit", response.headers["Location"]).group(1))
     assert new_id != aid
     data = {**minimal_signable(lock_version=1), "pain-nprs_now": "2"}
@@ -261,7 +289,7 @@ def test_amendment_keeps_original_and_shows_history_and_changes(app, physio_clie
     page = physio_client.get(f"/assessments/{new_id}").get_data(as_text=True)
     assert "Version 1" in page and "Version 2" in page and "superseded" in page
     assert "Pain score typed wrongly" in page
-    changes = page[page.index("Changed in this version"):]
+    changes = page[page.index("Changed in this version") :]
     assert "pain-nprs_now" in changes
     old_page = physio_client.get(f"/assessments/{aid}").get_data(as_text=True)
     assert "Version 2" in old_page  # the original links to its amendment
@@ -269,9 +297,13 @@ def test_amendment_keeps_original_and_shows_history_and_changes(app, physio_clie
 
 def test_review_starts_prefilled_from_last_signed_without_red_flags(app, physio_client, patient):
     aid = new_assessment(physio_client, patient)
-    data = {**minimal_signable(lock_version=1), "footwear-shoe_km": "950",
-            "outcomes-rmdq_3": "y", "outcomes-psfs-0-activity": "Run 10 km",
-            "outcomes-psfs-0-score": "3"}
+    data = {
+        **minimal_signable(lock_version=1),
+        "footwear-shoe_km": "950",
+        "outcomes-rmdq_3": "y",
+        "outcomes-psfs-0-activity": "Run 10 km",
+        "outcomes-psfs-0-score": "3",
+    }
     physio_client.post(f"/assessments/{aid}/edit", data=data)
     sign(physio_client, aid)
     review_id = new_assessment(physio_client, patient, kind="review")
@@ -294,10 +326,15 @@ def test_second_save_on_a_stale_version_gets_a_conflict_and_keeps_its_input(
     login(second, other)
     aid = new_assessment(first, patient)
     data = {"seen_at": "2026-11-20T10:30", "lock_version": "1"}
-    assert first.post(f"/assessments/{aid}/edit",
-                      data={**data, "footwear-shoe_model": "Pegasus"}).status_code == 302
-    response = second.post(f"/assessments/{aid}/edit",
-                           data={**data, "footwear-shoe_model": "Clifton"})
+    assert (
+        first.post(
+            f"/assessments/{aid}/edit", data={**data, "footwear-shoe_model": "Pegasus"}
+        ).status_code
+        == 302
+    )
+    response = second.post(
+        f"/assessments/{aid}/edit", data={**data, "footwear-shoe_model": "Clifton"}
+    )
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "Someone else saved this draft" in page and 'value="Clifton"' in page
@@ -306,8 +343,12 @@ def test_second_save_on_a_stale_version_gets_a_conflict_and_keeps_its_input(
 
 def test_autosave_keeps_invalid_typing_aside_and_restores_it(app, physio_client, patient):
     aid = new_assessment(physio_client, patient)
-    data = {"seen_at": "2026-11-20T10:30", "lock_version": "1",
-            "footwear-shoe_model": "Pegasus", "footwear-shoe_km": "99999"}
+    data = {
+        "seen_at": "2026-11-20T10:30",
+        "lock_version": "1",
+        "footwear-shoe_model": "Pegasus",
+        "footwear-shoe_km": "99999",
+    }
     response = physio_client.post(f"/assessments/{aid}/autosave", data=data)
     assert response.status_code == 200
     body = response.get_json()
@@ -352,17 +393,29 @@ def test_licensed_questionnaires_shown_when_on(app, physio_client, patient, lice
 
 def test_patient_page_shows_progress_verdicts_across_signed_visits(app, physio_client, patient):
     first = new_assessment(physio_client, patient)
-    physio_client.post(f"/assessments/{first}/edit",
-                       data={**minimal_signable(lock_version=1), "pain-nprs_now": "7",
-                             "pain-nprs_worst_24h": "8", "seen_at": "2026-10-01T10:00"})
+    physio_client.post(
+        f"/assessments/{first}/edit",
+        data={
+            **minimal_signable(lock_version=1),
+            "pain-nprs_now": "7",
+            "pain-nprs_worst_24h": "8",
+            "seen_at": "2026-10-01T10:00",
+        },
+    )
     sign(physio_client, first)
     review = new_assessment(physio_client, patient, kind="review")
-    physio_client.post(f"/assessments/{review}/edit",
-                       data={**minimal_signable(lock_version=1), "pain-nprs_now": "2",
-                             "pain-nprs_worst_24h": "3", "seen_at": "2026-11-01T10:00"})
+    physio_client.post(
+        f"/assessments/{review}/edit",
+        data={
+            **minimal_signable(lock_version=1),
+            "pain-nprs_now": "2",
+            "pain-nprs_worst_24h": "3",
+            "seen_at": "2026-11-01T10:00",
+        },
+    )
     sign(physio_client, review)
     page = physio_client.get(f"/patients/{patient.id}").get_data(as_text=True)
-    progress = page[page.index('id="progress"'):]
+    progress = page[page.index('id="progress"') :]
     row = re.search(r"Pain now \(NPRS\)</td>(.*?)</tr>", progress, re.S).group(1)
     assert ">7" in row and ">2" in row and "improved" in row
     assert "<svg" in progress
@@ -370,10 +423,15 @@ def test_patient_page_shows_progress_verdicts_across_signed_visits(app, physio_c
 
 @pytest.mark.parametrize(
     ("method", "url"),
-    [("post", "/patients/{pid}/assessments/new"), ("get", "/assessments/{aid}/edit"),
-     ("post", "/assessments/{aid}/edit"), ("post", "/assessments/{aid}/autosave"),
-     ("post", "/assessments/{aid}/sign"), ("get", "/assessments/{aid}"),
-     ("post", "/assessments/{aid}/amend")],
+    [
+        ("post", "/patients/{pid}/assessments/new"),
+        ("get", "/assessments/{aid}/edit"),
+        ("post", "/assessments/{aid}/edit"),
+        ("post", "/assessments/{aid}/autosave"),
+        ("post", "/assessments/{aid}/sign"),
+        ("get", "/assessments/{aid}"),
+        ("post", "/assessments/{aid}/amend"),
+    ],
 )
 def test_other_clinics_assessment_is_404_on_every_url(app, client, make, physio, method, url):
     stranger = make.user(make.clinic())
@@ -382,16 +440,25 @@ def test_other_clinics_assessment_is_404_on_every_url(app, client, make, physio,
     aid = new_assessment(client, their_patient)
     client.post("/logout")
     login(client, physio)
-    response = getattr(client, method)(url.format(pid=their_patient.id, aid=aid),
-                                       data={"kind": "initial", "reason": "x", "password": PASSWORD})
+    response = getattr(client, method)(
+        url.format(pid=their_patient.id, aid=aid),
+        data={"kind": "initial", "reason": "x", "password": PASSWORD},
+    )
     assert response.status_code == 404
     with app.app_context():
-        assert db.session.execute(select(func.count()).select_from(Assessment)
-                                  .execution_options(skip_clinic_scope=True)).scalar_one() == 1
+        assert (
+            db.session.execute(
+                select(func.count())
+                .select_from(Assessment)
+                .execution_options(skip_clinic_scope=True)
+            ).scalar_one()
+            == 1
+        )
 
 
-def test_unsigned_drafts_older_than_a_day_are_listed_for_the_clinic(app, physio_client, make,
-                                                                     patient):
+def test_unsigned_drafts_older_than_a_day_are_listed_for_the_clinic(
+    app, physio_client, make, patient
+):
     from datetime import timedelta
 
     from physio.models.base import utcnow
@@ -401,9 +468,15 @@ def test_unsigned_drafts_older_than_a_day_are_listed_for_the_clinic(app, physio_
     stranger = make.user(make.clinic())
     with app.app_context():
         db.session.get(Assessment, old).created_at = utcnow() - timedelta(hours=30)
-        theirs = Assessment(clinic_id=stranger.clinic_id, patient_id=make.patient(stranger).id,
-                            kind="initial", seen_at=utcnow(), created_by_id=stranger.id,
-                            updated_by_id=stranger.id, created_at=utcnow() - timedelta(days=3))
+        theirs = Assessment(
+            clinic_id=stranger.clinic_id,
+            patient_id=make.patient(stranger).id,
+            kind="initial",
+            seen_at=utcnow(),
+            created_by_id=stranger.id,
+            updated_by_id=stranger.id,
+            created_at=utcnow() - timedelta(days=3),
+        )
         db.session.add(theirs)
         db.session.commit()
         theirs_id = theirs.id
@@ -415,9 +488,11 @@ def test_unsigned_drafts_older_than_a_day_are_listed_for_the_clinic(app, physio_
 
 def test_signing_from_the_form_saves_what_is_on_screen_first(app, physio_client, patient):
     aid = new_assessment(physio_client, patient)
-    data = {**minimal_signable(lock_version=1),
-            "history-presenting_complaint": "Typed a second before signing",
-            "password": PASSWORD}
+    data = {
+        **minimal_signable(lock_version=1),
+        "history-presenting_complaint": "Typed a second before signing",
+        "password": PASSWORD,
+    }
     assert physio_client.post(f"/assessments/{aid}/sign", data=data).status_code == 302
     record, _, status = stored(app, aid)
     assert status == Status.SIGNED

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from physio.models import AuditEvent
-from tests.conftest import PASSWORD, Factory, count, login
+from tests.helpers import PASSWORD, Factory, count, login
 
 
 def test_login_with_right_password_opens_patient_list(client, physio):
@@ -44,7 +44,10 @@ def test_deactivated_user_cannot_log_in(client, make, clinic):
 
 def test_repeated_failed_logins_are_throttled(client, physio):
     for _ in range(5):
-        assert client.post("/login", data={"email": physio.email, "password": "nope"}).status_code == 200
+        assert (
+            client.post("/login", data={"email": physio.email, "password": "nope"}).status_code
+            == 200
+        )
     response = client.post("/login", data={"email": physio.email, "password": PASSWORD})
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
@@ -58,16 +61,24 @@ def test_successful_logins_do_not_use_up_the_limit(client, physio):
 
 def test_every_page_but_login_needs_a_login(client, make, clinic, physio):
     patient = make.patient(physio)
-    for url in ("/", "/patients/", "/patients/new", f"/patients/{patient.id}",
-                f"/patients/{patient.id}/edit", "/admin/users", "/admin/clinic"):
+    for url in (
+        "/",
+        "/patients/",
+        "/patients/new",
+        f"/patients/{patient.id}",
+        f"/patients/{patient.id}/edit",
+        "/admin/users",
+        "/admin/clinic",
+    ):
         response = client.get(url)
         assert response.status_code == 302, url
         assert "/login" in response.headers["Location"]
 
 
 def test_next_parameter_only_allows_local_paths(client, physio):
-    r = client.post("/login?next=https://evil.example/x",
-                    data={"email": physio.email, "password": PASSWORD})
+    r = client.post(
+        "/login?next=https://evil.example/x", data={"email": physio.email, "password": PASSWORD}
+    )
     assert r.headers["Location"].endswith("/patients/")
 
 
@@ -84,8 +95,9 @@ def test_post_without_csrf_token_is_refused(fresh_app):
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     assert client.post("/login", data={"email": "a@b.c", "password": "x"}).status_code == 400
-    response = client.post("/login", data={"email": physio.email, "password": PASSWORD,
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": physio.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
 
 

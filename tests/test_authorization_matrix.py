@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from config import TestingConfig
-from physio import create_app
+from physio.app import create_app
 from physio.extensions import db
 from physio.models import Assessment, PatientLink, PlanExport, Status
 from physio.services.plans import token_for
-from tests.conftest import Factory, login
+from tests.helpers import Factory, login
 
 # endpoint -> access rule
 PUBLIC = "public"  # no login needed
@@ -87,22 +87,51 @@ def world(app):
     patient = make.patient(users["physio_a"], reference="A-1")
     with app.app_context():
         now = datetime.now(UTC)
-        a = Assessment(clinic_id=clinic_a.id, patient_id=patient.id, kind="initial",
-                       seen_at=now - timedelta(days=1), status=Status.SIGNED,
-                       created_by_id=users["physio_a"].id, updated_by_id=users["physio_a"].id,
-                       signed_by_id=users["physio_a"].id, signed_at=now, content_hash="0" * 64)
+        a = Assessment(
+            clinic_id=clinic_a.id,
+            patient_id=patient.id,
+            kind="initial",
+            seen_at=now - timedelta(days=1),
+            status=Status.SIGNED,
+            created_by_id=users["physio_a"].id,
+            updated_by_id=users["physio_a"].id,
+            signed_by_id=users["physio_a"].id,
+            signed_at=now,
+            content_hash="0" * 64,
+        )
         db.session.add(a)
         db.session.flush()
         for kind in ("plan", "letter"):
-            db.session.add(PlanExport(clinic_id=clinic_a.id, assessment_id=a.id, kind=kind,
-                                      version=1, pdf=b"%PDF-1.7 stored", sha256="1" * 64, size=15,
-                                      pages=1, plan={}, created_by_id=users["physio_a"].id))
-        link = PatientLink(clinic_id=clinic_a.id, assessment_id=a.id, nonce="ab" * 16,
-                           created_by_id=users["physio_a"].id, expires_at=now + timedelta(days=9))
+            db.session.add(
+                PlanExport(
+                    clinic_id=clinic_a.id,
+                    assessment_id=a.id,
+                    kind=kind,
+                    version=1,
+                    pdf=b"%PDF-1.7 stored",
+                    sha256="1" * 64,
+                    size=15,
+                    pages=1,
+                    plan={},
+                    created_by_id=users["physio_a"].id,
+                )
+            )
+        link = PatientLink(
+            clinic_id=clinic_a.id,
+            assessment_id=a.id,
+            nonce="ab" * 16,
+            created_by_id=users["physio_a"].id,
+            expires_at=now + timedelta(days=9),
+        )
         db.session.add(link)
         db.session.commit()
-        ids = {"patient_id": patient.id, "assessment_id": a.id, "link_id": link.id,
-               "user_id": colleague.id, "token": token_for(link, app.config["SECRET_KEY"])}
+        ids = {
+            "patient_id": patient.id,
+            "assessment_id": a.id,
+            "link_id": link.id,
+            "user_id": colleague.id,
+            "token": token_for(link, app.config["SECRET_KEY"]),
+        }
     return users, ids
 
 
@@ -143,9 +172,18 @@ def outcome(response) -> str:
     return "allowed"
 
 
-FORM = {"kind": "review", "reason": "matrix check", "password": "wrong", "confirm": "nope",
-        "first_name": "A", "last_name": "B", "date_of_birth": "1990-01-01", "sex": "male",
-        "name": "Clinic A", "email": "x@example.org"}
+FORM = {
+    "kind": "review",
+    "reason": "matrix check",
+    "password": "wrong",
+    "confirm": "nope",
+    "first_name": "A",
+    "last_name": "B",
+    "date_of_birth": "1990-01-01",
+    "sex": "male",
+    "name": "Clinic A",
+    "email": "x@example.org",
+}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -23,13 +23,37 @@ from physio.plan import RULES_BY_ID, PlanContext, build_plan
 LONDON = ZoneInfo("Europe/London")
 TODAY = date.today()
 RULE_IDS = (
-    "RED-E", "RED-U", "SAFETY", "CES-INFO", "EDU-CORE", "EDU-PSYCH", "LOAD-SPIKE", "RUN-PAIN",
-    "PAIN-MONITOR", "XTRAIN", "CORE-ENDURANCE", "HIP-CONTROL", "HIP-FLEXOR", "HAMSTRING",
-    "NEURAL-CARE", "MOBILITY", "CADENCE", "POSTURE", "SHOE-REPLACE", "SHOE-CHECK", "SHOE-DROP",
-    "NO-ORTHOTICS", "WARM-UP", "SURFACE", "LIFESTYLE", "REVIEW",
+    "RED-E",
+    "RED-U",
+    "SAFETY",
+    "CES-INFO",
+    "EDU-CORE",
+    "EDU-PSYCH",
+    "LOAD-SPIKE",
+    "RUN-PAIN",
+    "PAIN-MONITOR",
+    "XTRAIN",
+    "CORE-ENDURANCE",
+    "HIP-CONTROL",
+    "HIP-FLEXOR",
+    "HAMSTRING",
+    "NEURAL-CARE",
+    "MOBILITY",
+    "CADENCE",
+    "POSTURE",
+    "SHOE-REPLACE",
+    "SHOE-CHECK",
+    "SHOE-DROP",
+    "NO-ORTHOTICS",
+    "WARM-UP",
+    "SURFACE",
+    "LIFESTYLE",
+    "REVIEW",
 )
-PATIENT_BY_REF = {ref: {"date_of_birth": dob, "sex": sex}
-                  for _first, _last, dob, sex, _email, _phone, ref in PATIENTS}
+PATIENT_BY_REF = {
+    ref: {"date_of_birth": dob, "sex": sex}
+    for _first, _last, dob, sex, _email, _phone, ref in PATIENTS
+}
 PHYSIOS = {"sam": "Sam Patel", "jo": "Jo Lindqvist"}
 # Days of seeding to try: the stories must hold whenever the demo is loaded.
 SEED_DAYS = (TODAY, DEMO_TODAY, TODAY + timedelta(days=400), date(2030, 2, 28))
@@ -91,8 +115,9 @@ def field_problems(record: dict) -> list[str]:
                 if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
                     problems.append(f"{name}: {value!r} is not a number")
                 elif not f.min <= Decimal(str(value)) <= f.max or decimals(value) > f.places:
-                    problems.append(f"{name}: {value!r} outside {f.min}–{f.max} "
-                                    f"({f.places} decimals)")
+                    problems.append(
+                        f"{name}: {value!r} outside {f.min}–{f.max} ({f.places} decimals)"
+                    )
             elif f.kind == "bool":
                 if not isinstance(value, bool):
                     problems.append(f"{name}: {value!r} is not a bool")
@@ -139,19 +164,28 @@ def sign_problems(visit, record: dict) -> list[str]:
         problems.append("best pain above worst pain")
     training = record["training"]
     if (training.get("runs_per_week") or 0) > 0:
-        problems += [f"training-weekly_km_w{i} required" for i in range(1, 5)
-                     if training.get(f"weekly_km_w{i}") is None]
+        problems += [
+            f"training-weekly_km_w{i} required"
+            for i in range(1, 5)
+            if training.get(f"weekly_km_w{i}") is None
+        ]
     derived = derive(record, patient(visit))
     if visit.kind == "initial":
         problems += [f"red_flags-{name} unanswered" for name in derived.red_flags.unanswered]
-    problems += [f"red_flags-{name}: {message}"
-                 for name, message in decision_issues(record, derived.red_flags)]
+    problems += [
+        f"red_flags-{name}: {message}"
+        for name, message in decision_issues(record, derived.red_flags)
+    ]
     return problems
 
 
 def plan_for(visit, record: dict, today: date = TODAY):
-    context = PlanContext(today=today, physio_name=PHYSIOS[visit.physio],
-                          clinic_name="Riverside Running Physio", clinic_phone="020 7946 0000")
+    context = PlanContext(
+        today=today,
+        physio_name=PHYSIOS[visit.physio],
+        clinic_name="Riverside Running Physio",
+        clinic_phone="020 7946 0000",
+    )
     return build_plan(record, patient(visit), derive(record, patient(visit)), context)
 
 
@@ -272,10 +306,12 @@ def test_one_emergency_and_one_urgent_case_with_their_referral_decisions():
     assert u_record["red_flags"]["decision"] == "referred_urgent"
     e_plan = plan_for(e_visit, e_record)
     assert e_plan.emergency and "RED-E" in e_plan.rules_fired
-    assert not [i for i in e_plan.items if i.kind in ("exercise", "running", "load",
-                                                      "cross_training")]
+    assert not [
+        i for i in e_plan.items if i.kind in ("exercise", "running", "load", "cross_training")
+    ]
     assert {"ces_bladder", "ces_saddle"} <= {
-        name for name, _ in derive(e_record, patient(e_visit)).red_flags.positives}
+        name for name, _ in derive(e_record, patient(e_visit)).red_flags.positives
+    }
     u_plan = plan_for(u_visit, u_record)
     assert u_plan.items[0].kind == "referral" and "RED-U" in u_plan.rules_fired
     assert u_record["impression"]["working_diagnosis"] == "suspected_bone_stress"
@@ -325,15 +361,28 @@ def test_the_showcase_findings_are_there():
         return any(check(v, r) for v, r in records)
 
     assert any_record(lambda v, r: r["footwear"]["shoe_km"] == 950)
-    assert any_record(lambda v, r: r["running_form"]["cadence_spm"] == 160
-                      and r["running_form"]["overstriding"] in ("mild", "marked"))
-    assert any_record(lambda v, r: r["physical"]["thomas_left"] == "negative"
-                      and r["physical"]["thomas_right"] not in (None, "negative"))
-    assert any_record(lambda v, r: (derive(r, patient(v)).sbst or None) is not None
-                      and derive(r, patient(v)).sbst.risk == "high")
+    assert any_record(
+        lambda v, r: (
+            r["running_form"]["cadence_spm"] == 160
+            and r["running_form"]["overstriding"] in ("mild", "marked")
+        )
+    )
+    assert any_record(
+        lambda v, r: (
+            r["physical"]["thomas_left"] == "negative"
+            and r["physical"]["thomas_right"] not in (None, "negative")
+        )
+    )
+    assert any_record(
+        lambda v, r: (
+            (derive(r, patient(v)).sbst or None) is not None
+            and derive(r, patient(v)).sbst.risk == "high"
+        )
+    )
     assert any_record(lambda v, r: (derive(r, patient(v)).load.two_week_change_pct or 0) > 30)
-    odi_patients = {v.patient_reference for v, r in records
-                    if derive(r, patient(v)).odi_percent is not None}
+    odi_patients = {
+        v.patient_reference for v, r in records if derive(r, patient(v)).odi_percent is not None
+    }
     assert len(odi_patients) >= 2
 
 
@@ -351,7 +400,11 @@ def test_the_module_is_pure_data():
             imported |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module)
-    assert not {name for name in imported
-                if name.split(".")[0] in {"flask", "sqlalchemy", "wtforms", "flask_sqlalchemy"}}
-    assert all(not name.startswith("physio.") or name.startswith("physio.clinical")
-               for name in imported)
+    assert not {
+        name
+        for name in imported
+        if name.split(".")[0] in {"flask", "sqlalchemy", "wtforms", "flask_sqlalchemy"}
+    }
+    assert all(
+        not name.startswith("physio.") or name.startswith("physio.clinical") for name in imported
+    )

@@ -1,4 +1,4 @@
-"""The posted field names are a contract (../shared/spec/fields.txt, copied to tests/data so the
+"""The posted field names are a contract (docs/assessment.md; the list is in tests/data so the
 test runs from any checkout): the schema must declare exactly those, and the form must post them."""
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ def test_licensed_form_renders_every_contract_field(app, physio_client, make, ph
         clinic.odi_enabled = clinic.sbst_enabled = True
         db.session.commit()
     patient = make.patient(physio)
-    response = physio_client.post(f"/patients/{patient.id}/assessments/new",
-                                  data={"kind": "initial"})
+    response = physio_client.post(
+        f"/patients/{patient.id}/assessments/new", data={"kind": "initial"}
+    )
     page = physio_client.get(response.headers["Location"]).get_data(as_text=True)
     missing = {n for n in contract_names() - {"kind"} if f'name="{n}"' not in page}
     assert missing == set()

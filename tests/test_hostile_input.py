@@ -13,19 +13,56 @@ from physio.clinical.schema import SECTIONS, field_names
 from physio.extensions import db
 from physio.models import Assessment, Clinic, Patient, User
 from physio.services import assessments as assessment_service
-from tests.conftest import Factory, login, make_app
+from tests.helpers import Factory, login, make_app
 
 HOSTILE = [
-    "", " ", "0", "-1", "1e309", "NaN", "Infinity", "-0", "3.14159", "10", "999999999999999999999",
-    "1,5", "½", "٣", "🏃", "<script>alert(1)</script>", "'; DROP TABLE patients; --", "\x00",
-    "A" * 5000, "2026-02-30", "0001-01-01", "9999-12-31", "yes", "no", "not_asked", "y", "on",
-    "E", "U", "R", "central_lumbar", "1990-01-01", "2026-11-20T10:30", "0001-01-01T00:00",
-    "\u202e", "%s%s%n", "../../etc/passwd", "\r\n", "null", "true",
+    "",
+    " ",
+    "0",
+    "-1",
+    "1e309",
+    "NaN",
+    "Infinity",
+    "-0",
+    "3.14159",
+    "10",
+    "999999999999999999999",
+    "1,5",
+    "½",
+    "٣",
+    "🏃",
+    "<script>alert(1)</script>",
+    "'; DROP TABLE patients; --",
+    "\x00",
+    "A" * 5000,
+    "2026-02-30",
+    "0001-01-01",
+    "9999-12-31",
+    "yes",
+    "no",
+    "not_asked",
+    "y",
+    "on",
+    "E",
+    "U",
+    "R",
+    "central_lumbar",
+    "1990-01-01",
+    "2026-11-20T10:30",
+    "0001-01-01T00:00",
+    "\u202e",
+    "%s%s%n",
+    "../../etc/passwd",
+    "\r\n",
+    "null",
+    "true",
 ]
 values = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40))
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 class World:
@@ -40,15 +77,18 @@ class World:
         self.patient = make.patient(self.physio)
         self.client = self.app.test_client()
         login(self.client, self.physio)
-        response = self.client.post(f"/patients/{self.patient.id}/assessments/new",
-                                    data={"kind": "initial"})
+        response = self.client.post(
+            f"/patients/{self.patient.id}/assessments/new", data={"kind": "initial"}
+        )
         self.aid = int(re.search(r"/assessments/(\d+)/", response.headers["Location"]).group(1))
 
     def snapshot(self):
         with self.app.app_context():
             a = db.session.get(Assessment, self.aid)
-            patients = [(p.first_name, p.last_name, p.date_of_birth, p.email, p.reference)
-                        for p in db.session.execute(select(Patient)).scalars()]
+            patients = [
+                (p.first_name, p.last_name, p.date_of_birth, p.email, p.reference)
+                for p in db.session.execute(select(Patient)).scalars()
+            ]
             return assessment_service.record_of(a), a.lock_version, patients
 
     def close(self):
@@ -58,8 +98,9 @@ class World:
 
 
 ASSESSMENT_NAMES = [n for n in field_names() if n != "kind"]
-hostile_assessment_posts = st.dictionaries(st.sampled_from(ASSESSMENT_NAMES), values,
-                                           min_size=1, max_size=25)
+hostile_assessment_posts = st.dictionaries(
+    st.sampled_from(ASSESSMENT_NAMES), values, min_size=1, max_size=25
+)
 
 
 def has_field_message(page: str) -> bool:
@@ -111,16 +152,27 @@ def test_autosave_survives_hostile_input():
         world.close()
 
 
-PATIENT_FIELDS = ["first_name", "last_name", "date_of_birth", "sex", "email", "phone",
-                  "reference", "consent_treatment", "consent_data_sharing"]
+PATIENT_FIELDS = [
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "email",
+    "phone",
+    "reference",
+    "consent_treatment",
+    "consent_data_sharing",
+]
 
 
 def test_patient_forms_survive_hostile_input():
     world = World()
 
     @SETTINGS
-    @given(st.dictionaries(st.sampled_from(PATIENT_FIELDS), values, min_size=1, max_size=9),
-           st.booleans())
+    @given(
+        st.dictionaries(st.sampled_from(PATIENT_FIELDS), values, min_size=1, max_size=9),
+        st.booleans(),
+    )
     def check(posted, edit):
         before = world.snapshot()
         url = f"/patients/{world.patient.id}/edit" if edit else "/patients/new"
@@ -141,9 +193,22 @@ def test_plan_sign_amend_and_admin_forms_survive_hostile_input():
     admin_client = world.app.test_client()
     login(admin_client, world.admin)
     targets = [
-        (world.client, f"/assessments/{world.aid}/plan",
-         ["items-0-code", "items-0-included", "items-0-sets", "items-0-reps", "items-0-hold_s",
-          "items-0-days_per_week", "items-0-target", "items-0-physio_note", "add_code", "move"]),
+        (
+            world.client,
+            f"/assessments/{world.aid}/plan",
+            [
+                "items-0-code",
+                "items-0-included",
+                "items-0-sets",
+                "items-0-reps",
+                "items-0-hold_s",
+                "items-0-days_per_week",
+                "items-0-target",
+                "items-0-physio_note",
+                "add_code",
+                "move",
+            ],
+        ),
         (world.client, f"/assessments/{world.aid}/sign", ["password"]),
         (world.client, f"/assessments/{world.aid}/amend", ["reason"]),
         (admin_client, "/admin/users", ["name", "email", "role", "registration", "password"]),
@@ -172,5 +237,7 @@ def test_plan_sign_amend_and_admin_forms_survive_hostile_input():
 
 
 def test_every_schema_field_is_in_the_hostile_pool():
-    assert len([n for n in field_names() if n != "kind"]) == sum(
-        len(s.fields) for s in SECTIONS) + 1 + 10
+    assert (
+        len([n for n in field_names() if n != "kind"])
+        == sum(len(s.fields) for s in SECTIONS) + 1 + 10
+    )

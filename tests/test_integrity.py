@@ -12,16 +12,7 @@ from physio.extensions import db
 from physio.models import Assessment, AuditEvent, Patient
 from physio.services import assessments as assessment_service
 from physio.services.audit import verify_chain
-from tests.assessment_helpers import minimal_signable
-from tests.conftest import ON_POSTGRES, PASSWORD, login
-
-
-def signed_visit(client, patient) -> int:
-    response = client.post(f"/patients/{patient.id}/assessments/new", data={"kind": "initial"})
-    aid = int(re.search(r"/assessments/(\d+)/edit", response.headers["Location"]).group(1))
-    client.post(f"/assessments/{aid}/edit", data=minimal_signable(lock_version=1))
-    assert client.post(f"/assessments/{aid}/sign", data={"password": PASSWORD}).status_code == 302
-    return aid
+from tests.helpers import ON_POSTGRES, login, signed_visit
 
 
 def actions(app) -> list[str]:
@@ -43,13 +34,35 @@ def test_every_kind_of_event_is_audited_with_who_when_where(app, client, make, p
     app.test_client().get(path)
     client.post("/logout")
     login(client, admin)
-    client.post("/admin/users", data={"name": "New Person", "email": "new@example.org",
-                                      "role": "physio", "password": "long-and-unique-1"})
+    client.post(
+        "/admin/users",
+        data={
+            "name": "New Person",
+            "email": "new@example.org",
+            "role": "physio",
+            "password": "long-and-unique-1",
+        },
+    )
     seen = set(actions(app))
-    assert {"login_failed", "login", "view", "create", "update", "sign", "amend", "export",
-            "download", "share", "patient_download", "logout", "user_create"} <= seen
+    assert {
+        "login_failed",
+        "login",
+        "view",
+        "create",
+        "update",
+        "sign",
+        "amend",
+        "export",
+        "download",
+        "share",
+        "patient_download",
+        "logout",
+        "user_create",
+    } <= seen
     with app.app_context():
-        sign = db.session.execute(select(AuditEvent).where(AuditEvent.action == "sign")).scalar_one()
+        sign = db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "sign")
+        ).scalar_one()
         assert sign.user_id == physio.id and sign.ip == "127.0.0.1"
         assert sign.object_type == "assessment" and sign.object_id == aid
         assert sign.at is not None and sign.detail["content_hash"]
@@ -108,10 +121,14 @@ def test_archived_patient_is_hidden_from_search_but_kept(app, physio_client, mak
 def _age_records(app, patient_id: int, years: float) -> None:
     past = datetime.now(UTC) - timedelta(days=365.25 * years)
     with app.app_context():
-        db.session.execute(text("UPDATE patients SET created_at = :t WHERE id = :p"),
-                           {"t": past if ON_POSTGRES else past.replace(tzinfo=None), "p": patient_id})
-        db.session.execute(text("UPDATE assessments SET seen_at = :t WHERE patient_id = :p"),
-                           {"t": past if ON_POSTGRES else past.replace(tzinfo=None), "p": patient_id})
+        db.session.execute(
+            text("UPDATE patients SET created_at = :t WHERE id = :p"),
+            {"t": past if ON_POSTGRES else past.replace(tzinfo=None), "p": patient_id},
+        )
+        db.session.execute(
+            text("UPDATE assessments SET seen_at = :t WHERE patient_id = :p"),
+            {"t": past if ON_POSTGRES else past.replace(tzinfo=None), "p": patient_id},
+        )
         db.session.commit()
 
 
@@ -123,8 +140,9 @@ def test_erasure_is_refused_before_the_retention_period(app, client, make, physi
     _age_records(app, patient.id, 7.5)
     client.post("/logout")
     login(client, admin)
-    response = client.post(f"/admin/patients/{patient.id}/erase", data={"confirm": "R-1"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/admin/patients/{patient.id}/erase", data={"confirm": "R-1"}, follow_redirects=True
+    )
     assert "Not erased" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Patient, patient.id) is not None
@@ -139,8 +157,10 @@ def test_admin_erases_after_retention_and_it_is_audited(app, client, make, physi
     _age_records(app, patient.id, 8.2)
     client.post("/logout")
     login(client, physio)
-    assert client.post(f"/admin/patients/{patient.id}/erase",
-                       data={"confirm": "R-2"}).status_code == 403
+    assert (
+        client.post(f"/admin/patients/{patient.id}/erase", data={"confirm": "R-2"}).status_code
+        == 403
+    )
     client.post("/logout")
     login(client, admin)
     page = client.get("/admin/retention").get_data(as_text=True)
@@ -150,7 +170,8 @@ def test_admin_erases_after_retention_and_it_is_audited(app, client, make, physi
         assert db.session.get(Patient, patient.id) is None
         assert db.session.execute(select(Assessment)).first() is None
         erase = db.session.execute(
-            select(AuditEvent).where(AuditEvent.action == "erase")).scalar_one()
+            select(AuditEvent).where(AuditEvent.action == "erase")
+        ).scalar_one()
         assert erase.user_id == admin.id and erase.detail["deleted"]["assessments"] == 1
         assert "R-2" not in str(erase.detail)  # no personal details kept
         assert verify_chain().ok
@@ -170,8 +191,9 @@ def test_backup_and_restore_round_trip(app, runner, client, make, physio, tmp_pa
     # damage after the backup: a new patient, a changed name, a deleted audit row
     make.patient(physio, last_name="Later")
     with app.app_context():
-        db.session.execute(text("UPDATE patients SET last_name = 'Changed' WHERE id = :p"),
-                           {"p": patient.id})
+        db.session.execute(
+            text("UPDATE patients SET last_name = 'Changed' WHERE id = :p"), {"p": patient.id}
+        )
         db.session.execute(text("DELETE FROM audit_events WHERE id = 2"))
         db.session.commit()
     result = runner.invoke(args=["restore", "--yes", str(backup_file)])
@@ -181,8 +203,10 @@ def test_backup_and_restore_round_trip(app, runner, client, make, physio, tmp_pa
         names = set(db.session.execute(select(Patient.last_name)).scalars())
         assert names == {"Original"}
         assert assessment_service.canonical_content(db.session.get(Assessment, aid)) == before
-        assert db.session.execute(text("SELECT count(*) FROM audit_events")).scalar_one() == \
-            audit_count
+        assert (
+            db.session.execute(text("SELECT count(*) FROM audit_events")).scalar_one()
+            == audit_count
+        )
         assert verify_chain().ok
 
 

@@ -12,15 +12,21 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
+from tests.helpers import ON_POSTGRES, TEST_DATABASE_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _flask(*args: str, url: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url, "PHYSIO_ENV": "testing"}
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "physio", *args],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "physio", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture

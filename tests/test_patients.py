@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from physio.extensions import db
 from physio.models import AuditEvent, Patient
-from tests.conftest import count, login
+from tests.helpers import count, login
 
 VALID = {
     "first_name": "Jane",
@@ -86,8 +86,9 @@ def test_same_reference_in_another_clinic_is_fine(app, physio_client, make):
 
 def test_search_by_name_prefix_reference_and_date_of_birth(physio_client, make, physio):
     make.patient(physio, first_name="Jane", last_name="Runner", reference="A-1")
-    make.patient(physio, first_name="Tom", last_name="Hill", reference="A-2",
-                 date_of_birth=date(1975, 9, 3))
+    make.patient(
+        physio, first_name="Tom", last_name="Hill", reference="A-2", date_of_birth=date(1975, 9, 3)
+    )
     make.patient(physio, first_name="Lena", last_name="Müller", reference="A-3")
 
     def names(q):

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 import physio.pdf as pdf_module
 from config import TestingConfig
-from physio import create_app
+from physio.app import create_app
 from physio.clinical import compare_visits, derive, series
 from physio.pdf import (
     DataOnlyURLFetcher,
@@ -33,7 +33,7 @@ from physio.pdf import (
     warm_up,
 )
 from physio.plan import PlanItem, apply_edits
-from tests.plan.test_plan_builders import FEMALE, WEAK_EVERYWHERE, plan_for, record, red_flags
+from tests.plan.builders import FEMALE, WEAK_EVERYWHERE, plan_for, record, red_flags
 
 SBST_HIGH = {**{f"sbst_{i}": True for i in range(1, 9)}, "sbst_9": "very_much"}
 BUSY = record(
@@ -228,11 +228,12 @@ def test_pdf_referral_names_its_writer_on_one_line_and_the_phone_on_its_own(urge
     # WeasyPrint 70 once broke this paragraph after the physio's first name (a long line
     # ending in a bold phone number); the phone now has its own line.
     with pdfplumber.open(io.BytesIO(urgent)) as doc:
-        lines = [line.strip() for page in doc.pages
-                 for line in (page.extract_text() or "").split("\n")]
+        lines = [
+            line.strip() for page in doc.pages for line in (page.extract_text() or "").split("\n")
+        ]
     writer = lines[lines.index("Who wrote this") + 1]
     assert writer.startswith("Sam Okafor (registration PH123456)")
-    assert any(line.startswith("Phone: ") for line in lines[lines.index("Who wrote this"):][:4])
+    assert any(line.startswith("Phone: ") for line in lines[lines.index("Who wrote this") :][:4])
 
 
 def test_pdf_cauda_equina_card_is_printed_prominently_only_with_leg_symptoms(busy, plain):
@@ -260,13 +261,18 @@ def test_pdf_progress_section_appears_only_at_a_review_with_progress(render, pla
 def test_pdf_progress_compares_only_measures_taken_at_both_visits(render):
     """A measure taken for the first time (or not taken today) has nothing to compare: it is
     named in a sentence under the table, not given a row of dashes."""
-    rec = record(pain={"nprs_now": 2, "nprs_worst_24h": 3},
-                 physical={"plank_s": 80, "side_plank_left_s": 52, "side_plank_right_s": None})
-    earlier = record(pain={"nprs_now": 6, "nprs_worst_24h": 8},
-                     physical={"plank_s": 45, "side_plank_left_s": None, "side_plank_right_s": 40})
+    rec = record(
+        pain={"nprs_now": 2, "nprs_worst_24h": 3},
+        physical={"plank_s": 80, "side_plank_left_s": 52, "side_plank_right_s": None},
+    )
+    earlier = record(
+        pain={"nprs_now": 6, "nprs_worst_24h": 8},
+        physical={"plank_s": 45, "side_plank_left_s": None, "side_plank_right_s": 40},
+    )
     earlier["seen_at"] = datetime(2025, 2, 3, 10)
-    progress = compare_visits(earlier, derive(earlier, FEMALE), rec, derive(rec, FEMALE),
-                              skip_missing=True)
+    progress = compare_visits(
+        earlier, derive(earlier, FEMALE), rec, derive(rec, FEMALE), skip_missing=True
+    )
     text = words(render("review-first-measures", rec, progress=progress))
     assert "Plank hold" in text and "improved" in text
     assert "Measured for the first time today" in text and "Side plank, left 52 s" in text

@@ -14,26 +14,26 @@ from sqlalchemy import select
 from physio.extensions import db
 from physio.models import PatientLink, PlanEdits, PlanExport
 from physio.models.base import utcnow
-from tests.assessment_helpers import minimal_signable
-from tests.conftest import PASSWORD, count, login
+from tests.helpers import count, login, signed_visit
 
 FINDINGS = {
-    "footwear-shoe_km": "950", "running_form-cadence_spm": "160",
-    "running_form-overstriding": "mild", "physical-thomas_left": "negative",
-    "physical-thomas_right": "hip_flexor_short", "physical-side_plank_left_s": "25",
-    "physical-side_plank_right_s": "48", "training-runs_per_week": "3",
-    "training-weekly_km_w1": "30", "training-weekly_km_w2": "25",
-    "training-weekly_km_w3": "20", "training-weekly_km_w4": "20",
+    "footwear-shoe_km": "950",
+    "running_form-cadence_spm": "160",
+    "running_form-overstriding": "mild",
+    "physical-thomas_left": "negative",
+    "physical-thomas_right": "hip_flexor_short",
+    "physical-side_plank_left_s": "25",
+    "physical-side_plank_right_s": "48",
+    "training-runs_per_week": "3",
+    "training-weekly_km_w1": "30",
+    "training-weekly_km_w2": "25",
+    "training-weekly_km_w3": "20",
+    "training-weekly_km_w4": "20",
 }
 
 
 def signed_assessment(client, patient, **extra) -> int:
-    response = client.post(f"/patients/{patient.id}/assessments/new", data={"kind": "initial"})
-    aid = int(re.search(r"/assessments/(\d+)/edit", response.headers["Location"]).group(1))
-    data = {**minimal_signable(lock_version=1), **FINDINGS, **extra}
-    assert client.post(f"/assessments/{aid}/edit", data=data).status_code == 302
-    assert client.post(f"/assessments/{aid}/sign", data={"password": PASSWORD}).status_code == 302
-    return aid
+    return signed_visit(client, patient, **{**FINDINGS, **extra})
 
 
 def pdf_text(data: bytes) -> str:
@@ -117,9 +117,16 @@ def test_out_of_range_dose_is_refused_and_nothing_saved(app, physio_client, pati
 
 
 def test_emergency_plan_cannot_gain_an_exercise(app, physio_client, patient):
-    aid = signed_assessment(physio_client, patient, **{
-        "red_flags-ces_saddle": "yes", "red_flags-decision": "referred_emergency",
-        "red_flags-referred_to": "Emergency department", "red_flags-safety_net_given": "y"})
+    aid = signed_assessment(
+        physio_client,
+        patient,
+        **{
+            "red_flags-ces_saddle": "yes",
+            "red_flags-decision": "referred_emergency",
+            "red_flags-referred_to": "Emergency department",
+            "red_flags-safety_net_given": "y",
+        },
+    )
     page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
     codes = plan_rows(page)
     assert not {"plank", "side_plank", "cadence", "load_reset"} & set(codes)
@@ -131,8 +138,9 @@ def test_emergency_plan_cannot_gain_an_exercise(app, physio_client, patient):
 
 
 def test_export_needs_a_signed_assessment(app, physio_client, patient):
-    response = physio_client.post(f"/patients/{patient.id}/assessments/new",
-                                  data={"kind": "initial"})
+    response = physio_client.post(
+        f"/patients/{patient.id}/assessments/new", data={"kind": "initial"}
+    )
     aid = int(re.search(r"/assessments/(\d+)/edit", response.headers["Location"]).group(1))
     response = physio_client.post(f"/assessments/{aid}/plan/export", follow_redirects=True)
     assert "Sign the assessment before exporting its plan." in response.get_data(as_text=True)
@@ -168,16 +176,24 @@ def test_export_stores_an_immutable_version_served_without_rerendering(
     monkeypatch.undo()
     physio_client.post(f"/assessments/{aid}/plan/export")
     with app.app_context():
-        versions = db.session.execute(select(PlanExport.version, PlanExport.sha256)
-                                      .order_by(PlanExport.version)).all()
+        versions = db.session.execute(
+            select(PlanExport.version, PlanExport.sha256).order_by(PlanExport.version)
+        ).all()
         assert [v for v, _ in versions] == [1, 2]
         assert versions[0][1] == hashlib.sha256(first.data).hexdigest()
 
 
 def test_emergency_export_has_referral_and_no_exercise_and_a_gp_letter(physio_client, patient):
-    aid = signed_assessment(physio_client, patient, **{
-        "red_flags-ces_bladder": "yes", "red_flags-decision": "referred_emergency",
-        "red_flags-referred_to": "Emergency department", "red_flags-safety_net_given": "y"})
+    aid = signed_assessment(
+        physio_client,
+        patient,
+        **{
+            "red_flags-ces_bladder": "yes",
+            "red_flags-decision": "referred_emergency",
+            "red_flags-referred_to": "Emergency department",
+            "red_flags-safety_net_given": "y",
+        },
+    )
     physio_client.post(f"/assessments/{aid}/plan/export")
     text = pdf_text(physio_client.get(f"/assessments/{aid}/plan.pdf").data)
     assert "emergency" in text.lower()
@@ -191,7 +207,9 @@ def test_emergency_export_has_referral_and_no_exercise_and_a_gp_letter(physio_cl
 
 def share(client, aid) -> str:
     response = client.post(f"/assessments/{aid}/share", follow_redirects=True)
-    return re.search(r"http://localhost(/p/[A-Za-z0-9_.\-]+)", response.get_data(as_text=True)).group(1)
+    return re.search(
+        r"http://localhost(/p/[A-Za-z0-9_.\-]+)", response.get_data(as_text=True)
+    ).group(1)
 
 
 def test_patient_link_serves_the_pdf_without_login_until_revoked(app, physio_client, patient):
@@ -231,8 +249,9 @@ def test_share_exports_first_when_nothing_was_exported(app, physio_client, patie
 
 
 def test_share_of_an_unsigned_draft_is_refused(app, physio_client, patient):
-    response = physio_client.post(f"/patients/{patient.id}/assessments/new",
-                                  data={"kind": "initial"})
+    response = physio_client.post(
+        f"/patients/{patient.id}/assessments/new", data={"kind": "initial"}
+    )
     aid = int(re.search(r"/assessments/(\d+)/edit", response.headers["Location"]).group(1))
     page = physio_client.post(f"/assessments/{aid}/share", follow_redirects=True)
     assert "Not shared: Sign the assessment" in page.get_data(as_text=True)
@@ -248,15 +267,22 @@ def test_plan_edits_follow_an_amendment(app, physio_client, patient):
     response = physio_client.post(f"/assessments/{aid}/amend", data={"reason": "typo"})
     new_id = int(re.search(r"/assessments/(\d+)/edit", response.headers["Location"]).group(1))
     assert "Start on your knees" in physio_client.get(f"/assessments/{new_id}/plan").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
-@pytest.mark.parametrize(("method", "url"), [
-    ("get", "/assessments/{aid}/plan"), ("post", "/assessments/{aid}/plan"),
-    ("post", "/assessments/{aid}/plan/export"), ("get", "/assessments/{aid}/plan.pdf"),
-    ("get", "/assessments/{aid}/letter.pdf"), ("post", "/assessments/{aid}/share"),
-    ("post", "/assessments/{aid}/links/1/revoke"),
-])
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/assessments/{aid}/plan"),
+        ("post", "/assessments/{aid}/plan"),
+        ("post", "/assessments/{aid}/plan/export"),
+        ("get", "/assessments/{aid}/plan.pdf"),
+        ("get", "/assessments/{aid}/letter.pdf"),
+        ("post", "/assessments/{aid}/share"),
+        ("post", "/assessments/{aid}/links/1/revoke"),
+    ],
+)
 def test_other_clinics_plan_urls_are_404(app, client, make, physio, method, url):
     stranger = make.user(make.clinic())
     their_patient = make.patient(stranger)

@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import event
 
 from physio.extensions import db
-from tests.assessment_helpers import minimal_signable
-from tests.conftest import ON_POSTGRES, PASSWORD
+from tests.helpers import ON_POSTGRES, PASSWORD, minimal_signable
 
 
 @contextmanager
@@ -35,14 +34,21 @@ def add_visits(client, patient, n: int) -> list[int]:
         kind = "initial" if i == 0 else "review"
         response = client.post(f"/patients/{patient.id}/assessments/new", data={"kind": kind})
         aid = int(re.search(r"/assessments/(\d+)/edit", response.headers["Location"]).group(1))
-        data = {**minimal_signable(lock_version=1), "seen_at": f"2026-0{i + 1}-10T10:00",
-                "outcomes-psfs-0-activity": "Run 5 km", "outcomes-psfs-0-score": str(i + 2)}
+        data = {
+            **minimal_signable(lock_version=1),
+            "seen_at": f"2026-0{i + 1}-10T10:00",
+            "outcomes-psfs-0-activity": "Run 5 km",
+            "outcomes-psfs-0-score": str(i + 2),
+        }
         # a review is pre-filled: post on top of whatever lock version it has
         page = client.get(f"/assessments/{aid}/edit").get_data(as_text=True)
-        data["lock_version"] = re.search(r'name="lock_version" type="hidden" value="(\d+)"',
-                                         page).group(1)
+        data["lock_version"] = re.search(
+            r'name="lock_version" type="hidden" value="(\d+)"', page
+        ).group(1)
         assert client.post(f"/assessments/{aid}/edit", data=data).status_code == 302
-        assert client.post(f"/assessments/{aid}/sign", data={"password": PASSWORD}).status_code == 302
+        assert (
+            client.post(f"/assessments/{aid}/sign", data={"password": PASSWORD}).status_code == 302
+        )
         ids.append(aid)
     return ids
 
@@ -50,8 +56,12 @@ def add_visits(client, patient, n: int) -> list[int]:
 # page -> most queries allowed (includes the user/session load and the audit entry; on
 # PostgreSQL the audit entry also takes its advisory lock: one more statement)
 _LOCK = 1 if ON_POSTGRES else 0
-CEILINGS = {"patient_list": 3, "patient_page": 7 + _LOCK, "assessment_view": 9 + _LOCK,
-            "plan_page": 7}
+CEILINGS = {
+    "patient_list": 3,
+    "patient_page": 7 + _LOCK,
+    "assessment_view": 9 + _LOCK,
+    "plan_page": 7,
+}
 
 
 def queries_for(app, client, url: str) -> int:

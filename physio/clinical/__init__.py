@@ -1,7 +1,7 @@
 """Pure-Python clinical core: scores, load, physical norms, red flags and progress.
 
 No Flask, SQLAlchemy or WTForms here: everything takes plain dicts (the record as in
-assessment.md) and returns frozen dataclasses, so it is testable on its own.
+docs/assessment.md) and returns frozen dataclasses, so it is testable on its own.
 """
 
 from .derive import Derived, derive

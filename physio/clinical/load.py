@@ -1,4 +1,5 @@
-"""Training-load figures (evidence.md §1.4): facts to discuss, never a risk score [S16][S18]."""
+"""Training-load figures (docs/evidence.md §1.4): facts to discuss, never a risk score
+[S16][S18]."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Physical-test figures (evidence.md §1.7): side differences, McGill ratios and norms."""
+"""Physical-test figures (docs/evidence.md §1.7): side differences, McGill ratios and norms."""
 
 from __future__ import annotations
 

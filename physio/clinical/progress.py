@@ -1,4 +1,4 @@
-"""Progress between visits (plan-rules.md "Progress at review visits").
+"""Progress between visits (docs/plan-rules.md "Progress at review visits").
 
 Each measure says how to read it and what counts as a meaningful change. The table is data so the
 web page, the PDF and the charts list the same measures, in the same order, with the same units.

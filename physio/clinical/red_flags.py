@@ -1,4 +1,4 @@
-"""Red-flag screen (assessment.md "red_flags", evidence.md §2).
+"""Red-flag screen (docs/assessment.md "red_flags", docs/evidence.md §2).
 
 The software *suggests* a tier; the physio decides, may only raise it, and records a decision
 and safety-netting for E and U [§2.5]. Single flags are weak evidence; combinations matter

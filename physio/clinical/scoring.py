@@ -1,4 +1,4 @@
-"""Questionnaire scores: RMDQ-24, PSFS, ODI and the Keele STarT Back tool (evidence.md §1.3).
+"""Questionnaire scores: RMDQ-24, PSFS, ODI and the Keele STarT Back tool (docs/evidence.md §1.3).
 
 Raw item answers are the record; every score here is re-derived from them [§1.3.5].
 """
@@ -42,12 +42,33 @@ RMDQ_ITEMS: tuple[str, ...] = (
     "I stay in bed most of the time because of my back.",
 )
 RMDQ_MAX = 24
-# The contract's field names (assessment.md), spelled out so a search for one finds it; the
+# The contract's field names (docs/assessment.md), spelled out so a search for one finds it; the
 # schema, the scoring and the demo records all read them from here.
 RMDQ_FIELDS: tuple[str, ...] = (
-    "rmdq_1", "rmdq_2", "rmdq_3", "rmdq_4", "rmdq_5", "rmdq_6", "rmdq_7", "rmdq_8", "rmdq_9",
-    "rmdq_10", "rmdq_11", "rmdq_12", "rmdq_13", "rmdq_14", "rmdq_15", "rmdq_16", "rmdq_17",
-    "rmdq_18", "rmdq_19", "rmdq_20", "rmdq_21", "rmdq_22", "rmdq_23", "rmdq_24",
+    "rmdq_1",
+    "rmdq_2",
+    "rmdq_3",
+    "rmdq_4",
+    "rmdq_5",
+    "rmdq_6",
+    "rmdq_7",
+    "rmdq_8",
+    "rmdq_9",
+    "rmdq_10",
+    "rmdq_11",
+    "rmdq_12",
+    "rmdq_13",
+    "rmdq_14",
+    "rmdq_15",
+    "rmdq_16",
+    "rmdq_17",
+    "rmdq_18",
+    "rmdq_19",
+    "rmdq_20",
+    "rmdq_21",
+    "rmdq_22",
+    "rmdq_23",
+    "rmdq_24",
 )
 RMDQ_MIC_POINTS = 5  # meaningful change: 5 points … [S10]
 RMDQ_MIC_PCT = 30.0  # … or 30 % of baseline [S10]
@@ -61,7 +82,16 @@ PSFS_MDC_ACTIVITY = 3.0  # MDC (90 % CI) for a single activity [S9]
 # --- ODI -----------------------------------------------------------------------------------
 # Statement text is licensed (Mapi) and deliberately not shipped [S6][S6d]; sections are scored 0–5.
 ODI_FIELDS: tuple[str, ...] = (
-    "odi_1", "odi_2", "odi_3", "odi_4", "odi_5", "odi_6", "odi_7", "odi_8", "odi_9", "odi_10",
+    "odi_1",
+    "odi_2",
+    "odi_3",
+    "odi_4",
+    "odi_5",
+    "odi_6",
+    "odi_7",
+    "odi_8",
+    "odi_9",
+    "odi_10",
 )
 ODI_SECTIONS: tuple[str, ...] = (
     "Pain intensity",
@@ -75,7 +105,7 @@ ODI_SECTIONS: tuple[str, ...] = (
     "Social life",
     "Travelling",
 )  # section names only [S6]
-ODI_MIN_ANSWERED = 8  # assessment.md: a score needs ≥ 8 answered sections
+ODI_MIN_ANSWERED = 8  # docs/assessment.md: a score needs ≥ 8 answered sections
 ODI_MIC_POINTS = 10.0  # MIC / MDC 10 points [S6b][S10]
 
 # --- STarT Back ----------------------------------------------------------------------------
@@ -83,7 +113,14 @@ ODI_MIC_POINTS = 10.0  # MIC / MDC 10 points [S6b][S10]
 SBST_TIMEFRAME = "Thinking about the last 2 weeks"
 #: Items 1–8 (agree / disagree); item 9 is "sbst_9" (how bothersome, five options).
 SBST_AGREE_FIELDS: tuple[str, ...] = (
-    "sbst_1", "sbst_2", "sbst_3", "sbst_4", "sbst_5", "sbst_6", "sbst_7", "sbst_8",
+    "sbst_1",
+    "sbst_2",
+    "sbst_3",
+    "sbst_4",
+    "sbst_5",
+    "sbst_6",
+    "sbst_7",
+    "sbst_8",
 )
 SBST_ITEMS: tuple[str, ...] = (
     "My back pain has spread down my leg(s) at some time in the last 2 weeks",
@@ -96,8 +133,8 @@ SBST_ITEMS: tuple[str, ...] = (
     "In general I have not enjoyed all the things I used to enjoy",
     "Overall, how bothersome has your back pain been in the last 2 weeks?",
 )
-# evidence.md asks for Keele's copyright statement verbatim but does not quote it [S4a]; until the
-# clinic loads Keele's own statement this short attribution is shown.
+# docs/evidence.md asks for Keele's copyright statement verbatim but does not quote it [S4a];
+# until the clinic loads Keele's own statement this short attribution is shown.
 SBST_COPYRIGHT = "© Keele University"
 # Item 9 options per the Keele form (labels UNVERIFIED in the retrieved text [S2][S3]).
 SBST_ITEM9_OPTIONS: tuple[tuple[str, str], ...] = (

@@ -15,8 +15,10 @@ class UserForm(BaseForm):
     )
     role = RadioField(
         "Role",
-        choices=[SelectChoice(Role.PHYSIO.value, "Physiotherapist"),
-                 SelectChoice(Role.ADMIN.value, "Clinic administrator")],
+        choices=[
+            SelectChoice(Role.PHYSIO.value, "Physiotherapist"),
+            SelectChoice(Role.ADMIN.value, "Clinic administrator"),
+        ],
         default=Role.PHYSIO.value,
         validators=[InputRequired()],
     )
@@ -28,8 +30,9 @@ class UserForm(BaseForm):
     password = PasswordField("Initial password", validators=[DataRequired(), Length(max=200)])
 
     def validate_password(self, field):
-        problems = password_problems(field.data or "", email=self.email.data or "",
-                                     name=self.name.data or "")
+        problems = password_problems(
+            field.data or "", email=self.email.data or "", name=self.name.data or ""
+        )
         if problems:
             raise ValidationError(" ".join(problems))
 
@@ -37,7 +40,9 @@ class UserForm(BaseForm):
 class ClinicSettingsForm(BaseForm):
     name = StringField("Clinic name", validators=[DataRequired(), Length(max=200)])
     phone = StringField("Clinic phone", validators=[Optional(), Length(max=50)])
-    odi_enabled = BooleanField("Use the Oswestry Disability Index (the clinic holds an ODI licence)")
+    odi_enabled = BooleanField(
+        "Use the Oswestry Disability Index (the clinic holds an ODI licence)"
+    )
     sbst_enabled = BooleanField(
         "Use the Keele STarT Back Tool (the clinic has Keele's permission for commercial use)"
     )

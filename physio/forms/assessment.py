@@ -111,20 +111,31 @@ def _wtforms_field(f: Field):
     f = replace(f, label=_label(f))
     if f.kind == "int":
         return WholeNumberField(
-            f.label, widget=NumberInput(step=1, min=f.min, max=f.max),
+            f.label,
+            widget=NumberInput(step=1, min=f.min, max=f.max),
             parse_message=_range_message(f),
-            validators=[Optional(), _stop_if_unparsed,
-                        NumberRange(f.min, f.max, message=_range_message(f))],
-            render_kw={"inputmode": "numeric"}, **kw,
+            validators=[
+                Optional(),
+                _stop_if_unparsed,
+                NumberRange(f.min, f.max, message=_range_message(f)),
+            ],
+            render_kw={"inputmode": "numeric"},
+            **kw,
         )
     if f.kind == "decimal":
         step = "0.01" if f.places == 2 else "0.1"
         return NumberField(
-            f.label, places=f.places, widget=NumberInput(step=step, min=f.min, max=f.max),
+            f.label,
+            places=f.places,
+            widget=NumberInput(step=step, min=f.min, max=f.max),
             parse_message=_range_message(f),
-            validators=[Optional(), _stop_if_unparsed,
-                        NumberRange(f.min, f.max, message=_range_message(f))],
-            render_kw={"inputmode": "decimal"}, **kw,
+            validators=[
+                Optional(),
+                _stop_if_unparsed,
+                NumberRange(f.min, f.max, message=_range_message(f)),
+            ],
+            render_kw={"inputmode": "decimal"},
+            **kw,
         )
     if f.kind == "bool":
         return BooleanField(f.label, **kw)
@@ -144,10 +155,14 @@ def _wtforms_field(f: Field):
 class PsfsEntryForm(SectionForm):
     activity = StringField(PSFS_ACTIVITY.label, validators=[Optional(), Length(max=200)])
     score = WholeNumberField(
-        PSFS_SCORE.label, widget=NumberInput(step=1, min=0, max=10),
+        PSFS_SCORE.label,
+        widget=NumberInput(step=1, min=0, max=10),
         parse_message=_range_message(PSFS_SCORE),
-        validators=[Optional(), _stop_if_unparsed,
-                    NumberRange(0, 10, message=_range_message(PSFS_SCORE))],
+        validators=[
+            Optional(),
+            _stop_if_unparsed,
+            NumberRange(0, 10, message=_range_message(PSFS_SCORE)),
+        ],
         render_kw={"inputmode": "numeric"},
     )
 
@@ -163,8 +178,9 @@ def _section_form(section: Section, enabled_options: frozenset[str]) -> type[Sec
         if f.option is None or f.option in enabled_options
     }
     if section.name == "outcomes":
-        attrs["psfs"] = FieldList(FormField(PsfsEntryForm), min_entries=PSFS_ENTRIES,
-                                  max_entries=PSFS_ENTRIES)
+        attrs["psfs"] = FieldList(
+            FormField(PsfsEntryForm), min_entries=PSFS_ENTRIES, max_entries=PSFS_ENTRIES
+        )
     if section.name in _SECTION_CHECKS:
         attrs["validate"] = _SECTION_CHECKS[section.name]
     return type(f"{section.name.title().replace('_', '')}Form", (SectionForm,), attrs)
@@ -196,7 +212,9 @@ _SECTION_CHECKS = {"pain": _validate_pain, "red_flags": _validate_red_flags}
 class AssessmentFormBase(BaseForm):
     # `kind` is chosen when the assessment is created and shown, not edited.
     seen_at = DateTimeLocalField(
-        "Seen at", format="%Y-%m-%dT%H:%M", tz=clinic_timezone,
+        "Seen at",
+        format="%Y-%m-%dT%H:%M",
+        tz=clinic_timezone,
         validators=[InputRequired(message="Enter when the patient was seen.")],
     )
     lock_version = HiddenField()
@@ -235,7 +253,7 @@ def assessment_form_class(*, odi: bool = False, sbst: bool = False) -> type[Asse
 
 
 def record_from_form(form: AssessmentFormBase, *, only_valid: bool = False) -> dict:
-    """The record (nested dict as in assessment.md) from the form.
+    """The record (nested dict as in docs/assessment.md) from the form.
 
     With `only_valid`, fields that failed to parse or validate are left out, so a half-filled
     form still yields the values that are usable (for the live panel)."""
@@ -257,8 +275,10 @@ def record_from_form(form: AssessmentFormBase, *, only_valid: bool = False) -> d
                 values[f.name] = value
         record[section.name] = values
     record["outcomes"]["psfs"] = [
-        {"activity": entry.activity.data or None,
-         "score": entry.score.data if usable(entry.score) else None}
+        {
+            "activity": entry.activity.data or None,
+            "score": entry.score.data if usable(entry.score) else None,
+        }
         for entry in form.outcomes.form.psfs
         if entry.activity.data or (entry.score.data is not None and usable(entry.score))
     ]

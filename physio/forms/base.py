@@ -29,9 +29,12 @@ class StripMeta:
 def _unprocessed_field(unbound_field, name: str, prefix: str, translations):
     """A field as binding builds it, before any data: depends only on its declaration (a class
     attribute of a cached form class), its name and prefix, never on a request."""
-    field = StripMeta.bind_field(None, None, unbound_field,
-                                 dict(name=name, prefix=prefix, translations=translations,
-                                      _meta=DefaultMeta()))
+    field = StripMeta.bind_field(
+        None,
+        None,
+        unbound_field,
+        dict(name=name, prefix=prefix, translations=translations, _meta=DefaultMeta()),
+    )
     field.meta = field._form = None  # set on each copy
     return field
 
@@ -52,8 +55,9 @@ class SectionForm(Form):
             # process() and validate() set data and errors on the copy.
             if unbound_field.field_class.__name__ in _CONTAINERS:
                 return super().bind_field(form, unbound_field, options)
-            built = _unprocessed_field(unbound_field, options["name"], options["prefix"],
-                                       options["translations"])
+            built = _unprocessed_field(
+                unbound_field, options["name"], options["prefix"], options["translations"]
+            )
             field = object.__new__(type(built))
             field.__dict__.update(built.__dict__)
             field.meta, field._form = self, form

@@ -48,7 +48,8 @@ class PatientForm(BaseForm):
         ],
     )
     reference = StringField(
-        "Clinic reference", validators=[Optional(), Length(max=50)],
+        "Clinic reference",
+        validators=[Optional(), Length(max=50)],
         description="Your clinic's own reference, unique within the clinic.",
     )
     consent_treatment = BooleanField("Consents to assessment and treatment")

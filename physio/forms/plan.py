@@ -25,8 +25,12 @@ DOSE_FIELDS = ("sets", "reps", "hold_s", "days_per_week")
 
 def _dose(label: str, lo: int, hi: int) -> IntegerField:
     # Ranges are checked by the pure plan code (physio/plan/edits.py), with its own messages.
-    return IntegerField(label, validators=[Optional()],
-                        widget=NumberInput(min=lo, max=hi), render_kw={"inputmode": "numeric"})
+    return IntegerField(
+        label,
+        validators=[Optional()],
+        widget=NumberInput(min=lo, max=hi),
+        render_kw={"inputmode": "numeric"},
+    )
 
 
 class PlanItemForm(SectionForm):
@@ -57,11 +61,18 @@ def plan_form(plan: TreatmentPlan, formdata=None) -> PlanForm:
     if formdata is not None:
         form = PlanForm(formdata=formdata)
     else:
-        data = {"items": [
-            {"code": i.code, "included": i.included, "target": i.target or "",
-             "physio_note": i.physio_note or "", **{f: getattr(i, f) for f in DOSE_FIELDS}}
-            for i in plan.items
-        ]}
+        data = {
+            "items": [
+                {
+                    "code": i.code,
+                    "included": i.included,
+                    "target": i.target or "",
+                    "physio_note": i.physio_note or "",
+                    **{f: getattr(i, f) for f in DOSE_FIELDS},
+                }
+                for i in plan.items
+            ]
+        }
         form = PlanForm(formdata=None, data=data)
     form.add_code.choices = choices
     return form
@@ -79,17 +90,19 @@ def edits_from_form(form: PlanForm, derived: TreatmentPlan) -> list[dict]:
         code = sub.code.data
         base = derived_items.get(code)
         edit: dict = {"code": code}
-        values = {"included": sub.included.data, "target": sub.target.data or None,
-                  "physio_note": sub.physio_note.data or None,
-                  **{f: sub[f].data for f in DOSE_FIELDS}}
+        values = {
+            "included": sub.included.data,
+            "target": sub.target.data or None,
+            "physio_note": sub.physio_note.data or None,
+            **{f: sub[f].data for f in DOSE_FIELDS},
+        }
         for key, value in values.items():
             if base is None or getattr(base, key) != value:
                 edit[key] = value
-        if posted_codes != derived_order[:len(posted_codes)] or base is None:
+        if posted_codes != derived_order[: len(posted_codes)] or base is None:
             edit["position"] = position
         if len(edit) > 1:
             edits.append(edit)
     if form.add_code.data:
-        edits.append({"code": form.add_code.data, "included": True,
-                      "position": len(form.items)})
+        edits.append({"code": form.add_code.data, "included": True, "position": len(form.items)})
     return edits

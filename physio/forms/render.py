@@ -16,9 +16,7 @@ from markupsafe import Markup, escape
 
 from physio.clinical.schema import PSFS_ACTIVITY, PSFS_SCORE, Field, Section, all_fields
 
-SCHEMA_BY_NAME: dict[str, Field] = {
-    f"{section.name}-{f.name}": f for section, f in all_fields()
-}
+SCHEMA_BY_NAME: dict[str, Field] = {f"{section.name}-{f.name}": f for section, f in all_fields()}
 
 
 def _schema_for(name: str) -> Field:
@@ -44,26 +42,41 @@ def _static_parts(name: str, fid: str, label: str, help_text: str) -> tuple:
     """What never changes for one field: (kind, opening markup, options, closing help)."""
     f = _schema_for(name)
     label_html = escape(label)
-    help_html = f'<p class="help" id="{escape(fid)}-help">{escape(help_text)}</p>' if help_text else ""
+    help_html = (
+        f'<p class="help" id="{escape(fid)}-help">{escape(help_text)}</p>' if help_text else ""
+    )
     if f.kind == "bool":
-        return ("bool", f'type="checkbox" id="{escape(fid)}" name="{escape(name)}" value="y"',
-                label_html, help_html)
+        return (
+            "bool",
+            f'type="checkbox" id="{escape(fid)}" name="{escape(name)}" value="y"',
+            label_html,
+            help_html,
+        )
     if f.kind in ("enum", "tri", "multi"):
         kind = "checkbox" if f.kind == "multi" else "radio"
         options = tuple(
-            (value, f'<label class="chip"><input {_attrs(type=kind, id=f"{fid}-{i}", name=name, value=value)}',
-             f"> <span>{escape(text)}</span></label>")
+            (
+                value,
+                '<label class="chip"><input '
+                + _attrs(type=kind, id=f"{fid}-{i}", name=name, value=value),
+                f"> <span>{escape(text)}</span></label>",
+            )
             for i, (value, text) in enumerate(f.choices)
         )
         return ("choice", label_html, options, help_html)
     if f.kind == "longtext":
-        return ("textarea", f'id="{escape(fid)}" name="{escape(name)}" maxlength="{f.max_length}"',
-                label_html, help_html)
+        return (
+            "textarea",
+            f'id="{escape(fid)}" name="{escape(name)}" maxlength="{f.max_length}"',
+            label_html,
+            help_html,
+        )
     if f.kind in ("int", "decimal"):
         step = 1 if f.kind == "int" else ("0.01" if f.places == 2 else "0.1")
         mode = "numeric" if f.kind == "int" else "decimal"
-        attrs = _attrs(type="number", id=fid, name=name, step=step, min=f.min, max=f.max,
-                       inputmode=mode)
+        attrs = _attrs(
+            type="number", id=fid, name=name, step=step, min=f.min, max=f.max, inputmode=mode
+        )
     elif f.kind == "date":
         attrs = _attrs(type="date", id=fid, name=name)
     else:
@@ -76,11 +89,17 @@ def _box_parts(fid: str, class_: str, has_help: bool) -> tuple[str, str, str, st
     """The box's markup around the control, without and with an error message."""
     fid_html = escape(fid)
     help_id = [f"{fid}-help"] if has_help else []
-    aria = [f' aria-describedby="{" ".join(ids)}"' if ids else ""
-            for ids in (help_id, [*help_id, f"{fid}-error"])]
-    return (f'<div class="field {escape(class_)} " data-field="{fid_html}">',
-            f'<div class="field {escape(class_)} has-error" data-field="{fid_html}">',
-            aria[0], aria[1], f'<p class="error" id="{fid_html}-error" role="alert">')
+    aria = [
+        f' aria-describedby="{" ".join(ids)}"' if ids else ""
+        for ids in (help_id, [*help_id, f"{fid}-error"])
+    ]
+    return (
+        f'<div class="field {escape(class_)} " data-field="{fid_html}">',
+        f'<div class="field {escape(class_)} has-error" data-field="{fid_html}">',
+        aria[0],
+        aria[1],
+        f'<p class="error" id="{fid_html}-error" role="alert">',
+    )
 
 
 def render_field(field, class_: str = "") -> Markup:
@@ -98,10 +117,13 @@ def render_field(field, class_: str = "") -> Markup:
     elif kind == "choice":
         data = field.data
         chosen = set(map(str, data or [])) if isinstance(data, list) else {str(data)}
-        out.append(f'<fieldset class="choices" id="{escape(fid)}" tabindex="-1"{aria}>'
-                   f'<legend>{a}</legend><div class="choice-row">')
-        out.extend(f"{start}{' checked' if value in chosen else ''}{end}"
-                   for value, start, end in b)
+        out.append(
+            f'<fieldset class="choices" id="{escape(fid)}" tabindex="-1"{aria}>'
+            f'<legend>{a}</legend><div class="choice-row">'
+        )
+        out.extend(
+            f"{start}{' checked' if value in chosen else ''}{end}" for value, start, end in b
+        )
         out.append("</div></fieldset>")
     else:
         invalid = ' aria-invalid="true"' if errors else ""
@@ -113,7 +135,7 @@ def render_field(field, class_: str = "") -> Markup:
             out.append(f'<input {a} value="{value}"{aria}{invalid}>')
     out.append(help_html)
     if errors:
-        out.append(f'{error_start}{escape(" ".join(map(str, errors)))}</p>')
+        out.append(f"{error_start}{escape(' '.join(map(str, errors)))}</p>")
     out.append("</div>")
     return Markup("".join(out))
 
@@ -132,8 +154,11 @@ def _section_layout(section_form_class: type, section: Section) -> tuple[tuple[s
         if "_left" in name and right in names:
             layout.append(("pair", name, right))
             done.add(right)
-        elif (fields[name].type == "RadioField" and section.name == "red_flags"
-              and name not in ("tier_override", "decision")):
+        elif (
+            fields[name].type == "RadioField"
+            and section.name == "red_flags"
+            and name not in ("tier_override", "decision")
+        ):
             layout.append(("tri", name))
         else:
             layout.append(("", name))
@@ -146,8 +171,10 @@ def render_section(sub, section: Section) -> Markup:
     out = []
     for kind, *names in _section_layout(type(sub), section):
         if kind == "pair":
-            out.append(f'<div class="pair">{render_field(sub[names[0]])}'
-                       f'{render_field(sub[names[1]])}</div>')
+            out.append(
+                f'<div class="pair">{render_field(sub[names[0]])}'
+                f"{render_field(sub[names[1]])}</div>"
+            )
         else:
             out.append(render_field(sub[names[0]], kind))
     return Markup("\n".join(out))

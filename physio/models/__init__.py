@@ -8,4 +8,21 @@ from physio.models.patient import Patient, Sex
 from physio.models.plan import PatientLink, PlanEdits, PlanExport
 from physio.models.user import Role, User
 
-__all__ = ["Assessment", "AuditEvent", "Clinic", "Kind", "PatientLink", "PlanEdits", "PlanExport", "PsfsItem", "Status", "ClinicOwned", "Patient", "Role", "Sex", "User", "UTCDateTime", "utcnow"]
+__all__ = [
+    "Assessment",
+    "AuditEvent",
+    "Clinic",
+    "Kind",
+    "PatientLink",
+    "PlanEdits",
+    "PlanExport",
+    "PsfsItem",
+    "Status",
+    "ClinicOwned",
+    "Patient",
+    "Role",
+    "Sex",
+    "User",
+    "UTCDateTime",
+    "utcnow",
+]

@@ -79,8 +79,9 @@ class Assessment(FindingColumns, ClinicOwned, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
-    kind: Mapped[Kind] = mapped_column(Enum(Kind, native_enum=False, length=10,
-                                            validate_strings=True))
+    kind: Mapped[Kind] = mapped_column(
+        Enum(Kind, native_enum=False, length=10, validate_strings=True)
+    )
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when care was given
     status: Mapped[Status] = mapped_column(
         Enum(Status, native_enum=False, length=10, validate_strings=True), default=Status.DRAFT

@@ -16,7 +16,7 @@ class Clinic(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     phone: Mapped[str | None] = mapped_column(String(50))
     # Licensed instruments are off until an admin confirms the clinic holds the licence
-    # (ODI: Mapi Research Trust; STarT Back commercial use: Keele) — evidence.md §0.
+    # (ODI: Mapi Research Trust; STarT Back commercial use: Keele) — docs/evidence.md §0.
     odi_enabled: Mapped[bool] = mapped_column(default=False)
     sbst_enabled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

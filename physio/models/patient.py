@@ -43,9 +43,15 @@ class Patient(ClinicOwned, db.Model):
         ),
         Index("ix_patients_clinic_date_of_birth", "clinic_id", "date_of_birth"),
         # The unfiltered list, in name order, without sorting the clinic's whole roster.
-        Index("ix_patients_clinic_list", "clinic_id", "last_name_key", "first_name_key", "id",
-              postgresql_where=text("archived_at IS NULL"),
-              sqlite_where=text("archived_at IS NULL")),
+        Index(
+            "ix_patients_clinic_list",
+            "clinic_id",
+            "last_name_key",
+            "first_name_key",
+            "id",
+            postgresql_where=text("archived_at IS NULL"),
+            sqlite_where=text("archived_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,7 @@
 """The plan engine: pure Python rules that turn an assessment into a personalised treatment plan.
 
 No Flask, SQLAlchemy or WTForms here (only the standard library and ``physio.clinical``), so every
-rule can be tested on plain dicts. See ``shared/spec/plan-rules.md``::
+rule can be tested on plain dicts. See ``docs/plan-rules.md``::
 
     context = PlanContext(today=date.today(), physio_name="...", physio_registration="...",
                           clinic_name="...", clinic_phone="...")

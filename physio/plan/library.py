@@ -1,6 +1,6 @@
 """The intervention library: every item a plan can hold, as data a clinician reviews in one place.
 
-Sources are the tags of ``shared/spec/evidence.md`` (§3.3 exercise cards, §3.4 education, §3.5 load
+Sources are the tags of ``docs/evidence.md`` (§3.3 exercise cards, §3.4 education, §3.5 load
 and return to run, §3.6 cross-training, §3.7 footwear, §3.8 safety wording). Wording rules for every
 text here:
 

@@ -1,4 +1,4 @@
-"""The plan rules of ``shared/spec/plan-rules.md``: one small function per rule id, in table order.
+"""The plan rules of ``docs/plan-rules.md``: one small function per rule id, in table order.
 
 Each rule looks at :class:`Facts` (the record, the patient, the derived figures and the context,
 read once and defensively) and returns the plan items it adds, each with a reason in the patient's
@@ -40,7 +40,7 @@ from physio.clinical.scoring import round_half_up
 from .library import INTERVENTIONS, WALK_RUN_STAGES
 from .model import PlanContext, PlanItem
 
-# --- thresholds of plan-rules.md (sources in evidence.md) -----------------------------------------
+# --- thresholds of docs/plan-rules.md (sources in docs/evidence.md) ------------------------
 SIDE_PLANK_ASYMMETRY_PCT = 10  # L/R ≈ 1:1 [S26]
 BRIDGE_ASYMMETRY_PCT = 20
 SINGLE_LEG_SQUAT_POOR = 2  # 3-point score: ≤ 2 = not aligned at 60° [S32a]
@@ -56,7 +56,7 @@ REVIEW_MAX_WEEKS = 26
 URGENT_WITHIN_DAYS = 14  # U tier: a doctor within days, no later than 2 weeks [S37]
 
 #: Walk–run start: stage 1 (4 × walk 4½ / jog ½ min) for a very irritable back or pain ≥ 8/10 in
-#: runs, else stage 3 (4 × walk 4 / jog 1 min), the example of plan-rules.md.
+#: runs, else stage 3 (4 × walk 4 / jog 1 min), the example of docs/plan-rules.md.
 WALK_RUN_GENTLE_STAGE, WALK_RUN_DEFAULT_STAGE = 1, 3
 WALK_RUN_SEVERE_NPRS = 8
 

@@ -1,6 +1,6 @@
 """Assessments: create, save drafts, sign, amend, compare — the record's whole life cycle.
 
-The record travels as a plain nested dict (assessment.md names); this module is the only place
+The record travels as a plain nested dict (docs/assessment.md names); this module is the only place
 that maps it to and from the `assessments` row.
 """
 
@@ -43,6 +43,7 @@ class Problem:
 
 # --- record <-> row ---------------------------------------------------------------------------
 
+
 def record_of(a: Assessment) -> dict:
     record = empty_record()
     record["kind"] = a.kind.value
@@ -50,8 +51,7 @@ def record_of(a: Assessment) -> dict:
     for section, f in all_fields():
         value = getattr(a, f.column(section.name))
         record[section.name][f.name] = list(value or []) if f.kind == "multi" else value
-    record["outcomes"]["psfs"] = [{"activity": p.activity, "score": p.score}
-                                  for p in a.psfs_items]
+    record["outcomes"]["psfs"] = [{"activity": p.activity, "score": p.score} for p in a.psfs_items]
     return record
 
 
@@ -69,7 +69,7 @@ def apply_record(a: Assessment, record: dict) -> None:
         # deleted and re-inserted every row on every draft save.
         psfs = psfs[:PSFS_ENTRIES]
         items = a.psfs_items
-        del items[len(psfs):]
+        del items[len(psfs) :]
         for i, p in enumerate(psfs):
             if i == len(items):
                 items.append(PsfsItem(position=i))
@@ -87,21 +87,28 @@ def derive_for(a: Assessment, record: dict | None = None) -> Derived:
 
 # --- queries ----------------------------------------------------------------------------------
 
+
 def versions_of(a: Assessment) -> list[Assessment]:
     """Every version of this assessment, oldest first."""
     root = a.chain_root_id
-    return list(db.session.execute(
-        select(Assessment).where((Assessment.id == root) | (Assessment.root_id == root))
-        .order_by(Assessment.version)
-    ).scalars())
+    return list(
+        db.session.execute(
+            select(Assessment)
+            .where((Assessment.id == root) | (Assessment.root_id == root))
+            .order_by(Assessment.version)
+        ).scalars()
+    )
 
 
 def patient_assessments(patient_id: int) -> list[Assessment]:
     """All assessment rows of a patient, newest visit first (all versions)."""
-    return list(db.session.execute(
-        select(Assessment).where(Assessment.patient_id == patient_id)
-        .order_by(Assessment.seen_at.desc(), Assessment.version.desc())
-    ).scalars())
+    return list(
+        db.session.execute(
+            select(Assessment)
+            .where(Assessment.patient_id == patient_id)
+            .order_by(Assessment.seen_at.desc(), Assessment.version.desc())
+        ).scalars()
+    )
 
 
 def current_versions(rows: list[Assessment]) -> list[Assessment]:
@@ -122,28 +129,43 @@ def last_signed(patient_id: int) -> Assessment | None:
     return signed[0] if signed else None
 
 
-def unsigned_drafts(clinic_id: int, older_than: timedelta = timedelta(hours=24),
-                    limit: int = 50) -> list[Assessment]:
+def unsigned_drafts(
+    clinic_id: int, older_than: timedelta = timedelta(hours=24), limit: int = 50
+) -> list[Assessment]:
     """The clinic's drafts not signed within `older_than` (CSP: records are completed the same
     working day), oldest first. Uses ix_assessments_clinic_status_created."""
     cutoff = utcnow() - older_than
-    return list(db.session.execute(
-        select(Assessment)
-        .where(Assessment.clinic_id == clinic_id, Assessment.status == Status.DRAFT,
-               Assessment.created_at < cutoff)
-        .options(joinedload(Assessment.patient), joinedload(Assessment.created_by))
-        .order_by(Assessment.created_at).limit(limit)
-    ).scalars())
+    return list(
+        db.session.execute(
+            select(Assessment)
+            .where(
+                Assessment.clinic_id == clinic_id,
+                Assessment.status == Status.DRAFT,
+                Assessment.created_at < cutoff,
+            )
+            .options(joinedload(Assessment.patient), joinedload(Assessment.created_by))
+            .order_by(Assessment.created_at)
+            .limit(limit)
+        ).scalars()
+    )
 
 
 # --- life cycle -------------------------------------------------------------------------------
+
 
 def create_assessment(patient: Patient, kind: str, user: User) -> Assessment:
     """A new draft; a review starts from the last signed assessment's findings."""
     now = utcnow()
     a = Assessment(
-        clinic_id=patient.clinic_id, patient=patient, kind=Kind(kind), seen_at=now,
-        status=Status.DRAFT, created_by=user, updated_by=user, created_at=now, updated_at=now,
+        clinic_id=patient.clinic_id,
+        patient=patient,
+        kind=Kind(kind),
+        seen_at=now,
+        status=Status.DRAFT,
+        created_by=user,
+        updated_by=user,
+        created_at=now,
+        updated_at=now,
     )
     if a.kind == Kind.REVIEW:
         previous = last_signed(patient.id)
@@ -164,8 +186,11 @@ def _review_prefill(record: dict) -> dict:
                 continue
             prefill[section.name][name] = value
     # Keep each PSFS activity so it is re-rated at this visit (same activity, new score).
-    prefill["outcomes"]["psfs"] = [{"activity": p["activity"], "score": None}
-                                   for p in record["outcomes"]["psfs"] if p.get("activity")]
+    prefill["outcomes"]["psfs"] = [
+        {"activity": p["activity"], "score": None}
+        for p in record["outcomes"]["psfs"]
+        if p.get("activity")
+    ]
     prefill["seen_at"] = None
     return prefill
 
@@ -196,8 +221,9 @@ def save_autosave(a: Assessment, payload: dict, lock_version: int | None) -> Non
     a.autosave_at = utcnow()
 
 
-def sign_problems(a: Assessment, record: dict | None = None,
-                  derived: Derived | None = None) -> list[Problem]:
+def sign_problems(
+    a: Assessment, record: dict | None = None, derived: Derived | None = None
+) -> list[Problem]:
     """Everything that stops this record from being signed, each at its field."""
     record = record or record_of(a)
     derived = derived or derive_for(a, record)
@@ -210,11 +236,17 @@ def sign_problems(a: Assessment, record: dict | None = None,
     if (training.get("runs_per_week") or 0) > 0:
         for i in range(1, 5):
             if training.get(f"weekly_km_w{i}") is None:
-                problems.append(Problem(f"training-weekly_km_w{i}",
-                                        "Weekly km for the last 4 weeks: required when running."))
+                problems.append(
+                    Problem(
+                        f"training-weekly_km_w{i}",
+                        "Weekly km for the last 4 weeks: required when running.",
+                    )
+                )
     if a.kind == Kind.INITIAL:
         for name in derived.red_flags.unanswered:
-            problems.append(Problem(f"red_flags-{name}", "Red flag not answered (yes, no or not asked)."))
+            problems.append(
+                Problem(f"red_flags-{name}", "Red flag not answered (yes, no or not asked).")
+            )
     for name, message in decision_issues(record, derived.red_flags):
         problems.append(Problem(f"red_flags-{name}" if name else None, message))
     return problems
@@ -222,6 +254,7 @@ def sign_problems(a: Assessment, record: dict | None = None,
 
 def canonical_content(a: Assessment) -> str:
     """The signed content as canonical JSON: what the SHA-256 in `content_hash` covers."""
+
     def plain(value):
         if isinstance(value, Decimal):
             return str(value)
@@ -231,12 +264,17 @@ def canonical_content(a: Assessment) -> str:
 
     record = record_of(a)
     payload = {
-        "assessment_id": a.id, "patient_id": a.patient_id, "version": a.version,
-        "amends_id": a.amends_id, "kind": record.pop("kind"),
-        "seen_at": plain(record.pop("seen_at")), "record": record,
+        "assessment_id": a.id,
+        "patient_id": a.patient_id,
+        "version": a.version,
+        "amends_id": a.amends_id,
+        "kind": record.pop("kind"),
+        "seen_at": plain(record.pop("seen_at")),
+        "record": record,
     }
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=plain,
-                      ensure_ascii=False)
+    return json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), default=plain, ensure_ascii=False
+    )
 
 
 def content_hash(a: Assessment) -> str:
@@ -263,10 +301,19 @@ def amend(original: Assessment, reason: str, user: User) -> Assessment:
         return latest  # an amendment is already open: continue it
     now = utcnow()
     new = Assessment(
-        clinic_id=latest.clinic_id, patient_id=latest.patient_id, kind=latest.kind,
-        seen_at=latest.seen_at, status=Status.DRAFT, created_by=user, updated_by=user,
-        created_at=now, updated_at=now, root_id=latest.chain_root_id, amends_id=latest.id,
-        version=latest.version + 1, amendment_reason=reason,
+        clinic_id=latest.clinic_id,
+        patient_id=latest.patient_id,
+        kind=latest.kind,
+        seen_at=latest.seen_at,
+        status=Status.DRAFT,
+        created_by=user,
+        updated_by=user,
+        created_at=now,
+        updated_at=now,
+        root_id=latest.chain_root_id,
+        amends_id=latest.id,
+        version=latest.version + 1,
+        amendment_reason=reason,
     )
     apply_record(new, record_of(latest))
     db.session.add(new)

@@ -48,8 +48,16 @@ def backup(path: Path) -> None:
         finally:
             raw.close()
     elif dialect == "postgresql":
-        _run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(path),
-              _libpq_url()])
+        _run(
+            [
+                _pg_tool("pg_dump"),
+                "--format=custom",
+                "--no-owner",
+                "--file",
+                str(path),
+                _libpq_url(),
+            ]
+        )
     else:
         raise BackupError(f"backup of {dialect} is not supported")
 
@@ -69,8 +77,18 @@ def restore(path: Path) -> None:
             source.close()
     elif dialect == "postgresql":
         db.engine.dispose()  # no session of ours may hold locks while tables are replaced
-        _run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner",
-              "--single-transaction", "--dbname", _libpq_url(), str(path)])
+        _run(
+            [
+                _pg_tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                "--dbname",
+                _libpq_url(),
+                str(path),
+            ]
+        )
         db.engine.dispose()  # connections opened before the restore may cache old OIDs
     else:
         raise BackupError(f"restore of {dialect} is not supported")

@@ -74,8 +74,10 @@ def search_statement(query: str | None) -> Select:
 def reference_taken(clinic_id: int, reference: str | None, exclude_id: int | None = None) -> bool:
     if not reference:
         return False
-    stmt = select(func.count()).select_from(Patient).where(
-        Patient.clinic_id == clinic_id, Patient.reference == reference
+    stmt = (
+        select(func.count())
+        .select_from(Patient)
+        .where(Patient.clinic_id == clinic_id, Patient.reference == reference)
     )
     if exclude_id is not None:
         stmt = stmt.where(Patient.id != exclude_id)
@@ -105,8 +107,10 @@ def update_patient(patient: Patient, data: dict, user: User) -> dict:
     """Apply the edit; return {field: (old, new)} of what changed (for the audit log)."""
     if reference_taken(patient.clinic_id, data.get("reference"), exclude_id=patient.id):
         raise DuplicateReference(data["reference"])
-    before = {n: getattr(patient, n) for n in (*PATIENT_FIELDS, "consent_treatment",
-                                               "consent_data_sharing")}
+    before = {
+        n: getattr(patient, n)
+        for n in (*PATIENT_FIELDS, "consent_treatment", "consent_data_sharing")
+    }
     _apply(patient, data, user)
     return {
         n: (str(old), str(getattr(patient, n)))

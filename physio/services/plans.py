@@ -86,8 +86,14 @@ def carry_edits_to_amendment(original: Assessment, amendment: Assessment) -> Non
     """Plan edits follow the record into its amendment."""
     stored = edits_for(original)
     if stored is not None and edits_for(amendment) is None:
-        db.session.add(PlanEdits(clinic_id=amendment.clinic_id, assessment_id=amendment.id,
-                                 edits=list(stored.edits), updated_by_id=stored.updated_by_id))
+        db.session.add(
+            PlanEdits(
+                clinic_id=amendment.clinic_id,
+                assessment_id=amendment.id,
+                edits=list(stored.edits),
+                updated_by_id=stored.updated_by_id,
+            )
+        )
 
 
 def export_problems(a: Assessment) -> list[str]:
@@ -102,13 +108,19 @@ def export_problems(a: Assessment) -> list[str]:
 
 def _progress(a: Assessment) -> tuple[list, dict]:
     """Progress from the patient's first signed visit to this one (reviews only)."""
-    visits = [v for v in assessment_service.current_versions(
-        assessment_service.patient_assessments(a.patient_id)) if v.is_signed
-        and v.seen_at <= a.seen_at and v.chain_root_id != a.chain_root_id]
+    visits = [
+        v
+        for v in assessment_service.current_versions(
+            assessment_service.patient_assessments(a.patient_id)
+        )
+        if v.is_signed and v.seen_at <= a.seen_at and v.chain_root_id != a.chain_root_id
+    ]
     if not visits:
         return [], {}
     ctx = assessment_service.patient_context(a.patient)
-    pairs = [(assessment_service.record_of(v), None) for v in sorted(visits, key=lambda v: v.seen_at)]
+    pairs = [
+        (assessment_service.record_of(v), None) for v in sorted(visits, key=lambda v: v.seen_at)
+    ]
     pairs.append((assessment_service.record_of(a), None))
     pairs = [(r, derive(r, ctx)) for r, _ in pairs]
     first, last = pairs[0], pairs[-1]
@@ -117,8 +129,9 @@ def _progress(a: Assessment) -> tuple[list, dict]:
 
 def next_version(a: Assessment, kind: str) -> int:
     current = db.session.execute(
-        select(func.max(PlanExport.version)).where(PlanExport.assessment_id == a.id,
-                                                   PlanExport.kind == kind)
+        select(func.max(PlanExport.version)).where(
+            PlanExport.assessment_id == a.id, PlanExport.kind == kind
+        )
     ).scalar_one()
     return (current or 0) + 1
 
@@ -144,9 +157,17 @@ def plan_document(a: Assessment, plan: TreatmentPlan, version: int, now: datetim
         exported_at=now,
         progress=progress,
         series=chart_series,
-        runner={k: record["training"].get(k) for k in
-                ("weekly_km_w1", "weekly_km_w2", "weekly_km_w3", "weekly_km_w4",
-                 "runs_per_week", "longest_run_km")},
+        runner={
+            k: record["training"].get(k)
+            for k in (
+                "weekly_km_w1",
+                "weekly_km_w2",
+                "weekly_km_w3",
+                "weekly_km_w4",
+                "runs_per_week",
+                "longest_run_km",
+            )
+        },
     )
 
 
@@ -165,9 +186,17 @@ def export(a: Assessment, user: User, kind: str = "plan") -> PlanExport:
     document = plan_document(a, plan, version, now)
     pdf = render_plan_pdf(document) if kind == "plan" else render_referral_letter_pdf(document)
     row = PlanExport(
-        clinic_id=a.clinic_id, assessment_id=a.id, kind=kind, version=version, pdf=pdf,
-        sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), pages=_page_count(pdf),
-        plan=plan.to_dict(), created_at=now, created_by=user,
+        clinic_id=a.clinic_id,
+        assessment_id=a.id,
+        kind=kind,
+        version=version,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        pages=_page_count(pdf),
+        plan=plan.to_dict(),
+        created_at=now,
+        created_by=user,
     )
     db.session.add(row)
     db.session.flush()
@@ -181,35 +210,49 @@ def _page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def latest_export(assessment_id: int, kind: str = "plan", *, with_pdf: bool = False
-                  ) -> PlanExport | None:
-    stmt = (select(PlanExport).where(PlanExport.assessment_id == assessment_id,
-                                     PlanExport.kind == kind)
-            .order_by(PlanExport.version.desc()).limit(1))
+def latest_export(
+    assessment_id: int, kind: str = "plan", *, with_pdf: bool = False
+) -> PlanExport | None:
+    stmt = (
+        select(PlanExport)
+        .where(PlanExport.assessment_id == assessment_id, PlanExport.kind == kind)
+        .order_by(PlanExport.version.desc())
+        .limit(1)
+    )
     if with_pdf:
         stmt = stmt.options(undefer(PlanExport.pdf))
     return db.session.execute(stmt).scalar_one_or_none()
 
 
 def exports_of(assessment_id: int) -> list[PlanExport]:
-    return list(db.session.execute(
-        select(PlanExport).where(PlanExport.assessment_id == assessment_id)
-        .order_by(PlanExport.kind, PlanExport.version.desc())
-    ).scalars())
+    return list(
+        db.session.execute(
+            select(PlanExport)
+            .where(PlanExport.assessment_id == assessment_id)
+            .order_by(PlanExport.kind, PlanExport.version.desc())
+        ).scalars()
+    )
 
 
 # --- patient links ----------------------------------------------------------------------------
+
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=LINK_SALT)
 
 
-def create_link(a: Assessment, user: User, secret_key: str, max_age_days: int
-                ) -> tuple[PatientLink, str]:
+def create_link(
+    a: Assessment, user: User, secret_key: str, max_age_days: int
+) -> tuple[PatientLink, str]:
     now = utcnow()
-    link = PatientLink(clinic_id=a.clinic_id, assessment_id=a.id, nonce=secrets.token_hex(16),
-                       created_at=now, created_by=user,
-                       expires_at=now + timedelta(days=max_age_days))
+    link = PatientLink(
+        clinic_id=a.clinic_id,
+        assessment_id=a.id,
+        nonce=secrets.token_hex(16),
+        created_at=now,
+        created_by=user,
+        expires_at=now + timedelta(days=max_age_days),
+    )
     db.session.add(link)
     db.session.flush()
     return link, token_for(link, secret_key)
@@ -240,7 +283,8 @@ def resolve_link(token: str, secret_key: str, max_age_days: int) -> PatientLink:
     if not isinstance(data, dict):
         raise LinkInvalid()
     link = db.session.execute(
-        select(PatientLink).where(PatientLink.id == data.get("l"))
+        select(PatientLink)
+        .where(PatientLink.id == data.get("l"))
         .execution_options(skip_clinic_scope=True)
     ).scalar_one_or_none()
     if link is None or not secrets.compare_digest(link.nonce, str(data.get("n"))):
@@ -253,7 +297,10 @@ def resolve_link(token: str, secret_key: str, max_age_days: int) -> PatientLink:
 
 
 def links_of(assessment_id: int) -> list[PatientLink]:
-    return list(db.session.execute(
-        select(PatientLink).where(PatientLink.assessment_id == assessment_id)
-        .order_by(PatientLink.created_at.desc())
-    ).scalars())
+    return list(
+        db.session.execute(
+            select(PatientLink)
+            .where(PatientLink.assessment_id == assessment_id)
+            .order_by(PatientLink.created_at.desc())
+        ).scalars()
+    )

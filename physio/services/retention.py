@@ -2,7 +2,7 @@
 
 Nothing in the app deletes clinical data in normal use: a patient is archived (hidden from
 search, kept whole). Only after the retention period since the last contact (default 8 years,
-UK Records Management Code; evidence.md §5) may a clinic admin erase a patient's records; the
+UK Records Management Code; docs/evidence.md §5) may a clinic admin erase a patient's records; the
 audit log keeps the fact of the erasure (without personal details).
 """
 
@@ -63,16 +63,20 @@ def erase(patient: Patient, years: int) -> dict:
     """Delete an archived patient's records after retention. Returns counts for the audit."""
     if not erasable(patient, years):
         raise NotYetErasable(patient.id)
-    ids = list(db.session.execute(
-        select(Assessment.id).where(Assessment.patient_id == patient.id)).scalars())
+    ids = list(
+        db.session.execute(
+            select(Assessment.id).where(Assessment.patient_id == patient.id)
+        ).scalars()
+    )
     counts = {"assessments": len(ids)}
     if ids:
         for model in (PsfsItem, PlanEdits, PlanExport, PatientLink):
             result = db.session.execute(delete(model).where(model.assessment_id.in_(ids)))
             counts[model.__tablename__] = result.rowcount
         # versions point at each other (root/amends): unlink before deleting
-        db.session.execute(update(Assessment).where(Assessment.id.in_(ids))
-                           .values(root_id=None, amends_id=None))
+        db.session.execute(
+            update(Assessment).where(Assessment.id.in_(ids)).values(root_id=None, amends_id=None)
+        )
         db.session.execute(delete(Assessment).where(Assessment.id.in_(ids)))
     db.session.delete(patient)
     db.session.flush()

@@ -32,7 +32,12 @@ def email_taken(email: str) -> bool:
 
 
 def create_user(
-    *, clinic: Clinic, name: str, email: str, password: str, role: str | Role,
+    *,
+    clinic: Clinic,
+    name: str,
+    email: str,
+    password: str,
+    role: str | Role,
     registration: str | None = None,
 ) -> User:
     if email_taken(email):

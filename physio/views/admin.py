@@ -97,8 +97,9 @@ def clinic():
         }
         form.populate_obj(clinic)
         if changes:
-            audit_here("clinic_update", clinic, changes={k: list(map(str, v))
-                                                        for k, v in changes.items()})
+            audit_here(
+                "clinic_update", clinic, changes={k: list(map(str, v)) for k, v in changes.items()}
+            )
         db.session.commit()
         flash("Clinic settings saved.", "success")
         return redirect(url_for("admin.clinic"))

@@ -73,8 +73,9 @@ def _live_context(a: Assessment, form) -> dict:
     return {"derived": service.derive_for(a, record), "record": record}
 
 
-def _render_form(a: Assessment, form, *, status: int = 200, problems=None, conflict=False,
-                 restored=False):
+def _render_form(
+    a: Assessment, form, *, status: int = 200, problems=None, conflict=False, restored=False
+):
     live = _live_context(a, form)
     form.suggested_tier = live["derived"].red_flags.suggested_tier
     problem_fields = {p.field for p in problems or [] if p.field}
@@ -83,9 +84,16 @@ def _render_form(a: Assessment, form, *, status: int = 200, problems=None, confl
         if target is not None:
             target.errors = [*target.errors, problem.message]
     return render_template(
-        "assessments/form.html", a=a, form=form, sections=SECTIONS, problems=problems or [],
-        problem_fields=problem_fields, conflict=conflict, restored=restored,
-        kinds=dict(KINDS), **live,
+        "assessments/form.html",
+        a=a,
+        form=form,
+        sections=SECTIONS,
+        problems=problems or [],
+        problem_fields=problem_fields,
+        conflict=conflict,
+        restored=restored,
+        kinds=dict(KINDS),
+        **live,
     ), status
 
 
@@ -159,8 +167,9 @@ def autosave(assessment_id: int):
     valid = form.validate()
     try:
         if valid:
-            changes = service.save_draft(a, record_from_form(form), current_user,
-                                         _lock_version(form))
+            changes = service.save_draft(
+                a, record_from_form(form), current_user, _lock_version(form)
+            )
             if changes:
                 audit_here("update", a, fields=sorted(changes), via="autosave")
         else:
@@ -183,8 +192,14 @@ def autosave(assessment_id: int):
     if form.seen_at.errors:
         errors["seen_at"] = " ".join(form.seen_at.errors)
     panel = render_template("assessments/_live.html", a=a, **live)
-    return jsonify(ok=True, saved=valid, lock_version=a.lock_version, errors=errors,
-                   panel=panel, tier=live["derived"].red_flags.tier)
+    return jsonify(
+        ok=True,
+        saved=valid,
+        lock_version=a.lock_version,
+        errors=errors,
+        panel=panel,
+        tier=live["derived"].red_flags.tier,
+    )
 
 
 @bp.route("/assessments/<int:assessment_id>/sign", methods=["POST"])
@@ -203,8 +218,9 @@ def sign(assessment_id: int):
             problem = service.Problem(None, "Correct the marked fields first.")
             return _render_form(a, form, status=422, problems=[problem])
         try:
-            changes = service.save_draft(a, record_from_form(form), current_user,
-                                         _lock_version(form))
+            changes = service.save_draft(
+                a, record_from_form(form), current_user, _lock_version(form)
+            )
         except service.EditConflict:
             db.session.rollback()
             return _render_form(a, form, status=409, conflict=True)
@@ -219,8 +235,14 @@ def sign(assessment_id: int):
         db.session.commit()
         problems = [service.Problem("password", "Your password is not right."), *problems]
     if a.autosave:
-        problems.insert(0, service.Problem(None, "There is unsaved typing that is not valid yet: "
-                                                 "correct it and save the draft first."))
+        problems.insert(
+            0,
+            service.Problem(
+                None,
+                "There is unsaved typing that is not valid yet: "
+                "correct it and save the draft first.",
+            ),
+        )
     if problems:
         db.session.commit()  # keep what was saved above; only the signature is refused
         form = _bind_form(a)
@@ -244,9 +266,16 @@ def show(assessment_id: int):
     if index > 0:
         changes = service.changed_fields(service.record_of(versions[index - 1]), record)
     page = render_template(
-        "assessments/show.html", a=a, record=record, derived=derived, versions=versions,
-        changes=changes, sections=SECTIONS, kinds=dict(KINDS),
-        odi=current_user.clinic.odi_enabled, sbst=current_user.clinic.sbst_enabled,
+        "assessments/show.html",
+        a=a,
+        record=record,
+        derived=derived,
+        versions=versions,
+        changes=changes,
+        sections=SECTIONS,
+        kinds=dict(KINDS),
+        odi=current_user.clinic.odi_enabled,
+        sbst=current_user.clinic.sbst_enabled,
     )
     audit_here("view", a)  # after rendering: the commit expires the rows the page used
     db.session.commit()

@@ -33,8 +33,10 @@ def _day(text: str | None):
 def index():
     """The clinic's audit entries, newest first, filtered by action, user, object and date."""
     tz = clinic_timezone()
-    filters = {k: request.args.get(k, "").replace("\x00", "").strip()[:100] for k in
-               ("action", "user_id", "object_type", "object_id", "since", "until")}
+    filters = {
+        k: request.args.get(k, "").replace("\x00", "").strip()[:100]
+        for k in ("action", "user_id", "object_type", "object_id", "since", "until")
+    }
     stmt = select(AuditEvent).where(AuditEvent.clinic_id == current_user.clinic_id)
     if filters["action"]:
         stmt = stmt.where(AuditEvent.action == filters["action"])
@@ -48,12 +50,25 @@ def index():
         stmt = stmt.where(AuditEvent.at >= datetime.combine(since, time.min, tz))
     if until := _day(filters["until"]):
         stmt = stmt.where(AuditEvent.at < datetime.combine(until + timedelta(days=1), time.min, tz))
-    page = db.paginate(stmt.order_by(AuditEvent.id.desc()), per_page=50, max_per_page=200,
-                       error_out=False)
-    users = {u.id: u for u in db.session.execute(
-        select(User).where(User.clinic_id == current_user.clinic_id)).scalars()}
-    actions = db.session.execute(
-        select(AuditEvent.action).where(AuditEvent.clinic_id == current_user.clinic_id)
-        .distinct().order_by(AuditEvent.action)).scalars().all()
-    return render_template("admin/audit.html", page=page, users=users, filters=filters,
-                           actions=actions)
+    page = db.paginate(
+        stmt.order_by(AuditEvent.id.desc()), per_page=50, max_per_page=200, error_out=False
+    )
+    users = {
+        u.id: u
+        for u in db.session.execute(
+            select(User).where(User.clinic_id == current_user.clinic_id)
+        ).scalars()
+    }
+    actions = (
+        db.session.execute(
+            select(AuditEvent.action)
+            .where(AuditEvent.clinic_id == current_user.clinic_id)
+            .distinct()
+            .order_by(AuditEvent.action)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "admin/audit.html", page=page, users=users, filters=filters, actions=actions
+    )

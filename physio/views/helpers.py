@@ -81,6 +81,14 @@ def _progress_chart(series) -> Markup:
 
 
 def template_filters() -> dict:
-    return {"progress_chart": _progress_chart, "schema_field": render_field,
-            "schema_section": render_section, "date": _date, "datetime": _datetime, "blank": _blank, "num": _num,
-            "signed_num": _signed_num, "with_unit": _with_unit}
+    return {
+        "progress_chart": _progress_chart,
+        "schema_field": render_field,
+        "schema_section": render_section,
+        "date": _date,
+        "datetime": _datetime,
+        "blank": _blank,
+        "num": _num,
+        "signed_num": _signed_num,
+        "with_unit": _with_unit,
+    }

@@ -47,10 +47,17 @@ def _move(edits_form, move: str) -> None:
 
 def _render(a: Assessment, state, form, errors=(), status=200):
     return render_template(
-        "plans/plan.html", a=a, plan=state.plan, derived_plan=state.derived_plan, form=form,
-        errors=list(errors) or state.edit_errors, library=INTERVENTIONS,
-        exports=plan_service.exports_of(a.id), links=plan_service.links_of(a.id),
-        export_problems=plan_service.export_problems(a), now=utcnow(),
+        "plans/plan.html",
+        a=a,
+        plan=state.plan,
+        derived_plan=state.derived_plan,
+        form=form,
+        errors=list(errors) or state.edit_errors,
+        library=INTERVENTIONS,
+        exports=plan_service.exports_of(a.id),
+        links=plan_service.links_of(a.id),
+        export_problems=plan_service.export_problems(a),
+        now=utcnow(),
     ), status
 
 
@@ -123,8 +130,13 @@ def plan_pdf(assessment_id: int):
         get_or_404(Assessment, assessment_id)  # another clinic's or missing: 404
         flash("No PDF yet: export the plan first.", "info")
         return redirect(url_for("plans.plan", assessment_id=assessment_id))
-    audit_here("download", object_type="assessment", object_id=assessment_id, kind="plan",
-               version=row.version)
+    audit_here(
+        "download",
+        object_type="assessment",
+        object_id=assessment_id,
+        kind="plan",
+        version=row.version,
+    )
     db.session.commit()
     return _pdf_response(row, f"plan-{assessment_id}-v{row.version}.pdf")
 
@@ -136,8 +148,13 @@ def letter_pdf(assessment_id: int):
     if row is None:
         get_or_404(Assessment, assessment_id)
         return redirect(url_for("plans.plan", assessment_id=assessment_id))
-    audit_here("download", object_type="assessment", object_id=assessment_id, kind="letter",
-               version=row.version)
+    audit_here(
+        "download",
+        object_type="assessment",
+        object_id=assessment_id,
+        kind="letter",
+        version=row.version,
+    )
     db.session.commit()
     return _pdf_response(row, f"referral-letter-{assessment_id}-v{row.version}.pdf")
 

@@ -18,8 +18,9 @@ def patient_plan(token: str):
     """The patient's latest exported plan PDF. Expired → 410; unknown or revoked → 404."""
     config = current_app.config
     try:
-        link = plan_service.resolve_link(token, config["SECRET_KEY"],
-                                         config["PATIENT_LINK_MAX_AGE_DAYS"])
+        link = plan_service.resolve_link(
+            token, config["SECRET_KEY"], config["PATIENT_LINK_MAX_AGE_DAYS"]
+        )
     except plan_service.LinkExpired:
         return render_template("public/link_expired.html"), 410
     except plan_service.LinkInvalid:
@@ -29,9 +30,16 @@ def patient_plan(token: str):
     row = plan_service.latest_export(link.assessment_id, with_pdf=True)
     if row is None:  # pragma: no cover - links are only made after an export
         return render_template("public/link_invalid.html"), 404
-    audit.record("patient_download", user_id=None, clinic_id=link.clinic_id,
-                 ip=request.remote_addr, object_type="assessment", object_id=link.assessment_id,
-                 link_id=link.id, version=row.version)
+    audit.record(
+        "patient_download",
+        user_id=None,
+        clinic_id=link.clinic_id,
+        ip=request.remote_addr,
+        object_type="assessment",
+        object_id=link.assessment_id,
+        link_id=link.id,
+        version=row.version,
+    )
     db.session.commit()
     response = Response(row.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'inline; filename="your-plan.pdf"'

@@ -32,8 +32,10 @@ def archive(patient_id: int):
     else:
         retention.archive(patient)
         audit_here("archive", patient)
-        flash("Patient archived. Their records are kept; they no longer appear in searches.",
-              "success")
+        flash(
+            "Patient archived. Their records are kept; they no longer appear in searches.",
+            "success",
+        )
     db.session.commit()
     return redirect(url_for("patients.show", patient_id=patient.id))
 
@@ -43,11 +45,14 @@ def index():
     """Archived patients, with the date their retention period ends."""
     require_admin()
     years = current_app.config["RETENTION_YEARS"]
-    archived = db.session.execute(
-        select(Patient).where(Patient.archived_at.is_not(None)).order_by(Patient.last_name_key)
-    ).scalars().all()
-    rows = [(p, retention.retention_ends(p, years), retention.erasable(p, years))
-            for p in archived]
+    archived = (
+        db.session.execute(
+            select(Patient).where(Patient.archived_at.is_not(None)).order_by(Patient.last_name_key)
+        )
+        .scalars()
+        .all()
+    )
+    rows = [(p, retention.retention_ends(p, years), retention.erasable(p, years)) for p in archived]
     return render_template("admin/retention.html", rows=rows, years=years)
 
 
@@ -64,12 +69,21 @@ def erase(patient_id: int):
         ends = retention.retention_ends(patient, years)
         counts = retention.erase(patient, years)
     except retention.NotYetErasable:
-        flash("Not erased: the retention period has not ended, or the patient is not archived.",
-              "error")
+        flash(
+            "Not erased: the retention period has not ended, or the patient is not archived.",
+            "error",
+        )
         return redirect(url_for("retention.index"))
-    audit_here("erase", object_type="patient", object_id=patient_id, retention_years=years,
-               retention_ended=ends.isoformat(), deleted=counts)
+    audit_here(
+        "erase",
+        object_type="patient",
+        object_id=patient_id,
+        retention_years=years,
+        retention_ended=ends.isoformat(),
+        deleted=counts,
+    )
     db.session.commit()
-    flash("The patient's records were erased. The audit log keeps a record of the erasure.",
-          "success")
+    flash(
+        "The patient's records were erased. The audit log keeps a record of the erasure.", "success"
+    )
     return redirect(url_for("retention.index"))

@@ -3,7 +3,7 @@
 - `live_server`: a fresh app per test (CSRF on, as in production) on a free port, in a daemon
   thread. SQLite: a temporary file database (the app's threads share it). PostgreSQL
   (TEST_DATABASE_URL set): the shared test database, truncated by tests/conftest.py's reset.
-- Chromium: /usr/bin/chromium with the launch flags of shared/setup-notes.md (never
+- Chromium: /usr/bin/chromium with the launch flags of docs/platform-notes.md (never
   `playwright install`); a 768×1024 tablet viewport.
 - `shot`: screenshots per step into $PHYSIO_ARTIFACTS (or artifacts/), one folder per database.
 """
@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import os
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +19,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from config import TestingConfig
-from physio import create_app
+from physio.app import create_app
 from physio.extensions import db
-from tests.conftest import ON_POSTGRES, PASSWORD, Factory, make_app
+from tests.helpers import ON_POSTGRES, PASSWORD, Factory, make_app
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -30,8 +29,14 @@ DB_NAME = "postgresql" if ON_POSTGRES else "sqlite"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 VIEWPORT = {"width": 768, "height": 1024}
 
@@ -44,6 +49,7 @@ def pytest_collection_modifyitems(items):
 
 
 # --- Chromium ------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
@@ -85,16 +91,8 @@ def context(context):
     return context
 
 
-def settle_autosave(page, timeout: float = 15_000) -> None:
-    """Wait until an autosave has started after the last input and none is in flight."""
-    page.wait_for_function(
-        "() => { const p = window.__autosave; return p && p.inflight === 0 &&"
-        " (p.lastInput === 0 || p.lastStart > p.lastInput); }",
-        timeout=timeout,
-    )
-
-
 # --- the live server -------------------------------------------------------------------------
+
 
 @dataclass
 class LiveServer:
@@ -109,8 +107,11 @@ class LiveServer:
 def _build_app(tmp_path: Path):
     if ON_POSTGRES:
         return make_app(WTF_CSRF_ENABLED=True)  # reuses the suite's PostgreSQL reset
-    app = create_app(TestingConfig, WTF_CSRF_ENABLED=True,
-                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'physio.sqlite'}")
+    app = create_app(
+        TestingConfig,
+        WTF_CSRF_ENABLED=True,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'physio.sqlite'}",
+    )
     with app.app_context():
         db.create_all()
     return app
@@ -145,21 +146,14 @@ class Account:
 @pytest.fixture
 def account(live_server) -> Account:
     clinic = live_server.make.clinic("Riverside Physio")
-    user = live_server.make.user(clinic, "physio", name="Sam Patel", email="sam@example.org",
-                                 registration="PH123456")
+    user = live_server.make.user(
+        clinic, "physio", name="Sam Patel", email="sam@example.org", registration="PH123456"
+    )
     return Account(user.email, PASSWORD, user.name, clinic, user)
 
 
-def log_in(page, live_server, account: Account) -> None:
-    """Through the login form, as a physio would."""
-    page.goto(live_server("/login"))
-    page.get_by_label("Email").fill(account.email)
-    page.get_by_label("Password").fill(account.password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/patients/"))
-
-
 # --- screenshots ------------------------------------------------------------------------------
+
 
 def artifacts_dir() -> Path:
     base = Path(os.environ.get("PHYSIO_ARTIFACTS") or ROOT / "artifacts")

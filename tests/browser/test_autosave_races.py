@@ -8,15 +8,17 @@ never be reported as "someone else saved this draft".
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from playwright.sync_api import Error, Page, expect
 
 from physio.models import Status
-from tests.browser.conftest import log_in
-from tests.browser.test_consultation_flow import (
+from tests.browser.helpers import (
     answer_all_red_flags_no,
     by_name,
     fill_signable_minimum,
+    log_in,
     open_new_initial,
     save_draft,
     stored,
@@ -50,10 +52,8 @@ class HeldAutosaves:
     def release(self):
         self.holding = False
         for route, response in self.held:
-            try:
+            with contextlib.suppress(Error):  # the page that asked may have gone
                 route.fulfill(response=response)
-            except Error:  # the page that asked has gone
-                pass
         self.held.clear()
 
 
@@ -65,8 +65,9 @@ def autosaves(page):
     page.unroute_all(behavior="ignoreErrors")  # no route handler left running after the test
 
 
-def test_save_draft_during_own_autosave_is_not_a_conflict(page: Page, live_server, account,
-                                                         autosaves):
+def test_save_draft_during_own_autosave_is_not_a_conflict(
+    page: Page, live_server, account, autosaves
+):
     patient = live_server.make.patient(account.user)
     log_in(page, live_server, account)
     aid = open_new_initial(page, live_server, patient.id)
@@ -98,8 +99,8 @@ def test_sign_never_drops_what_is_on_screen(page: Page, live_server, account, au
     record, status, _ = stored(live_server, aid)
     # Either it is signed with what was on screen, or it is not signed and the typing is kept.
     if status == Status.SIGNED:
-        assert record["history"]["presenting_complaint"] == \
-            "Pain since the marathon, left buttock"
+        assert record["history"]["presenting_complaint"] == "Pain since the marathon, left buttock"
     else:
         expect(by_name(page, "history-presenting_complaint")).to_have_value(
-            "Pain since the marathon, left buttock")
+            "Pain since the marathon, left buttock"
+        )

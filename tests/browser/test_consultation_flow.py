@@ -7,96 +7,32 @@ Screenshots of every step go to artifacts/<sqlite|postgresql>/<test>/.
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
-from pypdf import PdfReader
 
-from physio.extensions import db
-from physio.models import Assessment, Status
-from physio.services import assessments as service
-from tests.browser.conftest import log_in, settle_autosave
+from physio.models import Status
+from tests.browser.helpers import (
+    answer_all_red_flags_no,
+    by_name,
+    choice,
+    field_box,
+    fill_signable_minimum,
+    log_in,
+    open_new_initial,
+    pdf_text,
+    save_draft,
+    sign,
+    stored,
+    submit,
+)
 
 pytestmark = pytest.mark.browser
 
 FIRST, LAST = "Aoife", "Kelly"
 SAVED_AT = re.compile(r"^Saved \d{1,2}:\d{2}")
-
-
-# --- small page helpers ------------------------------------------------------------------------
-
-def by_name(page: Page, name: str):
-    return page.locator(f'[name="{name}"]')
-
-
-def choice(page: Page, name: str, value: str):
-    return page.locator(f'input[name="{name}"][value="{value}"]')
-
-
-def field_box(page: Page, name: str):
-    return page.locator(f'.field[data-field="{name}"]')
-
-
-def submit(page: Page, button) -> None:
-    """Click a submit button and wait for the page it leads to."""
-    with page.expect_navigation():
-        button.click()
-
-
-def save_draft(page: Page) -> None:
-    settle_autosave(page)  # no autosave in flight when the form posts (see the report)
-    submit(page, page.get_by_role("button", name="Save draft").first)
-
-
-def sign(page: Page, password: str) -> None:
-    page.locator("#sign-password").fill(password)
-    submit(page, page.get_by_role("button", name="Sign assessment"))
-
-
-def assessment_id(page: Page) -> int:
-    return int(re.search(r"/assessments/(\d+)", page.url).group(1))
-
-
-def pdf_text(data: bytes) -> str:
-    reader = PdfReader(io.BytesIO(data))
-    return " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
-
-
-def stored(live_server, aid: int):
-    with live_server.app.app_context():
-        a = db.session.get(Assessment, aid)
-        record, status, autosave = service.record_of(a), a.status, a.autosave
-        db.session.remove()
-        return record, status, autosave
-
-
-def open_new_initial(page: Page, live_server, patient_id: int) -> int:
-    page.goto(live_server(f"/patients/{patient_id}"))
-    page.get_by_role("button", name="New initial assessment").click()
-    page.wait_for_url(re.compile(r"/assessments/\d+/edit$"))
-    return assessment_id(page)
-
-
-def fill_signable_minimum(page: Page) -> None:
-    """What an initial assessment needs to be signed, apart from the red flags."""
-    by_name(page, "history-presenting_complaint").fill("Low back pain after long runs")
-    by_name(page, "pain-nprs_now").fill("3")
-    by_name(page, "pain-nprs_best_24h").fill("1")
-    by_name(page, "pain-nprs_worst_24h").fill("5")
-    choice(page, "pain-location", "central_lumbar").check()
-    choice(page, "impression-working_diagnosis", "non_specific_lbp").check()
-    by_name(page, "impression-review_in_weeks").fill("4")
-
-
-def answer_all_red_flags_no(page: Page) -> int:
-    radios = page.locator('.field.tri input[type="radio"][value="no"]')
-    n = radios.count()
-    for i in range(n):
-        radios.nth(i).check()
-    return n
 
 
 # --- a)–d): login → patient → initial assessment → sign → plan → PDF → patient link ------------
@@ -142,8 +78,9 @@ INVALID = {
 }
 
 
-def test_initial_consultation_from_login_to_patient_link(page: Page, live_server, account,
-                                                         browser, shot):
+def test_initial_consultation_from_login_to_patient_link(
+    page: Page, live_server, account, browser, shot
+):
     # a) log in through the form, create a patient through the form, start an assessment
     page.goto(live_server("/patients/"))
     expect(page).to_have_url(re.compile(r"/login"))  # not logged in yet
@@ -278,7 +215,8 @@ def test_initial_consultation_from_login_to_patient_link(page: Page, live_server
     expect(plank.locator('input[name$="-included"]')).not_to_be_checked()
     expect(side_plank.locator('input[name$="-sets"]')).to_have_value("3")
     expect(side_plank.locator('textarea[name$="-physio_note"]')).to_have_value(
-        "Left side first, knees bent")
+        "Left side first, knees bent"
+    )
     bridge = page.locator('tr[data-code="glute_bridge"]')
     expect(bridge).to_contain_text("added by physio")
     expect(bridge.locator('input[name$="-included"]')).to_be_checked()
@@ -328,8 +266,10 @@ def test_initial_consultation_from_login_to_patient_link(page: Page, live_server
 
 # --- e) red flag: cauda equina "yes" → tier E, decision needed, emergency referral plan ---------
 
-def test_cauda_equina_yes_needs_a_decision_and_gives_an_emergency_plan(page: Page, live_server,
-                                                                       account, shot):
+
+def test_cauda_equina_yes_needs_a_decision_and_gives_an_emergency_plan(
+    page: Page, live_server, account, shot
+):
     patient = live_server.make.patient(account.user, first_name="Tom", last_name="Byrne")
     log_in(page, live_server, account)
     aid = open_new_initial(page, live_server, patient.id)
@@ -360,7 +300,8 @@ def test_cauda_equina_yes_needs_a_decision_and_gives_an_emergency_plan(page: Pag
     expect(problems).to_contain_text("Record the decision for this emergency (E) red-flag tier.")
     expect(problems).to_contain_text("Confirm that safety-net advice was given")
     expect(field_box(page, "red_flags-decision").locator(".error")).to_contain_text(
-        "Record the decision")
+        "Record the decision"
+    )
     assert stored(live_server, aid)[1] == Status.DRAFT
     shot(page, "sign-refused-decision-missing", full_page=False)
     field_box(page, "red_flags-decision").scroll_into_view_if_needed()
@@ -376,13 +317,15 @@ def test_cauda_equina_yes_needs_a_decision_and_gives_an_emergency_plan(page: Pag
     expect(page.locator("h1 .badge-signed")).to_have_text("Signed")
     expect(page.locator("#computed .tier-E")).to_contain_text("emergency")
     expect(page.locator('[data-field="red_flags-referred_to"] dd')).to_contain_text(
-        "Royal Infirmary emergency department")
+        "Royal Infirmary emergency department"
+    )
     shot(page, "signed-emergency")
 
     page.get_by_role("link", name="Treatment plan").click()
     expect(page.locator(".tier.tier-E")).to_contain_text("Emergency referral.")
     expect(page.locator('tr[data-code="referral_emergency"]')).to_contain_text(
-        "Go to the emergency department today")
+        "Go to the emergency department today"
+    )
     for kind in ("exercise", "running", "load", "cross_training"):
         expect(page.locator(f"tr.kind-{kind}")).to_have_count(0)
     expect(page.locator("#add_code")).to_have_count(0)  # nothing can be added
@@ -401,8 +344,10 @@ def test_cauda_equina_yes_needs_a_decision_and_gives_an_emergency_plan(page: Pag
 
 # --- f) autosave -------------------------------------------------------------------------------
 
-def test_autosave_keeps_typing_across_a_reload_without_submitting(page: Page, live_server,
-                                                                  account, shot):
+
+def test_autosave_keeps_typing_across_a_reload_without_submitting(
+    page: Page, live_server, account, shot
+):
     patient = live_server.make.patient(account.user)
     log_in(page, live_server, account)
     aid = open_new_initial(page, live_server, patient.id)
@@ -423,8 +368,9 @@ def test_autosave_keeps_typing_across_a_reload_without_submitting(page: Page, li
     shot(page, "after-reload", full_page=False)
 
 
-def test_autosave_sets_invalid_typing_aside_and_restores_it_after_reload(page: Page, live_server,
-                                                                         account, shot):
+def test_autosave_sets_invalid_typing_aside_and_restores_it_after_reload(
+    page: Page, live_server, account, shot
+):
     patient = live_server.make.patient(account.user)
     log_in(page, live_server, account)
     aid = open_new_initial(page, live_server, patient.id)
@@ -436,7 +382,8 @@ def test_autosave_sets_invalid_typing_aside_and_restores_it_after_reload(page: P
     expect(status).to_have_class("warn-text")
     cadence_box = field_box(page, "running_form-cadence_spm")
     expect(cadence_box.locator("p.error")).to_have_text(
-        "Enter a whole number from 120 to 230 steps/min.")
+        "Enter a whole number from 120 to 230 steps/min."
+    )
     cadence_box.scroll_into_view_if_needed()
     shot(page, "invalid-typing-kept", full_page=False)
     record, _, autosave = stored(live_server, aid)

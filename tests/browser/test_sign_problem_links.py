@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import log_in
-from tests.browser.test_consultation_flow import open_new_initial, sign
+from tests.browser.helpers import log_in, open_new_initial, sign
 
 pytestmark = pytest.mark.browser
 
@@ -22,14 +21,16 @@ def refused_sign(page: Page, live_server, account) -> None:
 def test_every_still_needed_link_has_a_target(page: Page, live_server, account):
     refused_sign(page, live_server, account)
     hrefs = page.locator("#sign-problems a").evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))")
+        "links => links.map(a => a.getAttribute('href'))"
+    )
     assert len(hrefs) > 20
     missing = sorted({h for h in hrefs if page.locator(f'[id="{h[1:]}"]').count() == 0})
     assert missing == []
 
 
-def test_a_followed_link_shows_the_field_below_the_sticky_bars(page: Page, live_server, account,
-                                                                shot):
+def test_a_followed_link_shows_the_field_below_the_sticky_bars(
+    page: Page, live_server, account, shot
+):
     refused_sign(page, live_server, account)
     page.locator('#sign-problems a[href="#history-presenting_complaint"]').click()
     page.wait_for_function("() => location.hash === '#history-presenting_complaint'")

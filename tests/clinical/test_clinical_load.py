@@ -1,4 +1,4 @@
-"""Training-load figures (assessment.md training; evidence.md §1.4)."""
+"""Training-load figures (docs/assessment.md training; docs/evidence.md §1.4)."""
 
 from decimal import Decimal
 

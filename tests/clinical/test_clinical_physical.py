@@ -1,4 +1,4 @@
-"""Physical-test figures and norms (evidence.md §1.7)."""
+"""Physical-test figures and norms (docs/evidence.md §1.7)."""
 
 import pytest
 

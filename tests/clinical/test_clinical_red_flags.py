@@ -11,7 +11,7 @@ from physio.clinical.red_flags import (
     screen_red_flags,
 )
 
-FIELDS_AND_TIERS = {  # assessment.md red_flags table, in order
+FIELDS_AND_TIERS = {  # docs/assessment.md red_flags table, in order
     "ces_bladder": "E",
     "ces_saddle": "E",
     "ces_bowel": "E",

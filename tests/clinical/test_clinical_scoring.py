@@ -1,4 +1,4 @@
-"""Questionnaire scores against hand-computed examples (evidence.md §1.3)."""
+"""Questionnaire scores against hand-computed examples (docs/evidence.md §1.3)."""
 
 from decimal import Decimal
 
@@ -117,7 +117,7 @@ def test_odi_with_eight_answered_uses_denominator_40():
 
 
 def test_odi_with_nine_answered_rounds_to_one_decimal():
-    # 16 / 45 × 100 = 35.555… → 35.6 (evidence.md's worked example truncates to 35.5)
+    # 16 / 45 × 100 = 35.555… → 35.6 (docs/evidence.md's worked example truncates to 35.5)
     assert odi_percent(odi(2, 2, 2, 2, 2, 2, 2, 2, None, 0)) == 35.6
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from physio.plan import apply_edits
-from tests.plan.test_plan_builders import WEAK_EVERYWHERE, codes, plan_for, record, red_flags
+from tests.plan.builders import WEAK_EVERYWHERE, codes, plan_for, record, red_flags
 
 
 @pytest.fixture

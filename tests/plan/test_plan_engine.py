@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from physio.plan import INTERVENTIONS, RULES, PlanContext, TreatmentPlan, build_plan
-from tests.plan.test_plan_builders import (
+from tests.plan.builders import (
     CONTEXT,
     FEMALE,
     WEAK_EVERYWHERE,

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from physio.clinical import derive
 from physio.plan import INTERVENTIONS, PlanContext, TreatmentPlan, apply_edits, build_plan
-from tests.plan.test_plan_builders import BASE, RED_FLAG_FIELDS
+from tests.plan.builders import BASE, RED_FLAG_FIELDS
 
 CONTEXT = PlanContext(
     today=date(2025, 3, 3), physio_name="Sam", physio_registration="PH1", clinic_name="Clinic"

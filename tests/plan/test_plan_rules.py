@@ -1,4 +1,5 @@
-"""One test per rule of plan-rules.md: its content is there with the trigger, absent without."""
+"""One test per rule of docs/plan-rules.md: its content is there with the trigger, absent
+without."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from physio.clinical.red_flags import RED_FLAG_RULES
 from physio.plan import RULES
 from physio.plan.rules import RULES_BY_ID, Facts
-from tests.plan.test_plan_builders import (
+from tests.plan.builders import (
     BASE_RULES,
     DROP,
     MALE,

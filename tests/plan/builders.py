@@ -1,4 +1,4 @@
-"""Small record builders shared by the plan tests (this module holds no tests itself).
+"""Small record builders shared by the plan tests (a helper module: it holds no tests).
 
 ``record(**sections)`` starts from an unremarkable runner, for whom only the "always" rules fire
 (plus PAIN-MONITOR, as they are running), and updates the named sections, e.g.

@@ -1,0 +1,131 @@
+"""The app factory: extensions, blueprints, request hooks, error pages, template helpers, CLI."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, render_template
+from flask_login import current_user
+
+from config import Config, config_from_env
+
+ROOT = Path(__file__).resolve().parent.parent  # templates/ and migrations/ live at the top level
+
+
+def create_app(config: Config | type[Config] | None = None, **overrides) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    if config is None:
+        config = config_from_env()
+    elif isinstance(config, type):
+        config = config()
+    app.config.from_object(config)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from physio.extensions import csrf, db, limiter, login_manager, migrate
+    from physio.security import register_security_headers
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    register_security_headers(app)
+
+    from physio.models import User  # noqa: F401  (models registered before use)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+
+def register_blueprints(app: Flask) -> None:
+    from physio.views import (
+        admin,
+        assessments,
+        audit_log,
+        auth,
+        patients,
+        plans,
+        public,
+        retention,
+    )
+
+    for module in (auth, patients, assessments, plans, public, admin, audit_log, retention):
+        app.register_blueprint(module.bp)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from flask import session
+
+    from physio.scoping import set_clinic_scope
+
+    @app.before_request
+    def _scope_to_clinic():
+        # Every request of a logged-in user sees only that user's clinic.
+        session.permanent = True  # idle timeout: PERMANENT_SESSION_LIFETIME, refreshed per request
+        g.clinic_scope = None
+        if current_user.is_authenticated:
+            set_clinic_scope(current_user.clinic_id)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from physio.extensions import db
+
+    def render_error(error):
+        code = getattr(error, "code", 500)
+        if code == 500:
+            db.session.rollback()
+        return render_template(f"errors/{code}.html", error=error), code
+
+    for code in (400, 403, 404, 405, 409, 410, 429, 500):
+        app.register_error_handler(code, render_error)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from physio.views.helpers import template_filters
+
+    for name, fn in template_filters().items():
+        app.add_template_filter(fn, name)
+
+    @app.context_processor
+    def _today():
+        from datetime import date
+
+        return {"today": date.today()}
+
+
+def register_commands(app: Flask) -> None:
+    from physio.cli import commands
+
+    for command in commands:
+        app.cli.add_command(command)
+
+    @app.shell_context_processor
+    def _shell():
+        from physio import models
+        from physio.extensions import db
+
+        return {"db": db, **{name: getattr(models, name) for name in models.__all__}}

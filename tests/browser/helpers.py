@@ -1,0 +1,106 @@
+"""Page helpers for the browser tests: log in, find fields, save, sign, wait for autosave.
+A helper module (no tests); the fixtures are in conftest.py."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from playwright.sync_api import Page
+from pypdf import PdfReader
+
+from physio.extensions import db
+from physio.models import Assessment
+from physio.services import assessments as service
+
+
+def log_in(page, live_server, account) -> None:
+    """Through the login form, as a physio would."""
+    page.goto(live_server("/login"))
+    page.get_by_label("Email").fill(account.email)
+    page.get_by_label("Password").fill(account.password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/patients/"))
+
+
+def settle_autosave(page, timeout: float = 15_000) -> None:
+    """Wait until an autosave has started after the last input and none is in flight."""
+    page.wait_for_function(
+        "() => { const p = window.__autosave; return p && p.inflight === 0 &&"
+        " (p.lastInput === 0 || p.lastStart > p.lastInput); }",
+        timeout=timeout,
+    )
+
+
+# --- fields, buttons, records ----------------------------------------------------------
+
+
+def by_name(page: Page, name: str):
+    return page.locator(f'[name="{name}"]')
+
+
+def choice(page: Page, name: str, value: str):
+    return page.locator(f'input[name="{name}"][value="{value}"]')
+
+
+def field_box(page: Page, name: str):
+    return page.locator(f'.field[data-field="{name}"]')
+
+
+def submit(page: Page, button) -> None:
+    """Click a submit button and wait for the page it leads to."""
+    with page.expect_navigation():
+        button.click()
+
+
+def save_draft(page: Page) -> None:
+    settle_autosave(page)  # no autosave in flight when the form posts (see the report)
+    submit(page, page.get_by_role("button", name="Save draft").first)
+
+
+def sign(page: Page, password: str) -> None:
+    page.locator("#sign-password").fill(password)
+    submit(page, page.get_by_role("button", name="Sign assessment"))
+
+
+def assessment_id(page: Page) -> int:
+    return int(re.search(r"/assessments/(\d+)", page.url).group(1))
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+
+
+def stored(live_server, aid: int):
+    with live_server.app.app_context():
+        a = db.session.get(Assessment, aid)
+        record, status, autosave = service.record_of(a), a.status, a.autosave
+        db.session.remove()
+        return record, status, autosave
+
+
+def open_new_initial(page: Page, live_server, patient_id: int) -> int:
+    page.goto(live_server(f"/patients/{patient_id}"))
+    page.get_by_role("button", name="New initial assessment").click()
+    page.wait_for_url(re.compile(r"/assessments/\d+/edit$"))
+    return assessment_id(page)
+
+
+def fill_signable_minimum(page: Page) -> None:
+    """What an initial assessment needs to be signed, apart from the red flags."""
+    by_name(page, "history-presenting_complaint").fill("Low back pain after long runs")
+    by_name(page, "pain-nprs_now").fill("3")
+    by_name(page, "pain-nprs_best_24h").fill("1")
+    by_name(page, "pain-nprs_worst_24h").fill("5")
+    choice(page, "pain-location", "central_lumbar").check()
+    choice(page, "impression-working_diagnosis", "non_specific_lbp").check()
+    by_name(page, "impression-review_in_weeks").fill("4")
+
+
+def answer_all_red_flags_no(page: Page) -> int:
+    radios = page.locator('.field.tri input[type="radio"][value="no"]')
+    n = radios.count()
+    for i in range(n):
+        radios.nth(i).check()
+    return n

@@ -1,0 +1,245 @@
+"""What the tests share: the test database and app, row factories, logging in, assessment
+payloads and the HTTP flow that creates and signs an assessment. Fixtures live in conftest.py;
+this module holds no tests and no test imports another test module.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select, text
+
+from config import TestingConfig
+from physio.app import create_app
+from physio.clinical.schema import PSFS_ENTRIES, SECTIONS
+from physio.extensions import db
+from physio.models import Clinic, Patient, Role, User
+from physio.security import hash_password
+
+# --- the test database ------------------------------------------------------------------------
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+PASSWORD = "correct-horse-battery"
+
+_schema_ready = False
+
+
+def _reset_postgres() -> None:
+    """One schema per session; every test starts from empty tables (TRUNCATE is fast)."""
+    global _schema_ready
+    if not _schema_ready:
+        db.drop_all()
+        db.create_all()
+        _schema_ready = True
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+def make_app(**overrides):
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL, **overrides)
+    with app.app_context():
+        if ON_POSTGRES:
+            _reset_postgres()
+        else:
+            db.create_all()
+    return app
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+_seq = itertools.count(1)
+
+
+class Factory:
+    """Creates rows directly (committed), for arranging a test's starting state."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def clinic(self, name: str | None = None, **fields) -> Clinic:
+        with self.app.app_context():
+            clinic = Clinic(name=name or f"Clinic {next(_seq)}", **fields)
+            db.session.add(clinic)
+            db.session.commit()
+            db.session.refresh(clinic)
+            db.session.expunge(clinic)
+            return clinic
+
+    def user(
+        self,
+        clinic: Clinic,
+        role: str = "physio",
+        *,
+        email: str | None = None,
+        name: str | None = None,
+        active: bool = True,
+        registration: str | None = "PH000001",
+    ) -> User:
+        with self.app.app_context():
+            n = next(_seq)
+            user = User(
+                clinic_id=clinic.id,
+                name=name or f"Physio {n}",
+                email=email or f"user{n}@example.org",
+                password_hash=hash_password(PASSWORD),
+                role=Role(role),
+                registration=registration,
+                active=active,
+            )
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    def patient(self, user: User, **fields) -> Patient:
+        with self.app.app_context():
+            n = next(_seq)
+            values = {
+                "first_name": "Jane",
+                "last_name": f"Runner{n}",
+                "date_of_birth": date(1988, 4, 12),
+                "sex": "female",
+                "reference": None,
+            }
+            values.update(fields)
+            patient = Patient(clinic_id=user.clinic_id, created_by_id=user.id, **values)
+            db.session.add(patient)
+            db.session.commit()
+            db.session.refresh(patient)
+            db.session.expunge(patient)
+            return patient
+
+
+def login(client, user: User, password: str = PASSWORD):
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.execute(
+            select(func.count()).select_from(model).execution_options(skip_clinic_scope=True)
+        ).scalar_one()
+
+
+# --- assessment payloads (every posted name of the contract) ----------------------------------
+
+SEEN_AT = "2026-11-20T10:30"
+ONSET = date(2026, 9, 1)
+
+# Values chosen to be valid and to satisfy the combination rules.
+OVERRIDES = {
+    "pain-nprs_now": ("4", 4),
+    "pain-nprs_best_24h": ("2", 2),
+    "pain-nprs_worst_24h": ("7", 7),
+    "history-onset_date": (ONSET.isoformat(), ONSET),
+    "red_flags-tier_override": ("R", "R"),
+    "training-runs_per_week": ("4", 4),
+}
+
+
+def posted_and_expected(section, f):
+    """(posted string or list, expected stored value) for one field."""
+    name = f"{section.name}-{f.name}"
+    if name in OVERRIDES:
+        return OVERRIDES[name]
+    if f.kind == "int":
+        value = (f.min + f.max) // 2
+        return str(value), value
+    if f.kind == "decimal":
+        value = Decimal(f.min + f.max) / 2
+        value = value.quantize(Decimal(1).scaleb(-f.places))
+        return str(value), value
+    if f.kind == "bool":
+        return "y", True
+    if f.kind in ("text", "longtext"):
+        return f"{f.name} note", f"{f.name} note"
+    if f.kind == "date":
+        return "2026-10-01", date(2026, 10, 1)
+    if f.kind == "enum":
+        value = f.choices[-1][0]
+        return value, value
+    if f.kind == "tri":
+        return "no", "no"
+    if f.kind == "multi":
+        values = [f.choices[0][0], f.choices[-1][0]]
+        return values, values
+    raise AssertionError(f.kind)
+
+
+def full_payload(*, lock_version: int = 1, odi: bool = True, sbst: bool = True):
+    """(posted form data, {posted name: expected stored value}) covering every field."""
+    data: dict = {"seen_at": SEEN_AT, "lock_version": str(lock_version)}
+    expected: dict = {}
+    for section in SECTIONS:
+        for f in section.fields:
+            if (f.option == "odi" and not odi) or (f.option == "sbst" and not sbst):
+                continue
+            posted, stored = posted_and_expected(section, f)
+            data[f"{section.name}-{f.name}"] = posted
+            expected[f"{section.name}-{f.name}"] = stored
+    for i in range(PSFS_ENTRIES):
+        data[f"outcomes-psfs-{i}-activity"] = f"Activity {i}"
+        data[f"outcomes-psfs-{i}-score"] = str(i * 2)
+    return data, expected
+
+
+def minimal_signable(*, lock_version: int, red_flags: str = "no") -> dict:
+    """The least an initial assessment needs to be signed."""
+    data = {
+        "seen_at": SEEN_AT,
+        "lock_version": str(lock_version),
+        "history-presenting_complaint": "Low back pain after long runs",
+        "pain-nprs_now": "3",
+        "pain-nprs_best_24h": "1",
+        "pain-nprs_worst_24h": "5",
+        "pain-location": ["central_lumbar"],
+        "impression-working_diagnosis": "non_specific_lbp",
+        "impression-review_in_weeks": "4",
+    }
+    for f in next(s for s in SECTIONS if s.name == "red_flags").fields:
+        if f.kind == "tri":
+            data[f"red_flags-{f.name}"] = red_flags
+    return data
+
+
+def stored_value(record: dict, posted_name: str):
+    section, name = posted_name.split("-", 1)
+    return record[section][name]
+
+
+def as_datetime(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M")
+
+
+# --- the HTTP flow: create, fill, sign ---------------------------------------------------------
+
+
+def new_assessment(client, patient, kind: str = "initial") -> int:
+    """Create a draft through the patient page's button; return its id."""
+    response = client.post(f"/patients/{patient.id}/assessments/new", data={"kind": kind})
+    assert response.status_code == 302, response.status_code
+    return int(re.search(r"/assessments/(\d+)/edit", response.headers["Location"]).group(1))
+
+
+def sign(client, aid: int, password: str = PASSWORD):
+    return client.post(f"/assessments/{aid}/sign", data={"password": password})
+
+
+def signed_visit(client, patient, **fields) -> int:
+    """An initial assessment created, saved with the least a signature needs plus `fields`
+    (posted names), and signed, all over HTTP; returns its id."""
+    aid = new_assessment(client, patient)
+    data = {**minimal_signable(lock_version=1), **fields}
+    response = client.post(f"/assessments/{aid}/edit", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert sign(client, aid).status_code == 302
+    return aid
