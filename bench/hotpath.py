@@ -180,20 +180,11 @@ def worker(tree: str, db_url: str, n: int) -> None:
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         cmd = json.loads(line)
-        if cmd.get("profile"):
-            import cProfile
-            import io
-            import pstats
-
-            prof = cProfile.Profile()
-            fn = actions[cmd["profile"]]
-            prof.enable()
-            for _ in range(n):
+        if cmd.get("spin"):  # run one kind in a loop while py-spy samples this process
+            fn = actions[cmd["spin"]]
+            for _ in range(cmd["n"]):
                 fn()
-            prof.disable()
-            out = io.StringIO()
-            pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(40)
-            print(json.dumps({"profile": out.getvalue()}), flush=True)
+            print(json.dumps({"spun": cmd["n"]}), flush=True)
             continue
         result = {}
         for kind in KINDS:
@@ -221,6 +212,54 @@ def _tree_for(rev: str, tmp: Path) -> Path:
     return dest
 
 
+def _profile(proc: subprocess.Popen, kind: str, tmp: Path, seconds: float = 20.0) -> str:
+    """py-spy samples the worker while it runs `kind` in a loop; the share of samples in each
+    function (inclusive), app and library frames alike, top 40."""
+    from collections import Counter
+
+    raw = tmp / f"profile-{proc.pid}.txt"
+    spy = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "py-spy"),
+            "record",
+            "--pid",
+            str(proc.pid),
+            "--format",
+            "raw",
+            "--rate",
+            "250",
+            "--duration",
+            str(int(seconds)),
+            "-o",
+            str(raw),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)
+    proc.stdin.write(json.dumps({"spin": kind, "n": 100000}) + "\n")
+    proc.stdin.flush()
+    spy.wait(seconds + 30)
+    proc.send_signal(__import__("signal").SIGTERM)  # stop spinning: the worker is done for
+    inclusive: Counter = Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        if not any("(bench/hotpath.py" in f or "hotpath.py:" in f for f in frames):
+            continue
+        n = int(count)
+        total += n
+        for name in {
+            f.split(" (")[0] + " (" + f.split(" (")[-1].split(":")[0].split("/")[-1] + ")"
+            for f in frames
+        }:
+            inclusive[name] += n
+    lines = [f"{total} samples of {kind}; inclusive share per function:"]
+    lines += [f"  {n / total * 100:5.1f}%  {name}" for name, n in inclusive.most_common(60)]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -229,7 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--n", type=int, default=15, help="requests of each kind per round")
-    parser.add_argument("--profile", choices=KINDS, help="print a cProfile of this kind instead")
+    parser.add_argument(
+        "--profile", choices=KINDS, help="py-spy this kind for 20 s instead (top functions)"
+    )
     parser.add_argument("--json", help="write the figures here")
     parser.add_argument("--worker", nargs=2, metavar=("TREE", "DB_URL"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -297,12 +338,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise RuntimeError(f"worker for {rev} did not start")
         if args.profile:
             for rev, proc in workers:
-                proc.stdin.write(json.dumps({"profile": args.profile}) + "\n")
-                proc.stdin.flush()
-                print(
-                    f"=== {rev}: {args.profile} ×{args.n}\n"
-                    + json.loads(proc.stdout.readline())["profile"]
-                )
+                print(f"=== {rev}: {args.profile}\n" + _profile(proc, args.profile, tmp))
             return 0
         rounds: dict[str, list[dict]] = {rev: [] for rev in revs}
         for r in range(args.rounds):

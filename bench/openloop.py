@@ -47,6 +47,7 @@ import json  # noqa: E402
 import random  # noqa: E402
 import secrets  # noqa: E402
 import shutil  # noqa: E402
+import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.parse  # noqa: E402
@@ -56,7 +57,6 @@ from html.parser import HTMLParser  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from bench.common import (  # noqa: E402
-    APP_GUNICORN_CONF,
     BASELINE_GUNICORN_CONF,
     DEMO_PHYSIOS,
     USER_AGENT,
@@ -75,6 +75,7 @@ from bench.common import (  # noqa: E402
     location_id,
     log,
     percentile,
+    run,
     seeded_sqlite,
     sqlite_url,
     start_gunicorn,
@@ -263,7 +264,19 @@ def prepare(
         )
         if status != 302:
             raise RuntimeError(f"creating a draft failed: {status} {body[:300]!r}")
-        drafts.append(Draft(location_id(headers), client.cookie_header(), lock=1, body=bodies[ci]))
+        aid = location_id(headers)
+        # The first save fills the empty draft (every field changes); the load then measures
+        # autosaves as they come during a consultation: a few fields changed each time.
+        own = [(n, bodies[ci].csrf if n == "csrf_token" else v) for n, v in entries]
+        status, _, body = client.post(
+            f"/assessments/{aid}/autosave",
+            [(n, v) for n, v in with_marker(own, f"ol {run_id} d{aid} n0") if n != "lock_version"]
+            + [("lock_version", "1")],
+        )
+        answer = json.loads(body) if status == 200 else {}
+        if not answer.get("saved"):
+            raise RuntimeError(f"first autosave of draft {aid} failed: {status} {body[:300]!r}")
+        drafts.append(Draft(aid, client.cookie_header(), answer["lock_version"], bodies[ci]))
     form_paths = [(f"/assessments/{template_id}/edit", clients[0].cookie_header())] + [
         (f"/assessments/{d.id}/edit", d.cookie) for d in drafts[: min(8, len(drafts))]
     ]
@@ -364,9 +377,13 @@ async def _run_step(
     async def one(kind: str, due: float) -> None:
         draft = None
         if kind == "autosave":
-            async with draft_free:
-                await draft_free.wait_for(lambda: bool(idle_drafts))
-                draft = idle_drafts.popleft()
+            try:  # the tab waits for its previous autosave's answer: bounded like a request
+                async with asyncio.timeout(timeout - (loop.time() - due)), draft_free:
+                    await draft_free.wait_for(lambda: bool(idle_drafts))
+                    draft = idle_drafts.popleft()
+            except TimeoutError:
+                results.append(Result(kind, due, loop.time(), loop.time(), 0, "no idle draft"))
+                return
             counter[0] += 1
             marker = f"ol {fx.run_id} d{draft.id} n{counter[0]}"
             method, url = "POST", f"{base_url}/assessments/{draft.id}/autosave"
@@ -386,7 +403,8 @@ async def _run_step(
             lags.append(sent - due)
         status, error = 0, ""
         try:
-            async with session.request(method, url, data=data, headers=hdrs) as resp:
+            left = aiohttp.ClientTimeout(total=max(1.0, timeout - (sent - due)))
+            async with session.request(method, url, data=data, headers=hdrs, timeout=left) as resp:
                 payload = await resp.read()
                 status = resp.status
                 if draft is not None and status == 200:
@@ -448,38 +466,43 @@ async def _wait_idle(base_url: str, timeout: float = 90.0) -> None:
             await asyncio.sleep(0.5)
 
 
-def run_steps(
-    base_url: str,
-    fx: Fixture,
-    steps: list[float],
-    seconds: float,
-    arrivals: str = "poisson",
-    timeout: float = 15.0,
-    seed: int = 16,
-    during=None,
-) -> list[Step]:
-    """Each step after the server is idle again. `during(step_index)` (optional) is awaited
-    alongside a step, e.g. to kill an app host in the middle of it."""
-    rng = random.Random(seed)
-    idle = deque(d for d in fx.drafts if not d.retired)
-    counter = [0]
+class Load:
+    """The open-loop load on one app (`base_url`) with its fixture; one `step` at a time."""
 
-    async def main() -> list[Step]:
-        out = []
-        for i, rate in enumerate(steps):
-            await _wait_idle(base_url)
-            idle.clear()
-            idle.extend(d for d in fx.drafts if not d.retired)
-            coro = _run_step(base_url, fx, rate, seconds, arrivals, rng, timeout, idle, counter)
-            if during is not None:
-                step, _ = await asyncio.gather(coro, during(i))
-            else:
-                step = await coro
-            log(f"  step {i + 1}: {step.summary()}")
-            out.append(step)
-        return out
+    def __init__(self, base_url: str, fx: Fixture, arrivals="poisson", timeout=15.0, seed=16):
+        self.base_url, self.fx, self.arrivals, self.timeout = base_url, fx, arrivals, timeout
+        self.rng = random.Random(seed)
+        self.counter = [0]
+        self.saturated_at: float | None = None
 
-    return asyncio.run(main())
+    def step(self, rate: float, seconds: float, during=None) -> Step:
+        """One step after the server is idle again. `during()` (optional) is awaited alongside
+        it, e.g. to kill an app host in the middle of it."""
+
+        async def main() -> Step:
+            await _wait_idle(self.base_url)
+            idle = deque(d for d in self.fx.drafts if not d.retired)
+            coro = _run_step(
+                self.base_url,
+                self.fx,
+                rate,
+                seconds,
+                self.arrivals,
+                self.rng,
+                self.timeout,
+                idle,
+                self.counter,
+            )
+            if during is None:
+                return await coro
+            step, _ = await asyncio.gather(coro, during())
+            return step
+
+        step = asyncio.run(main())
+        errors = sum(step.errors.values())
+        if step.served() < 0.8 * rate or errors > 0.05 * len(step.results):
+            self.saturated_at = rate
+        return step
 
 
 # --- the check through the database ----------------------------------------------------------
@@ -586,57 +609,95 @@ def bare_capacity(port: int, seconds: float = 5.0):
     return run_wrk("baseline", port, "/", connections=16, seconds=seconds)
 
 
-def run_db(
-    db: str,
-    args,
-    processes: Processes,
-    workdir: Path,
-    base_port: int,
-) -> tuple[list[Step], WriteCheck, list, str]:
-    sqlite_path = seeded_sqlite(workdir / f"physio-{db}.sqlite")
-    db_url = sqlite_url(sqlite_path)
-    pg = None
-    if db == "postgres":
-        pg = TempPostgres(processes).start()
-        db_url = pg.createdb("physio_openloop")
-        flask_cli(["db", "upgrade"], db_url)
-        copy_database(sqlite_url(sqlite_path), db_url)
-    try:
-        from sqlalchemy import create_engine, text
+@dataclass
+class Variant:
+    label: str
+    tree: Path  # the code the app runs (the working tree, or a git revision's copy)
+    db_url: str = ""
+    load: Load | None = None
+    steps: list[Step] = field(default_factory=list)
+    check: WriteCheck | None = None
 
-        engine = create_engine(db_url)
-        with engine.connect() as conn:
-            patients = list(conn.execute(text("SELECT id FROM patients ORDER BY id")).scalars())
-        engine.dispose()
-        port = free_port()
-        app = start_gunicorn(
-            processes,
-            f"gunicorn physio (openloop {db})",
-            "physio:create_app()",
-            port,
-            app_env(db_url),
-            workdir / f"app-{db}.log",
-            config=APP_GUNICORN_CONF,
-        )
-        fx = prepare(port, patients, args.drafts, encoding=args.encoding)
-        log(f"  {db}: {len(fx.drafts)} drafts in {len({d.cookie for d in fx.drafts})} sessions")
+
+def variant_tree(rev: str, workdir: Path) -> tuple[str, Path]:
+    from bench.common import ROOT
+
+    if rev == "worktree":
+        return "worktree", ROOT
+    sha = run(["git", "rev-parse", "--short", rev], cwd=ROOT).stdout.strip()
+    dest = workdir / f"rev-{sha}"
+    if not dest.exists():
+        dest.mkdir()
+        archive = subprocess.run(["git", "archive", sha], cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    return f"{rev} ({sha})", dest
+
+
+def run_db(db: str, args, processes: Processes, workdir: Path, base_port: int) -> tuple:
+    """Every variant on its own copy of the seeded demo (SQLite file or PostgreSQL database),
+    each served by its own gunicorn; the steps alternate between variants, so a noisy
+    neighbour hits them alike."""
+    template = seeded_sqlite(workdir / f"seeded-{db}.sqlite")
+    pg = TempPostgres(processes).start() if db == "postgres" else None
+    variants = [Variant(*variant_tree(rev, workdir)) for rev in args.revs]
+    apps = []
+    try:
+        for i, v in enumerate(variants):
+            if pg is not None:
+                v.db_url = pg.createdb(f"physio_openloop{i}")
+                flask_cli(["db", "upgrade"], v.db_url)
+                copy_database(sqlite_url(template), v.db_url)
+            else:
+                path = workdir / f"physio-{db}-{i}.sqlite"
+                shutil.copyfile(template, path)
+                v.db_url = sqlite_url(path)
+            from sqlalchemy import create_engine, text
+
+            engine = create_engine(v.db_url)
+            with engine.connect() as conn:
+                patients = list(conn.execute(text("SELECT id FROM patients ORDER BY id")).scalars())
+            engine.dispose()
+            port = free_port()
+            apps.append(
+                start_gunicorn(
+                    processes,
+                    f"gunicorn physio (openloop {db} {v.label})",
+                    "physio:create_app()",
+                    port,
+                    app_env(v.db_url),
+                    workdir / f"app-{db}-{i}.log",
+                    config=v.tree / "gunicorn.conf.py",
+                    chdir=v.tree,
+                )
+            )
+            fx = prepare(port, patients, args.drafts, encoding=args.encoding)
+            v.load = Load(f"http://127.0.0.1:{port}", fx, args.arrivals, args.timeout)
+            log(f"  {db} {v.label}: {len(fx.drafts)} drafts ready")
         bases = [bare_capacity(base_port)]
-        steps = run_steps(
-            f"http://127.0.0.1:{port}", fx, args.steps, args.seconds, args.arrivals, args.timeout
-        )
+        for rate in args.steps:
+            for v in variants:
+                if v.load.saturated_at is not None:
+                    continue
+                step = v.load.step(rate, args.seconds)
+                v.steps.append(step)
+                log(f"  {db} {v.label}: {step.summary()}")
         bases.append(bare_capacity(base_port))
-        processes.stop(app)
-        check = check_writes(db_url, fx)
-        log(f"  {db}: {check.summary()}")
+        for app in apps:
+            processes.stop(app)
+        for v in variants:
+            v.check = check_writes(v.db_url, v.load.fx)
+            log(f"  {db} {v.label}: {v.check.summary()}")
     finally:
         if pg is not None:
             pg.stop()
-    return steps, check, bases, db_url
+    return variants, bases
 
 
-def step_rows(db: str, steps: list[Step], check: WriteCheck, bases: list, enc: str) -> list[Row]:
+def step_rows(db: str, v: Variant, bases: list, enc: str, planned: list[float]) -> list[Row]:
     base_rps = sum(b.rps for b in bases) / len(bases)
     rows = []
+    steps, check = v.steps, v.check
+    name = f"open loop {db}" + (f" [{v.label}]" if v.label != "worktree" else "")
     for s in steps:
         err = sum(s.errors.values())
         is_target = s.rate == TARGET_RATE
@@ -645,7 +706,7 @@ def step_rows(db: str, steps: list[Step], check: WriteCheck, bases: list, enc: s
             met = s.p(99) < TARGET_P99_S and err == 0 and check.ok
         rows.append(
             Row(
-                f"open loop {db}: {s.rate:g} req/s of the mix ({enc} autosave)",
+                f"{name}: {s.rate:g} req/s of the mix ({enc} autosave)",
                 f"served {s.served():.1f} req/s, p50 {s.p(50) * 1000:.0f} ms, p99 "
                 f"{s.p(99) * 1000:.0f} ms (autosave p99 {s.p(99, 'autosave') * 1000:.0f} ms), "
                 f"errors {err}" + (f" {dict(s.errors)}" if err else ""),
@@ -666,9 +727,18 @@ def step_rows(db: str, steps: list[Step], check: WriteCheck, bases: list, enc: s
                 },
             )
         )
+    for rate in planned[len(steps) :]:
+        rows.append(
+            Row(
+                f"{name}: {rate:g} req/s of the mix ({enc} autosave)",
+                f"not run: saturated at {v.load.saturated_at:g} req/s",
+                met=False if rate == TARGET_RATE else None,
+                part="openloop",
+            )
+        )
     rows.append(
         Row(
-            f"open loop {db}: writes",
+            f"{name}: writes",
             check.summary(),
             "—",
             "—",
@@ -694,6 +764,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--encoding", choices=("multipart", "urlencoded"), default="multipart")
     parser.add_argument("--arrivals", choices=("poisson", "uniform"), default="poisson")
     parser.add_argument("--timeout", type=float, default=15.0, help="per request, seconds")
+    parser.add_argument(
+        "--revs",
+        type=lambda s: s.split(","),
+        default=["worktree"],
+        help="code versions side by side: git revisions and/or 'worktree' (default)",
+    )
     parser.add_argument("--json", help="write the rows here (for run_all.py)")
     args = parser.parse_args(argv)
     exit_cleanly_on_signals()
@@ -714,12 +790,13 @@ def main(argv: list[str] | None = None) -> int:
             config=BASELINE_GUNICORN_CONF,
         )
         for db in ("sqlite", "postgres") if args.db == "both" else (args.db,):
-            steps, check, bases, _ = run_db(db, args, processes, workdir, base_port)
+            variants, bases = run_db(db, args, processes, workdir, base_port)
             log(
                 f"  bare page: {', '.join(f'{b.rps:.0f}' for b in bases)} req/s "
                 f"(p99 {', '.join(f'{b.p(99) * 1000:.0f}' for b in bases)} ms)"
             )
-            rows += step_rows(db, steps, check, bases, args.encoding)
+            for v in variants:
+                rows += step_rows(db, v, bases, args.encoding, args.steps)
     finally:
         processes.stop_all()
         shutil.rmtree(workdir, ignore_errors=True)
