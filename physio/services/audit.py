@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 from physio.extensions import db
 from physio.models.audit import AuditEvent
@@ -72,19 +72,28 @@ def record(
         # JSON-native now, so the hash computed here matches the one recomputed after a reload.
         detail=json.loads(json.dumps(detail, default=str)),
     )
-    session.add(event)
-    session.flush()  # SQLite: this INSERT takes the write lock before we read the tail
-    prev = session.execute(
-        select(AuditEvent.entry_hash)
-        .where(AuditEvent.id < event.id)
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-        .execution_options(skip_clinic_scope=True)
-    ).scalar_one_or_none()
-    event.prev_hash = prev or GENESIS
+    # One statement appends the entry and reads the tail it links to: on SQLite the INSERT
+    # holds the database write lock while its sub-select runs (on PostgreSQL the advisory lock
+    # above is held), so no other entry can slip in between. The hash needs the new id, hence
+    # the UPDATE. (Was: INSERT flush, tail SELECT, UPDATE flush.)
+    tail = select(AuditEvent.entry_hash).order_by(AuditEvent.id.desc()).limit(1).scalar_subquery()
+    columns = ("at", "clinic_id", "user_id", "ip", "action", "object_type", "object_id", "detail")
+    event.id, event.prev_hash = session.execute(
+        insert(AuditEvent)
+        .values(
+            {name: getattr(event, name) for name in columns}
+            | {"prev_hash": func.coalesce(tail, GENESIS)}
+        )
+        .returning(AuditEvent.id, AuditEvent.prev_hash)
+    ).one()
     event.entry_hash = _digest(event)
-    session.flush()
-    return event
+    session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.id == event.id)
+        .values(entry_hash=event.entry_hash)
+        .execution_options(synchronize_session=False)
+    )
+    return event  # not in the session: the rows above are the entry
 
 
 @dataclass
