@@ -276,7 +276,16 @@ def prepare(
         answer = json.loads(body) if status == 200 else {}
         if not answer.get("saved"):
             raise RuntimeError(f"first autosave of draft {aid} failed: {status} {body[:300]!r}")
-        drafts.append(Draft(aid, client.cookie_header(), answer["lock_version"], bodies[ci]))
+        drafts.append(
+            Draft(
+                aid,
+                client.cookie_header(),
+                answer["lock_version"],
+                bodies[ci],
+                acked=1,  # the first save counts like any other
+                last_acked=f"ol {run_id} d{aid} n0",
+            )
+        )
     form_paths = [(f"/assessments/{template_id}/edit", clients[0].cookie_header())] + [
         (f"/assessments/{d.id}/edit", d.cookie) for d in drafts[: min(8, len(drafts))]
     ]
@@ -286,7 +295,8 @@ def prepare(
     ]
     for c in clients:
         c.close()
-    return Fixture(run_id, drafts, form_paths, patient_paths, {d.id: d.lock for d in drafts})
+    # lock_version of a new draft is 1; every stored save adds one
+    return Fixture(run_id, drafts, form_paths, patient_paths, {d.id: 1 for d in drafts})
 
 
 # --- the open-loop generator -------------------------------------------------------------------
