@@ -12,10 +12,11 @@ PORT ?= 5000
 
 # WeasyPrint needs Pango; libharfbuzz-subset0 makes it 2–8× faster and warning-free.
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-# Tests also start a PostgreSQL and drive Debian's Chromium; poppler renders PDFs to PNG.
-TEST_DEBS := $(RUN_DEBS) postgresql chromium chromium-driver poppler-utils
+# Tests also start a PostgreSQL and drive Debian's Chromium; poppler renders PDFs to PNG;
+# the cluster test puts nginx in front of two app hosts and keeps login limits in Redis.
+TEST_DEBS := $(RUN_DEBS) postgresql chromium chromium-driver poppler-utils nginx redis-server
 
-.PHONY: run test test-sqlite deps-run deps-test bench load clean
+.PHONY: run test test-sqlite cluster-test deps-run deps-test bench load clean
 
 run: deps-run
 	$(FLASK) db upgrade
@@ -26,6 +27,12 @@ run: deps-run
 
 test: deps-test
 	scripts/run-tests.sh
+	$(PY) scripts/cluster_test.py
+
+# Two app hosts behind nginx (README "Deployment"), one PostgreSQL, Redis; one host is killed
+# with SIGKILL under load: 0 lost or duplicated writes, audit chain and signed records intact.
+cluster-test: deps-test
+	$(PY) scripts/cluster_test.py
 
 # Quick loop while developing: SQLite only, no browser.
 test-sqlite: $(VENV)/.installed

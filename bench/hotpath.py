@@ -6,8 +6,10 @@ the seeded demo database (`flask db upgrade` + `flask seed-demo`, PHYSIO_ENV=pro
 login through the form, CSRF on), warmed up and with the heap frozen as the gunicorn workers do
 (gunicorn.conf.py). The processes are driven in lock step: round after round, each version in
 turn measures every request kind `--n` times, so a noisy neighbour hits all versions alike. A
-figure is the median over rounds of the mean time per request; the bare page
-(bench/baseline_app.py, one small Jinja template) is measured in the same process and round.
+figure is the median over rounds of the mean CPU time per request (this process's CPU time:
+other tenants of the machine barely move it; on PostgreSQL the server's own time is not in
+it); the bare page (bench/baseline_app.py, one small Jinja template) is measured in the same
+process and round.
 
 Request kinds: the autosave as the browser posts it (the form's FormData, multipart), the same
 autosave urlencoded, the assessment form GET, the patient page (Jane Runner: 3 signed visits),
@@ -189,10 +191,10 @@ def worker(tree: str, db_url: str, n: int) -> None:
         result = {}
         for kind in KINDS:
             fn = actions[kind]
-            t0 = time.perf_counter()
+            t0 = time.process_time()  # CPU of this process: robust on a shared machine
             for _ in range(n):
                 fn()
-            result[kind] = (time.perf_counter() - t0) / n
+            result[kind] = (time.process_time() - t0) / n
         print(json.dumps(result), flush=True)
 
 
@@ -363,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
 
     figures = {}
     print(
-        f"In-process cost per request ({args.db}; median of {args.rounds} rounds × {args.n}; "
+        f"In-process CPU per request ({args.db}; median of {args.rounds} rounds × {args.n}; "
         f"{note}); ms, and × the bare page of the same round"
     )
     head = f"{'kind':<22}" + "".join(f"{rev:>26}" for rev in revs)

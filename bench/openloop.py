@@ -59,6 +59,7 @@ from pathlib import Path  # noqa: E402
 from bench.common import (  # noqa: E402
     BASELINE_GUNICORN_CONF,
     DEMO_PHYSIOS,
+    LOCK_RE,
     USER_AGENT,
     Client,
     Processes,
@@ -196,7 +197,8 @@ class Draft:
     lock: int = 1
     body: Body | None = None
     acked: int = 0  # autosaves answered saved: true
-    uncertain: int = 0  # sent, no answer (timeout, reset): may or may not be stored
+    recovered: int = 0  # answered with a proxy error, found stored afterwards
+    uncertain: int = 0  # sent, no answer in time: may or may not be stored
     last_acked: str | None = None
     retired: bool = False  # after an uncertain save its lock_version is unknown
 
@@ -432,7 +434,18 @@ async def _run_step(
         done = loop.time()
         results.append(Result(kind, due, sent, done, status, error))
         if draft is not None:
-            if status == 0 and error != "not saved":
+            if status in (502, 503, 504) or (status == 0 and error not in ("timeout", "not saved")):
+                # The host died with the request (proxy error, reset): nothing of it runs any
+                # more, so the draft's stored lock_version says whether it was saved, as
+                # reloading the page would. (A timeout may still be running: not resolvable.)
+                stored = await _stored_lock(session, base_url, draft, headers)
+                if stored == draft.lock + 1:
+                    draft.recovered += 1  # stored although the answer was lost
+                    draft.last_acked, draft.lock = marker, stored
+                elif stored != draft.lock:
+                    draft.uncertain += 1
+                    draft.retired = True
+            elif status == 0 and error != "not saved":
                 draft.uncertain += 1
                 draft.retired = True  # its lock_version is unknown now: not used again
             elif status != 200:
@@ -456,6 +469,24 @@ async def _run_step(
     await session.close()
     end = max((r.done for r in results), default=loop.time())
     return Step(rate, seconds, results, end - start, time.process_time() - cpu0, lags)
+
+
+async def _stored_lock(session, base_url: str, draft: Draft, headers: dict) -> int | None:
+    """The draft's lock_version as its form page shows it now (None if that fails too)."""
+    import aiohttp
+
+    for _ in range(3):
+        try:
+            url = f"{base_url}/assessments/{draft.id}/edit"
+            async with session.get(url, headers={**headers, "Cookie": draft.cookie}) as resp:
+                page = await resp.text()
+                if resp.status == 200:
+                    match = LOCK_RE.search(page)
+                    return int(match.group(1)) if match else None
+        except (TimeoutError, aiohttp.ClientError):
+            pass
+        await asyncio.sleep(1.0)
+    return None
 
 
 async def _wait_idle(base_url: str, timeout: float = 90.0) -> None:
@@ -521,6 +552,7 @@ class Load:
 @dataclass
 class WriteCheck:
     acked: int
+    recovered: int
     uncertain: int
     stored: int
     lost: int
@@ -536,7 +568,8 @@ class WriteCheck:
 
     def summary(self) -> str:
         return (
-            f"autosaves acknowledged {self.acked} (+{self.uncertain} unanswered), stored "
+            f"autosaves acknowledged {self.acked} (+{self.recovered} answered by a proxy "
+            f"error but stored, +{self.uncertain} unanswered), stored "
             f"{self.stored}, lost {self.lost}, duplicated {self.duplicated}, stale "
             f"{self.stale_value}; {self.chain}"
         )
@@ -578,8 +611,9 @@ def check_writes(db_url: str, fx: Fixture, verify_chain: bool = True) -> WriteCh
         if increments != stored:  # every save bumps the version once and is audited once
             duplicated += max(0, increments - stored)
             lost += max(0, stored - increments)
-        lost += max(0, d.acked - stored)
-        duplicated += max(0, stored - d.acked - d.uncertain)
+        saved = d.acked + d.recovered
+        lost += max(0, saved - stored)
+        duplicated += max(0, stored - saved - d.uncertain)
         if d.uncertain == 0 and d.last_acked is not None and value != d.last_acked:
             stale += 1
     chain = "audit chain not checked"
@@ -587,6 +621,7 @@ def check_writes(db_url: str, fx: Fixture, verify_chain: bool = True) -> WriteCh
         chain = audit_chain_verdict(db_url)
     return WriteCheck(
         sum(d.acked for d in fx.drafts),
+        sum(d.recovered for d in fx.drafts),
         sum(d.uncertain for d in fx.drafts),
         stored_total,
         lost,
