@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from physio.extensions import db
 from physio.models.audit import AuditEvent
@@ -20,6 +20,24 @@ from physio.models.base import utcnow
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 7_310_442  # arbitrary, constant: "the audit chain" advisory lock
+
+
+# The two statements of an entry, built once (a statement built per call cost more to compile
+# and cache-key than to run).
+_events = AuditEvent.__table__
+_COLUMNS = ("at", "clinic_id", "user_id", "ip", "action", "object_type", "object_id", "detail")
+_TAIL = select(_events.c.entry_hash).order_by(_events.c.id.desc()).limit(1).scalar_subquery()
+_APPEND = (
+    insert(_events)
+    .values(prev_hash=func.coalesce(_TAIL, GENESIS))
+    .returning(_events.c.id, _events.c.prev_hash)
+)
+_PG_LOCK = select(func.pg_advisory_xact_lock(_PG_LOCK_KEY))
+_SEAL = (
+    update(_events)
+    .where(_events.c.id == bindparam("entry_id"))
+    .values(entry_hash=bindparam("new_hash"))
+)
 
 
 def _digest(event: AuditEvent) -> str:
@@ -57,7 +75,7 @@ def record(
     """Add an audit entry to the current transaction (it commits or rolls back with it)."""
     session = db.session
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(_PG_LOCK_KEY)))
+        session.execute(_PG_LOCK)
     if obj is not None:
         object_type = object_type or type(obj).__name__.lower()
         object_id = object_id or obj.id
@@ -76,23 +94,11 @@ def record(
     # holds the database write lock while its sub-select runs (on PostgreSQL the advisory lock
     # above is held), so no other entry can slip in between. The hash needs the new id, hence
     # the UPDATE. (Was: INSERT flush, tail SELECT, UPDATE flush.)
-    tail = select(AuditEvent.entry_hash).order_by(AuditEvent.id.desc()).limit(1).scalar_subquery()
-    columns = ("at", "clinic_id", "user_id", "ip", "action", "object_type", "object_id", "detail")
     event.id, event.prev_hash = session.execute(
-        insert(AuditEvent)
-        .values(
-            {name: getattr(event, name) for name in columns}
-            | {"prev_hash": func.coalesce(tail, GENESIS)}
-        )
-        .returning(AuditEvent.id, AuditEvent.prev_hash)
+        _APPEND, {name: getattr(event, name) for name in _COLUMNS}
     ).one()
     event.entry_hash = _digest(event)
-    session.execute(
-        update(AuditEvent)
-        .where(AuditEvent.id == event.id)
-        .values(entry_hash=event.entry_hash)
-        .execution_options(synchronize_session=False)
-    )
+    session.execute(_SEAL, {"entry_id": event.id, "new_hash": event.entry_hash})
     return event  # not in the session: the rows above are the entry
 
 
