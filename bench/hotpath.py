@@ -387,10 +387,11 @@ def main(argv: list[str] | None = None) -> int:
     if len(revs) > 1:
         print("\nin/out (each version ÷ the one before it, per round, median):")
         for a, b in zip(revs, revs[1:], strict=False):
+            # CPU time is already free of the scheduling noise of a shared machine; dividing
+            # by the bare page of the round would add that page's own spread.
             ratios = {
                 kind: statistics.median(
-                    y[kind] / y["bare"] / (x[kind] / x["bare"])
-                    for x, y in zip(rounds[a], rounds[b], strict=True)
+                    y[kind] / x[kind] for x, y in zip(rounds[a], rounds[b], strict=True)
                 )
                 for kind in KINDS
                 if kind != "bare"
@@ -398,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
             figures.setdefault("ratios", {})[f"{a}→{b}"] = ratios
             print(f"  {a} → {b}: " + ", ".join(f"{k} {v:.2f}×" for k, v in ratios.items()))
     enc = statistics.median(x["autosave_urlencoded"] / x["autosave"] for x in rounds[revs[-1]])
+    # the urlencoded body is what the browser sends from the revision that changed the script
     print(f"\nurlencoded ÷ multipart autosave ({revs[-1]}): {enc:.2f}×")
     figures["urlencoded_vs_multipart"] = enc
     if args.json:
