@@ -658,6 +658,7 @@ def bare_capacity(port: int, seconds: float = 5.0):
 class Variant:
     label: str
     tree: Path  # the code the app runs (the working tree, or a git revision's copy)
+    encoding: str = "multipart"
     db_url: str = ""
     load: Load | None = None
     steps: list[Step] = field(default_factory=list)
@@ -684,7 +685,12 @@ def run_db(db: str, args, processes: Processes, workdir: Path, base_port: int) -
     neighbour hits them alike."""
     template = seeded_sqlite(workdir / f"seeded-{db}.sqlite")
     pg = TempPostgres(processes).start() if db == "postgres" else None
-    variants = [Variant(*variant_tree(rev, workdir)) for rev in args.revs]
+    variants = []
+    for (
+        spec
+    ) in args.revs:  # "REV" or "REV:encoding" (the autosave body that version's script sends)
+        rev, _, encoding = spec.partition(":")
+        variants.append(Variant(*variant_tree(rev, workdir), encoding=encoding or args.encoding))
     apps = []
     try:
         for i, v in enumerate(variants):
@@ -715,7 +721,7 @@ def run_db(db: str, args, processes: Processes, workdir: Path, base_port: int) -
                     chdir=v.tree,
                 )
             )
-            fx = prepare(port, patients, args.drafts, encoding=args.encoding)
+            fx = prepare(port, patients, args.drafts, encoding=v.encoding)
             v.load = Load(f"http://127.0.0.1:{port}", fx, args.arrivals, args.timeout)
             log(f"  {db} {v.label}: {len(fx.drafts)} drafts ready")
         bases = [bare_capacity(base_port)]
@@ -813,7 +819,8 @@ def main(argv: list[str] | None = None) -> int:
         "--revs",
         type=lambda s: s.split(","),
         default=["worktree"],
-        help="code versions side by side: git revisions and/or 'worktree' (default)",
+        help="code versions side by side: git revisions and/or 'worktree' (default), each "
+        "optionally REV:multipart or REV:urlencoded (the autosave body that version sends)",
     )
     parser.add_argument("--json", help="write the rows here (for run_all.py)")
     args = parser.parse_args(argv)
@@ -841,7 +848,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"(p99 {', '.join(f'{b.p(99) * 1000:.0f}' for b in bases)} ms)"
             )
             for v in variants:
-                rows += step_rows(db, v, bases, args.encoding, args.steps)
+                rows += step_rows(db, v, bases, v.encoding, args.steps)
     finally:
         processes.stop_all()
         shutil.rmtree(workdir, ignore_errors=True)
