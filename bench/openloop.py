@@ -683,7 +683,9 @@ def run_db(db: str, args, processes: Processes, workdir: Path, base_port: int) -
     """Every variant on its own copy of the seeded demo (SQLite file or PostgreSQL database),
     each served by its own gunicorn; the steps alternate between variants, so a noisy
     neighbour hits them alike."""
-    template = seeded_sqlite(workdir / f"seeded-{db}.sqlite")
+    template = workdir / "seeded.sqlite"  # seeded once per run, copied for every variant
+    if not template.exists():
+        seeded_sqlite(template)
     pg = TempPostgres(processes).start() if db == "postgres" else None
     variants = []
     for (
