@@ -438,6 +438,7 @@ def start_gunicorn(
     workers: int = 2,
     extra: list[str] | None = None,
     chdir: Path | None = None,
+    ready_timeout: float = 60.0,
 ) -> subprocess.Popen:
     """gunicorn on 127.0.0.1:port with 2 sync workers. `config`: the settings file (the app uses
     the project's gunicorn.conf.py, as in production: worker recycling, warm-up hook); the
@@ -469,7 +470,7 @@ def start_gunicorn(
     proc = processes.start(
         label, cmd, env=env, cwd=chdir or ROOT, stdout=out, stop_signal=signal.SIGTERM
     )
-    wait_http(port, "/login" if "physio" in app_spec else "/", proc, timeout=60)
+    wait_http(port, "/login" if "physio" in app_spec else "/", proc, timeout=ready_timeout)
     return proc
 
 

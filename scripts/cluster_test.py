@@ -139,6 +139,8 @@ class Host:
             self.env,
             self.workdir / f"host-{self.name}-{self.starts}.log",
             config=ROOT / "gunicorn.conf.py",
+            # import + a PDF warm-up per worker: seconds alone, minutes on a crowded machine
+            ready_timeout=240,
         )
 
     def kill(self) -> int:
