@@ -459,14 +459,16 @@ async def _run_step(
     cpu0 = time.process_time()
     start = loop.time() + 0.05
     due = start
-    for kind, gap in zip(kinds, gaps, strict=True):
-        due += gap
-        delay = due - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.ensure_future(one(kind, due)))
-    await asyncio.gather(*tasks)
-    await session.close()
+    try:
+        for kind, gap in zip(kinds, gaps, strict=True):
+            due += gap
+            delay = due - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.ensure_future(one(kind, due)))
+        await asyncio.gather(*tasks)
+    finally:
+        await session.close()
     end = max((r.done for r in results), default=loop.time())
     return Step(rate, seconds, results, end - start, time.process_time() - cpu0, lags)
 
