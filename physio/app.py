@@ -76,6 +76,11 @@ def register_blueprints(app: Flask) -> None:
     for module in (auth, patients, assessments, plans, public, admin, audit_log, retention):
         app.register_blueprint(module.bp)
 
+    @app.route("/favicon.ico")
+    def favicon():
+        # Browsers ask for /favicon.ico on every site; answer it instead of a 404.
+        return app.send_static_file("img/favicon.ico")
+
 
 def register_request_hooks(app: Flask) -> None:
     from flask import session

@@ -9,6 +9,7 @@ from flask import abort, request
 from flask_login import current_user
 from markupsafe import Markup
 
+from physio.body_chart_svg import body_chart_markup
 from physio.charts import progress_chart_svg
 from physio.clock import local_time
 from physio.forms.render import render_field, render_section
@@ -83,6 +84,7 @@ def _progress_chart(series) -> Markup:
 def template_filters() -> dict:
     return {
         "progress_chart": _progress_chart,
+        "body_chart": body_chart_markup,
         "schema_field": render_field,
         "schema_section": render_section,
         "date": _date,
