@@ -246,12 +246,18 @@ def answer_red_flags_no(c: Counter) -> None:
 
 
 def fill_chips(c: Counter, section: str, chosen) -> None:
+    """The findings first; where the section has "All normal", one tap answers the normal
+    observations left (and the section folds)."""
     page = c.page
-    normal = page.locator(f'[data-all-normal="{section}"]')
-    if normal.count():
-        c.tap(normal, f"{section}: all normal")
+    normal_button = page.locator(f'[data-all-normal="{section}"]')
+    normal = {}
+    if normal_button.count():
+        normal = json.loads(page.locator(f"#sec-{section}").get_attribute("data-normal"))
     for name, value in chosen:
-        c.check(choice(page, f"{section}-{name}", value), f"{section}-{name}={value}")
+        if normal.get(name) != value:
+            c.check(choice(page, f"{section}-{name}", value), f"{section}-{name}={value}")
+    if normal:
+        c.tap(normal_button, f"{section}: all normal")
 
 
 def page_height(page) -> int:
@@ -259,7 +265,7 @@ def page_height(page) -> int:
 
 
 def settle(page) -> None:
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(2000)  # the autosave's quiet period, so the page shows its answer
     page.wait_for_load_state("networkidle")
 
 
@@ -324,15 +330,15 @@ def review_assessment(page, base: str, patient_id: int, shots) -> dict:
             box = by_name(page, f"{section}-{name}")
             if box.input_value() == "":
                 c.type(box, initial_values[section][name], f"{section}-{name}")
+        estimate = page.locator(f'[data-use-estimate^="{section}-"]')
+        if estimate.count():
+            c.tap(estimate, "use estimate")
         if same.count() and same.first.is_visible():
             c.tap(same, f"{section}: same as last visit")
         # Questionnaire ticks describe today: they are asked again either way.
         if section == "outcomes":
             for name, value in CHOSEN["outcomes"]:
                 c.check(choice(page, f"outcomes-{name}", value), name)
-        estimate = page.locator(f'[data-use-estimate^="{section}-"]')
-        if estimate.count():
-            c.tap(estimate, "use estimate")
     settle(page)
     shots("review-filled", page)
     filled_height = page_height(page)

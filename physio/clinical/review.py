@@ -138,7 +138,7 @@ def review_start(previous: Mapping[str, Any], today: date | None, psfs_entries: 
             continue
         kept = {}
         for name, value in values.items():
-            if name == "psfs":
+            if name in ("psfs", "body_chart"):
                 continue
             if policy(section_name, name) == "carry":
                 kept[name] = value
@@ -170,7 +170,8 @@ def same_as_last_values(previous: Mapping[str, Any], section_name: str) -> dict[
     return {
         name: value
         for name, value in values.items()
-        if name != "psfs" and policy(section_name, name) in ("remeasure", "estimate")
+        if name not in ("psfs", "body_chart")
+        and policy(section_name, name) in ("remeasure", "estimate")
         if (section_name, name) != ESTIMATE_FIELD and value is not None
     }
 

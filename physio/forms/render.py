@@ -234,7 +234,7 @@ def render_red_flags(sub, section: Section) -> Markup:
                 f'<span class="flag-tier" data-tier-for="red_flags-{name}" '
                 f'data-rule-tier="{tier}"></span>'
             )
-            out.append(Markup(box.replace("</legend>", f"</legend>{slot}", 1)))
+            out.append(Markup(str(box).replace("</legend>", f"</legend>{slot}", 1)))
         out.append("</div>")
     out.append(
         '<div class="decision-block" id="decision-block" data-decision-block>'

@@ -116,7 +116,8 @@
   const TYPED = 'input[type=text], input[type=number], input[type=date], input[type=email], ' +
     'input[type=datetime-local], input:not([type])';
   function typedFields() {
-    return Array.prototype.slice.call(form.querySelectorAll(TYPED)).filter(function (el) {
+    // Textareas can be moved into (Enter in a textarea is a new line, so not out of them).
+    return Array.prototype.slice.call(form.querySelectorAll(TYPED + ", textarea")).filter(function (el) {
       return !el.disabled && el.offsetParent !== null && !el.hasAttribute("data-no-enter-next") &&
         el.id !== "sign-password";
     });
