@@ -234,7 +234,7 @@ def render_red_flags(sub, section: Section) -> Markup:
                 f'<span class="flag-tier" data-tier-for="red_flags-{name}" '
                 f'data-rule-tier="{tier}"></span>'
             )
-            out.append(Markup(str(box).replace("</legend>", f"</legend>{slot}", 1)))
+            out.append(Markup(str(box).replace("</legend>", f"{slot}</legend>", 1)))
         out.append("</div>")
     out.append(
         '<div class="decision-block" id="decision-block" data-decision-block>'
@@ -256,10 +256,10 @@ def format_value(f: Field, value) -> str:
     if f.kind == "bool":
         return "yes" if value else "no"
     if f.kind in ("enum", "tri"):
-        return dict(f.choices).get(value, str(value)).lower()
+        return dict(f.choices).get(value, str(value))
     if f.kind == "multi":
         labels = dict(f.choices)
-        return ", ".join(labels.get(v, str(v)).lower() for v in value)
+        return ", ".join(labels.get(v, str(v)) for v in value)
     if f.kind == "date":
         return value.strftime("%d %b %Y")
     if f.kind in ("text", "longtext"):

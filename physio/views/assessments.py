@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from physio.clinical import review as review_rules
+from physio.clinical.body_chart import describe as describe_chart
 from physio.clinical.body_chart import marks_from
 from physio.clinical.red_flags import client_rules
 from physio.clinical.schema import KINDS, NORMAL_FINDINGS, SECTIONS, SECTIONS_BY_NAME, all_fields
@@ -390,6 +391,10 @@ def show(assessment_id: int):
         kinds=dict(KINDS),
         odi=current_user.clinic.odi_enabled,
         sbst=current_user.clinic.sbst_enabled,
+        chart_lines=describe_chart(record["pain"]["body_chart"]),
+        section_titles={s.name: s.title for s in SECTIONS},
+        shifted=(record["copy_forward"] or {}).get("shifted") or {},
+        estimated=(record["copy_forward"] or {}).get("estimated") or {},
     )
     audit_here("view", a)  # after rendering: the commit expires the rows the page used
     db.session.commit()
