@@ -94,6 +94,9 @@
       });
       if (same.checked && !section.querySelector(".has-error")) fold(section, true);
     }
+    // A review carries the history over: it starts folded to its summary.
+    if (form.hasAttribute("data-review") && section.dataset.section === "history" &&
+        !section.querySelector(".has-error")) fold(section, true);
   });
 
   // Tap "last visit: …" or a shoe estimate to use that value.
