@@ -121,7 +121,7 @@ def test_invalid_value_shows_message_at_field_keeps_typing_and_writes_nothing(
         assert message in box.group(1)
     else:
         assert message in page
-    assert "Nothing was saved" in page
+    assert "Not saved from this page" in page
     # everything else typed is still there
     assert 'value="presenting_complaint note"' not in page  # it's a textarea:
     assert "presenting_complaint note</textarea>" in page or name == "history-presenting_complaint"
