@@ -126,8 +126,8 @@ def _static() -> tuple[str, dict[str, str], dict[str, tuple[float, float]]]:
     defs = (
         "<defs>"
         '<pattern id="bc-hatch" width="7" height="7" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="7" height="7" fill="#fef0c7"/>'
-        '<line x1="0" y1="0" x2="0" y2="7" stroke="#dc6803" stroke-width="3"/></pattern>'
+        'patternTransform="rotate(45)"><rect width="7" height="7" fill="#fedf89"/>'
+        '<line x1="0" y1="0" x2="0" y2="7" stroke="#b54708" stroke-width="3.5"/></pattern>'
         '<pattern id="bc-dots" width="7" height="7" patternUnits="userSpaceOnUse">'
         '<rect width="7" height="7" fill="#d1e9ff"/>'
         '<circle cx="3.5" cy="3.5" r="1.8" fill="#1570ef"/></pattern>'
