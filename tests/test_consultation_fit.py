@@ -223,8 +223,6 @@ def test_body_chart_is_stored_structured_and_ticks_the_pain_location(app, physio
 
 
 def test_letter_shows_the_body_chart(app, physio_client, patient):
-    from tests.helpers import count  # noqa: F401
-
     aid = new_assessment(physio_client, patient)
     data = emergency_answers(1, **{"pain-body_chart": ["calf_left:numbness:5"]})
     physio_client.post(f"/assessments/{aid}/edit", data=data)
@@ -235,8 +233,10 @@ def test_letter_shows_the_body_chart(app, physio_client, patient):
     from pypdf import PdfReader
 
     pdf = physio_client.get(f"/assessments/{aid}/letter.pdf").data
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    text = " ".join(p.extract_text() for p in pages)
     assert "Body chart" in text and "Calf, left: numbness 5/10" in text
+    assert len(pages) == 1  # the chart keeps the letter on one page
 
 
 HEAVY = {
