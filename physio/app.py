@@ -76,6 +76,17 @@ def register_blueprints(app: Flask) -> None:
     for module in (auth, patients, assessments, plans, public, admin, audit_log, retention):
         app.register_blueprint(module.bp)
 
+    icon = (Path(app.static_folder) / "img" / "favicon.ico").read_bytes()
+
+    @app.route("/favicon.ico")
+    def favicon():
+        # Browsers ask for /favicon.ico on every site; answer it instead of a 404.
+        return app.response_class(
+            icon,
+            mimetype="image/vnd.microsoft.icon",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
 
 def register_request_hooks(app: Flask) -> None:
     from flask import session

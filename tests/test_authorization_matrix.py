@@ -26,6 +26,7 @@ ADMIN_CLINIC = "admin, clinic record"  # admins of the owning clinic; physios 40
 
 EXPECTATIONS = {
     "auth.login": PUBLIC,
+    "favicon": PUBLIC,
     "auth.logout": ANY_USER,
     "public.patient_plan": PUBLIC,
     "patients.home": ANY_USER,

@@ -83,7 +83,9 @@ def decimals(value) -> int:
 def field_problems(record: dict) -> list[str]:
     """Every name, type, choice or range in ``record`` that the schema would not accept."""
     problems = []
-    extra = set(record) - set(SECTIONS_BY_NAME) - {"kind", "seen_at"}
+    extra = (
+        set(record) - set(SECTIONS_BY_NAME) - {"kind", "seen_at", "copy_forward", "not_assessed"}
+    )
     problems += [f"unknown section {name}" for name in extra]
     for section in SECTIONS:
         values = record.get(section.name)
@@ -93,6 +95,8 @@ def field_problems(record: dict) -> list[str]:
         known = {f.name for f in section.fields}
         if section.name == "outcomes":
             known.add("psfs")
+        if section.name == "pain":
+            known.add("body_chart")
         problems += [f"unknown field {section.name}-{k}" for k in set(values) - known]
         for f in section.fields:
             value = values.get(f.name)

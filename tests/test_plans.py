@@ -86,14 +86,21 @@ def test_physio_excludes_redoses_reorders_adds_and_notes(app, physio_client, pat
     data[f"items-{side}-sets"] = "3"
     data[f"items-{side}-physio_note"] = "Left side first, knees bent"
     data["add_code"] = "glute_bridge"
+    data["add_side"] = "right"
+    data["add_reason"] = "Your right buttock muscles tired first on the bridge test."
     assert physio_client.post(f"/assessments/{aid}/plan", data=data).status_code == 302
     page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
     codes_after = plan_rows(page)
     assert "glute_bridge" in codes_after
+    # The added item takes the physio's side and reason (issue 12), not "Added by …".
+    bridge_row = page[page.index('data-code="glute_bridge"') :].split("</tr>", 1)[0]
+    assert "Your right buttock muscles tired first on the bridge test." in bridge_row
+    assert '<span class="badge">right</span>' in bridge_row
     assert "Left side first, knees bent" in page
     assert re.search(r'<tr class="[^"]*excluded[^"]*" data-code="plank"', page)
     # move the cadence item up one place, without JavaScript
     data = form_from_page(page)
+    data.pop("add_code", None)
     cadence = codes_after.index("cadence")
     data["move"] = f"{cadence}:up"
     assert physio_client.post(f"/assessments/{aid}/plan", data=data).status_code == 302

@@ -226,6 +226,59 @@ RED_FLAG_RULES: tuple[RedFlagRule, ...] = (
 )
 RULES_BY_FIELD: dict[str, RedFlagRule] = {rule.field: rule for rule in RED_FLAG_RULES}
 
+
+@dataclass(frozen=True)
+class RedFlagGroup:
+    key: str
+    title: str
+    fields: tuple[str, ...]
+
+
+# The form asks the flags in these groups, each with a "none of these" answer (every field once).
+RED_FLAG_GROUPS: tuple[RedFlagGroup, ...] = (
+    RedFlagGroup(
+        "neuro",
+        "Cauda equina, cord and nerve loss",
+        (
+            "ces_bladder",
+            "ces_saddle",
+            "ces_bowel",
+            "ces_sexual",
+            "bilateral_leg_symptoms",
+            "progressive_weakness_or_gait_change",
+            "major_motor_loss",
+        ),
+    ),
+    RedFlagGroup(
+        "infection_cancer",
+        "Infection and cancer",
+        (
+            "fever_or_systemically_unwell",
+            "cancer_history",
+            "unexplained_weight_loss",
+            "immunosuppression",
+            "recent_infection_or_iv_drug_use",
+            "non_mechanical_night_pain",
+            "thoracic_pain",
+        ),
+    ),
+    RedFlagGroup(
+        "fracture",
+        "Fracture and bone stress",
+        (
+            "major_trauma",
+            "minor_trauma_with_osteoporosis_or_steroids",
+            "new_structural_deformity",
+            "bone_stress_risk",
+        ),
+    ),
+    RedFlagGroup(
+        "other",
+        "Course and inflammatory pattern",
+        ("failure_to_improve_after_4_weeks", "inflammatory_pattern"),
+    ),
+)
+
 # Cancer history + a neurological sign → metastatic spinal cord compression: an oncological
 # emergency [S35]. Each entry: (section, field, values that count, description).
 NEURO_SIGNS: tuple[tuple[str, str, frozenset[str] | None, str], ...] = (
@@ -391,6 +444,25 @@ def decision_issues(
             ("safety_net_given", f"Confirm that safety-net advice was given ({tier_words} tier).")
         )
     return issues
+
+
+def client_rules() -> dict:
+    """The red-flag table as plain data for the form's script, so the tier shows at the flag
+    the moment it is tapped. This module stays the one source: the script only reads this
+    table, and the server's own screen (``screen_red_flags``) replaces its answer on autosave."""
+    return {
+        "tiers": {rule.field: rule.tier for rule in RED_FLAG_RULES},
+        "rank": TIER_RANK,
+        "names": TIER_NAMES,
+        "context_for_urgent": CONTEXT_FLAGS_FOR_URGENT,
+        "neuro_signs": [
+            [sec, name, sorted(values) if values is not None else None]
+            for sec, name, values, _ in NEURO_SIGNS
+        ],
+        "neuro_raises": {"cancer_history": "E"},
+        "decision_tiers": sorted(DECISION_TIERS),
+        "override_tiers": list(OVERRIDE_TIERS),
+    }
 
 
 def decision_problems(record: Mapping[str, Any] | None, result: RedFlagResult) -> list[str]:

@@ -24,6 +24,20 @@ from .scoring import (
 
 Choices = tuple[tuple[str, str], ...]
 
+# The ODI's section headings (the statements themselves are licensed and not shipped).
+ODI_SECTION_NAMES = (
+    "Pain intensity",
+    "Personal care",
+    "Lifting",
+    "Walking",
+    "Sitting",
+    "Standing",
+    "Sleeping",
+    "Sex life",
+    "Social life",
+    "Travelling",
+)
+
 
 @dataclass(frozen=True)
 class Field:
@@ -249,7 +263,10 @@ OUTCOMES = Section(
     "Questionnaires",
     (
         *(Field(name, "bool", text) for name, text in zip(RMDQ_FIELDS, RMDQ_ITEMS, strict=True)),
-        *(_int(name, f"Section {i}", 0, 5, option="odi") for i, name in enumerate(ODI_FIELDS, 1)),
+        *(
+            _int(name, f"{i}. {title}", 0, 5, option="odi")
+            for i, (name, title) in enumerate(zip(ODI_FIELDS, ODI_SECTION_NAMES, strict=True), 1)
+        ),
         *(
             Field(name, "bool", text, option="sbst")
             for name, text in zip(SBST_AGREE_FIELDS, SBST_ITEMS[:8], strict=True)
@@ -539,6 +556,22 @@ SECTIONS: tuple[Section, ...] = (
     IMPRESSION,
 )
 SECTIONS_BY_NAME = {s.name: s for s in SECTIONS}
+
+# What "all normal" answers for a section's observations not answered yet: each is a finding
+# the physio states with that one tap (never a default filled in by itself). Boxes left
+# unticked already mean "no".
+NORMAL_FINDINGS: dict[str, dict[str, str]] = {
+    "running_form": {
+        "overstriding": "none",
+        "trunk_lean": "upright",
+        "thoracic_posture": "neutral",
+        "pelvic_drop_left": "none",
+        "pelvic_drop_right": "none",
+        "arm_swing": "normal",
+    },
+    "footwear": {"wear_pattern": "even", "orthotics": "none"},
+    "physical": {"thomas_left": "negative", "thomas_right": "negative", "neuro_deficit": "none"},
+}
 KINDS: Choices = _c("initial", "review", initial="Initial assessment", review="Review")
 
 
@@ -564,4 +597,9 @@ def empty_record() -> dict:
     for section in SECTIONS:
         record[section.name] = {f.name: ([] if f.kind == "multi" else None) for f in section.fields}
     record["outcomes"]["psfs"] = []
+    # Declared apart from the scalar fields, like PSFS (physio/clinical/body_chart.py).
+    record["pain"]["body_chart"] = []
+    # Where a review's values came from, and sections recorded as not assessed.
+    record["copy_forward"] = {}
+    record["not_assessed"] = []
     return record

@@ -32,7 +32,9 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
+from physio.clinical.body_chart import BadMark, locations_from_chart, marks_from, parse_mark
 from physio.clinical.red_flags import TIER_RANK
+from physio.clinical.review import SAME_AS_LAST_SECTIONS
 from physio.clinical.schema import (
     PSFS_ACTIVITY,
     PSFS_ENTRIES,
@@ -100,7 +102,7 @@ def _range_message(f: Field) -> str:
 
 def _label(f: Field) -> str:
     """The label with its unit, so "km" vs "miles" is never a guess."""
-    if f.unit and f.unit not in f.label:
+    if f.unit and f"({f.unit})" not in f.label and f"{f.unit})" not in f.label:
         return f"{f.label} ({f.unit})"
     return f.label
 
@@ -152,6 +154,35 @@ def _wtforms_field(f: Field):
     raise ValueError(f.kind)
 
 
+class BodyChartField(SelectMultipleField):
+    """The body chart's marks, posted as "region:symptom[:intensity]" values
+    (physio/clinical/body_chart.py); `data` is a list of Marks."""
+
+    widget = None  # drawn by templates/assessments/_body_chart_input.html
+
+    def process_formdata(self, valuelist):
+        self.data, bad = [], []
+        for value in valuelist:
+            if not str(value).strip():
+                continue
+            try:
+                self.data.append(parse_mark(value))
+            except BadMark as error:
+                bad.append(str(error))
+        self.data = marks_from(self.data)
+        if bad:
+            raise ValueError(" ".join(dict.fromkeys(bad)))
+
+    def process_data(self, value):
+        self.data = marks_from(value or [])
+
+    def pre_validate(self, form):
+        pass
+
+    def _value(self):
+        return [m.posted() for m in self.data or []]
+
+
 class PsfsEntryForm(SectionForm):
     activity = StringField(PSFS_ACTIVITY.label, validators=[Optional(), Length(max=200)])
     score = WholeNumberField(
@@ -177,6 +208,8 @@ def _section_form(section: Section, enabled_options: frozenset[str]) -> type[Sec
         for f in section.fields
         if f.option is None or f.option in enabled_options
     }
+    if section.name == "pain":
+        attrs["body_chart"] = BodyChartField("Body chart", choices=[], validate_choice=False)
     if section.name == "outcomes":
         attrs["psfs"] = FieldList(
             FormField(PsfsEntryForm), min_entries=PSFS_ENTRIES, max_entries=PSFS_ENTRIES
@@ -218,6 +251,11 @@ class AssessmentFormBase(BaseForm):
         validators=[InputRequired(message="Enter when the patient was seen.")],
     )
     lock_version = HiddenField()
+    # Review sections whose "same as last visit" is ticked (physio/clinical/review.py).
+    confirmed_sections = SelectMultipleField(
+        choices=[SelectChoice(name, name) for name in SAME_AS_LAST_SECTIONS],
+        validators=[Optional()],
+    )
 
     def validate_seen_at(self, field):
         if field.data and field.data.year < 1900:
@@ -274,6 +312,16 @@ def record_from_form(form: AssessmentFormBase, *, only_valid: bool = False) -> d
                     value = None
                 values[f.name] = value
         record[section.name] = values
+    chart = form.pain.form.body_chart
+    marks = chart.data if usable(chart) else None
+    if marks is not None:
+        record["pain"]["body_chart"] = [m.to_dict() for m in marks]
+        # pain-location stays consistent with the chart: each region marked with pain ticks
+        # its location code (physio/clinical/body_chart.py).
+        if "location" in record["pain"]:
+            location = list(record["pain"]["location"] or [])
+            location += [code for code in locations_from_chart(marks) if code not in location]
+            record["pain"]["location"] = location
     record["outcomes"]["psfs"] = [
         {
             "activity": entry.activity.data or None,
@@ -293,4 +341,6 @@ def form_data_from_record(record: dict) -> dict:
     psfs = list(record.get("outcomes", {}).get("psfs") or [])
     psfs += [{"activity": None, "score": None}] * (PSFS_ENTRIES - len(psfs))
     data["outcomes"]["psfs"] = psfs[:PSFS_ENTRIES]
+    data["pain"]["body_chart"] = (record.get("pain") or {}).get("body_chart") or []
+    data["confirmed_sections"] = list(((record.get("copy_forward") or {}).get("confirmed")) or {})
     return data

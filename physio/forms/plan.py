@@ -12,6 +12,7 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    ValidationError,
 )
 from wtforms.validators import Length, Optional
 from wtforms.widgets import NumberInput
@@ -44,10 +45,31 @@ class PlanItemForm(SectionForm):
     physio_note = TextAreaField("Note for the patient", validators=[Optional(), Length(max=2000)])
 
 
+ADD_SIDES = [
+    SelectChoice("both", "Both sides"),
+    SelectChoice("left", "Left side only"),
+    SelectChoice("right", "Right side only"),
+    SelectChoice("", "Not sided"),
+]
+
+
 class PlanForm(BaseForm):
     items = FieldList(FormField(PlanItemForm), min_entries=0, max_entries=60)
     # Unknown or non-addable codes are refused by the pure plan code (physio/plan/edits.py).
     add_code = SelectField("Add from the library", validate_choice=False)
+    # Checked by the pure plan code (left, right, both or none).
+    add_side = SelectField("Side", choices=ADD_SIDES, validate_choice=False)
+    add_reason = StringField(
+        "Why (the patient reads this)",
+        validators=[Optional(), Length(max=300)],
+        description="e.g. “Your right hip flexor was tight on testing.”",
+    )
+    # "in_code:out_code": swap an exercise the cap left out for an included one.
+    swap = HiddenField()
+
+    def validate_add_reason(self, field):
+        if self.add_code.data and not (field.data or "").strip():
+            raise ValidationError("Say why you add this item: the patient reads it in the plan.")
 
 
 def plan_form(plan: TreatmentPlan, formdata=None) -> PlanForm:
@@ -78,9 +100,15 @@ def plan_form(plan: TreatmentPlan, formdata=None) -> PlanForm:
     return form
 
 
-def edits_from_form(form: PlanForm, derived: TreatmentPlan) -> list[dict]:
+def edits_from_form(
+    form: PlanForm, derived: TreatmentPlan, swap: str | None = None
+) -> tuple[list[dict], list[str]]:
     """Only what differs from the derived plan, so the rules' later changes (an amendment)
-    still flow into items the physio did not touch."""
+    still flow into items the physio did not touch. Returns (edits, notes for the physio).
+
+    `swap` ("in:out") puts an exercise the cap left out in place of an included one, in one
+    tap. An exercise added from the library when the cap is reached is added unticked (the
+    other edits are saved; the physio chooses which one to untick)."""
     derived_items = {i.code: i for i in derived.items}
     derived_order = [i.code for i in derived.items]
     edits = []
@@ -103,6 +131,48 @@ def edits_from_form(form: PlanForm, derived: TreatmentPlan) -> list[dict]:
             edit["position"] = position
         if len(edit) > 1:
             edits.append(edit)
+    notes: list[str] = []
+    swap_in, _, swap_out = (swap or "").partition(":")
+    if swap_in and swap_out and swap_out in posted_codes and swap_in in derived.left_out:
+        out_edit = next((e for e in edits if e["code"] == swap_out), None)
+        if out_edit is None:
+            out_edit = {"code": swap_out}
+            edits.append(out_edit)
+        out_edit["included"] = False
+        edits.append(
+            {"code": swap_in, "included": True, "position": posted_codes.index(swap_out) + 1}
+        )
+        notes.append(f"{_title(swap_in)} is in the plan instead of {_title(swap_out)}.")
     if form.add_code.data:
-        edits.append({"code": form.add_code.data, "included": True, "position": len(form.items)})
-    return edits
+        code = form.add_code.data
+        entry = INTERVENTIONS.get(code)
+        included = True
+        if entry is not None and entry.kind == "exercise":
+            ticked = sum(
+                1
+                for e in form.items
+                if e.form.included.data
+                and INTERVENTIONS.get(e.form.code.data) is not None
+                and INTERVENTIONS[e.form.code.data].kind == "exercise"
+            )
+            if ticked >= derived.exercise_cap:
+                included = False
+                notes.append(
+                    f"{entry.title} was added but not ticked: {ticked} exercises are already "
+                    f"included (at most {derived.exercise_cap}). Untick one, then tick it."
+                )
+        edits.append(
+            {
+                "code": code,
+                "included": included,
+                "position": len(form.items),
+                "side": form.add_side.data or None,
+                "reason": (form.add_reason.data or "").strip() or None,
+            }
+        )
+    return edits, notes
+
+
+def _title(code: str) -> str:
+    entry = INTERVENTIONS.get(code)
+    return entry.title if entry else code

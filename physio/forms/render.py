@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from physio.clinical.red_flags import RED_FLAG_GROUPS, RULES_BY_FIELD
 from physio.clinical.schema import PSFS_ACTIVITY, PSFS_SCORE, Field, Section, all_fields
 
 SCHEMA_BY_NAME: dict[str, Field] = {f"{section.name}-{f.name}": f for section, f in all_fields()}
@@ -102,8 +103,23 @@ def _box_parts(fid: str, class_: str, has_help: bool) -> tuple[str, str, str, st
     )
 
 
-def render_field(field, class_: str = "") -> Markup:
-    """One field's box: label, control, help and error message, as _macros/forms.html does."""
+def _hint_html(name: str, hint) -> str:
+    """ "last visit: 25 s (14 Oct)" beside a review's field; a button when it can be used."""
+    if not hint:
+        return ""
+    text = escape(hint["text"])
+    if hint.get("use") is not None:
+        return (
+            f'<p class="last-visit"><button type="button" class="btn-link" '
+            f'data-use-{"estimate" if hint.get("estimate") else "last"}="{escape(name)}" '
+            f'data-value="{escape(hint["use"])}">{text}</button></p>'
+        )
+    return f'<p class="last-visit">{text}</p>'
+
+
+def render_field(field, class_: str = "", hint=None) -> Markup:
+    """One field's box: label, control, help and error message, as _macros/forms.html does.
+    `hint`: {"text": "last visit: …", "use": value or None} for a review."""
     fid = field.id
     help_text = field.description or ""
     kind, a, b, help_html = _static_parts(field.name, fid, field.label.text, help_text)
@@ -124,6 +140,12 @@ def render_field(field, class_: str = "") -> Markup:
         out.extend(
             f"{start}{' checked' if value in chosen else ''}{end}" for value, start, end in b
         )
+        if not isinstance(data, list) and not field.name.startswith("confirmed"):
+            # A mis-tapped choice can be taken back (radios can't be unticked by a tap).
+            out.append(
+                f'<button type="button" class="clear-choice" data-clear="{escape(field.name)}">'
+                f'Clear<span class="visually-hidden"> {a}</span></button>'
+            )
         out.append("</div></fieldset>")
     else:
         invalid = ' aria-invalid="true"' if errors else ""
@@ -134,6 +156,7 @@ def render_field(field, class_: str = "") -> Markup:
         else:
             out.append(f'<input {a} value="{value}"{aria}{invalid}>')
     out.append(help_html)
+    out.append(_hint_html(field.name, hint))
     if errors:
         out.append(f"{error_start}{escape(' '.join(map(str, errors)))}</p>")
     out.append("</div>")
@@ -165,16 +188,101 @@ def _section_layout(section_form_class: type, section: Section) -> tuple[tuple[s
     return tuple(layout)
 
 
-def render_section(sub, section: Section) -> Markup:
+def render_section(sub, section: Section, hints=None) -> Markup:
     """A section's fields in schema order, left/right pairs side by side (the layout is worked
-    out once per form class; this was a Jinja macro costing ~2 ms a page)."""
+    out once per form class; this was a Jinja macro costing ~2 ms a page). `hints`: a review's
+    {posted name: hint} (see render_field)."""
+    if section.name == "red_flags":
+        return render_red_flags(sub, section)
+    hints = hints or {}
+
+    def one(name, kind=""):
+        field = sub[name]
+        return render_field(field, kind, hints.get(field.name))
+
     out = []
     for kind, *names in _section_layout(type(sub), section):
         if kind == "pair":
-            out.append(
-                f'<div class="pair">{render_field(sub[names[0]])}'
-                f"{render_field(sub[names[1]])}</div>"
-            )
+            out.append(f'<div class="pair">{one(names[0])}{one(names[1])}</div>')
         else:
-            out.append(render_field(sub[names[0]], kind))
+            out.append(one(names[0], kind))
     return Markup("\n".join(out))
+
+
+_DECISION_FIELDS = ("decision", "referred_to", "decision_reason", "safety_net_given")
+_OVERRIDE_FIELDS = ("tier_override", "override_reason")
+
+
+def render_red_flags(sub, section: Section) -> Markup:
+    """The red flags in their groups, each with "None of these" (every unanswered item "no",
+    undoable) and a slot beside each flag where its tier shows as soon as it is tapped; the
+    decision block sits right after the groups (the script moves it to the flag that needs it)."""
+    out = []
+    for group in RED_FLAG_GROUPS:
+        out.append(
+            f'<div class="rf-group" data-rf-group="{group.key}" role="group" '
+            f'aria-labelledby="rf-{group.key}-title">'
+            f'<div class="rf-group-head"><h3 id="rf-{group.key}-title">{escape(group.title)}</h3>'
+            f'<button type="button" class="btn btn-small" data-none-of-these="{group.key}" '
+            f'aria-describedby="rf-{group.key}-title">None of these</button>'
+            f'<span class="rf-group-done" aria-live="polite"></span></div>'
+        )
+        for name in group.fields:
+            box = render_field(sub[name], "tri")
+            tier = RULES_BY_FIELD[name].tier
+            slot = (
+                f'<span class="flag-tier" data-tier-for="red_flags-{name}" '
+                f'data-rule-tier="{tier}"></span>'
+            )
+            out.append(Markup(str(box).replace("</legend>", f"{slot}</legend>", 1)))
+        out.append("</div>")
+    out.append(
+        '<div class="decision-block" id="decision-block" data-decision-block>'
+        "<h3>Decision for this red-flag tier</h3>"
+        '<p class="help decision-needed">Needed before signing when the tier is E or U.</p>'
+    )
+    out.extend(render_field(sub[name]) for name in _DECISION_FIELDS)
+    out.append("</div>")
+    out.append('<div class="override-block">')
+    out.extend(render_field(sub[name]) for name in _OVERRIDE_FIELDS)
+    out.append("</div>")
+    return Markup("\n".join(out))
+
+
+def format_value(f: Field, value) -> str:
+    """A stored value in words, with its unit (as templates/assessments/_value.html shows it)."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if f.kind == "bool":
+        return "yes" if value else "no"
+    if f.kind in ("enum", "tri"):
+        return dict(f.choices).get(value, str(value))
+    if f.kind == "multi":
+        labels = dict(f.choices)
+        return ", ".join(labels.get(v, str(v)) for v in value)
+    if f.kind == "date":
+        return value.strftime("%d %b %Y")
+    if f.kind in ("text", "longtext"):
+        text = str(value)
+        return text if len(text) <= 60 else text[:57] + "…"
+    number = float(value)
+    shown = f"{number:.0f}" if number.is_integer() else f"{number:g}"
+    unit = f.unit or ""
+    glue = "" if unit in ("°", "") else " "
+    return f"{shown}{glue}{unit}"
+
+
+def posted_value(f: Field, value):
+    """A stored value as the form posts it (what "use last visit's value" types in)."""
+    if value is None:
+        return None
+    if f.kind == "bool":
+        return "y" if value else ""
+    if f.kind == "multi":
+        return list(value)
+    if f.kind == "date":
+        return value.isoformat()
+    if f.kind in ("int", "decimal"):
+        number = float(value)
+        return f"{number:.0f}" if number.is_integer() else f"{number:g}"
+    return str(value)

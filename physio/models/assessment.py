@@ -111,6 +111,16 @@ class Assessment(FindingColumns, ClinicOwned, db.Model):
     autosave: Mapped[dict | None] = mapped_column(JSON)
     autosave_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # The body chart: [{"region", "symptom", "intensity"}] (physio/clinical/body_chart.py),
+    # posted as `pain-body_chart`; None when none was drawn.
+    pain_body_chart: Mapped[list | None] = mapped_column(JSON)
+    # Where a review's values came from (physio/clinical/review.py): {"confirmed": {section:
+    # ISO time of the "same as last visit" tap}, "shifted": {field: source field and date},
+    # "estimated": {field: {"value", "basis"}}}. None on initial assessments.
+    copy_forward: Mapped[dict | None] = mapped_column(JSON)
+    # Sections recorded as not assessed (the emergency fast path signs without them).
+    not_assessed: Mapped[list | None] = mapped_column(JSON)
+
     patient: Mapped[Patient] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     updated_by: Mapped[User] = relationship(foreign_keys=[updated_by_id])

@@ -37,6 +37,8 @@ class PlanDocument:
     #: A few of the runner's own figures: weekly_km_w1..weekly_km_w4 (w1 = the last 7 days),
     #: runs_per_week. May be empty.
     runner: dict = field(default_factory=dict)
+    #: The body chart's marks (physio/clinical/body_chart.py); shown in the letter. May be empty.
+    body_chart: list = field(default_factory=list)
 
 
 def long_date(day: date | datetime | None) -> str:

@@ -35,6 +35,7 @@ DOSE_WORDS = {
 #: Kinds whose items carry a dose.
 DOSED_KINDS = frozenset({"exercise", "running", "load", "cross_training"})
 TARGET_MAX = 200
+REASON_MAX = 300
 NOTE_MAX = 2000
 _TRUE = {"1", "true", "on", "yes", "y"}
 _FALSE = {"0", "false", "off", "no", "n", ""}
@@ -72,6 +73,7 @@ def apply_edits(
             items[code] = target
             if code in new.left_out:
                 new.left_out.remove(code)
+                new.left_out_items = [i for i in new.left_out_items if i.code != code]
         errors.extend(_apply(target, edit, positions))
 
     if positions:
@@ -121,6 +123,10 @@ def _new_item(plan: TreatmentPlan, code: str) -> tuple[PlanItem | None, str | No
             f"{entry.title}: an emergency referral sheet can't gain exercise, running, load or "
             "cross-training items."
         )
+    capped = next((i for i in plan.left_out_items if i.code == code), None)
+    if capped is not None:
+        # Swapped back in: the item as the rules made it (its reason, side and rule ids).
+        return PlanItem.from_dict(capped.to_dict()), None
     item = PlanItem(
         code=entry.code,
         kind=entry.kind,
@@ -179,6 +185,18 @@ def _apply(item: PlanItem, edit: Mapping[str, Any], positions: dict[str, float])
             )
         else:
             setattr(item, key, raw.strip())
+    if "reason" in edit:
+        # Only an item the physio added carries the physio's own reason; a rule's reason is
+        # the finding that triggered it and stays as the rules wrote it.
+        raw = edit["reason"]
+        if not item.added_by_physio:
+            errors.append(f"{name}: only an item you added takes your own reason.")
+        elif raw is None or isinstance(raw, str) and not raw.strip():
+            item.reason = "Added by your physiotherapist."
+        elif not isinstance(raw, str) or len(raw.strip()) > REASON_MAX:
+            errors.append(f"{name}: the reason must be text of at most {REASON_MAX} characters.")
+        else:
+            item.reason = raw.strip()
     if "side" in edit:
         side = edit["side"]
         if side is None or side == "":

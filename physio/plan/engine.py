@@ -68,7 +68,7 @@ def build_plan(
         items.extend(added)
     items = merge_items(items)
     cap = EXERCISE_CAP_PSYCH if "EDU-PSYCH" in fired else EXERCISE_CAP
-    items, left_out = cap_exercises(items, cap)
+    items, left_out_items = cap_exercises(items, cap)
     return TreatmentPlan(
         tier=facts.tier,
         emergency=facts.emergency,
@@ -79,7 +79,8 @@ def build_plan(
         headline=headline(facts, fired),
         gentle_until_seen=facts.gentle,
         referral=build_referral(facts),
-        left_out=left_out,
+        left_out=[i.code for i in left_out_items],
+        left_out_items=left_out_items,
     )
 
 
@@ -99,16 +100,16 @@ def merge_items(items: list[PlanItem]) -> list[PlanItem]:
     return list(merged.values())
 
 
-def cap_exercises(items: list[PlanItem], cap: int) -> tuple[list[PlanItem], list[str]]:
+def cap_exercises(items: list[PlanItem], cap: int) -> tuple[list[PlanItem], list[PlanItem]]:
     """Keep the first ``cap`` exercises (rule order = highest value first); return the rest."""
     kept: list[PlanItem] = []
-    left_out: list[str] = []
+    left_out: list[PlanItem] = []
     count = 0
     for i in items:
         if i.kind == "exercise":
             count += 1
             if count > cap:
-                left_out.append(i.code)
+                left_out.append(i)
                 continue
         kept.append(i)
     return kept, left_out

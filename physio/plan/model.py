@@ -133,6 +133,8 @@ class TreatmentPlan:
     referral: Referral | None = None
     #: Exercise codes the rules suggested but the cap left out (the physio may swap them in).
     left_out: list[str] = field(default_factory=list)
+    #: Those items as the rules made them (reason, side, rule ids), so a swap keeps them.
+    left_out_items: list[PlanItem] = field(default_factory=list)
 
     @property
     def exercise_cap(self) -> int:
@@ -165,6 +167,7 @@ class TreatmentPlan:
             "gentle_until_seen": self.gentle_until_seen,
             "referral": self.referral.to_dict() if self.referral else None,
             "left_out": list(self.left_out),
+            "left_out_items": [i.to_dict() for i in self.left_out_items],
         }
 
     @classmethod
@@ -181,6 +184,7 @@ class TreatmentPlan:
             gentle_until_seen=bool(data.get("gentle_until_seen")),
             referral=Referral.from_dict(referral) if referral else None,
             left_out=list(data.get("left_out") or []),
+            left_out_items=[PlanItem.from_dict(i) for i in data.get("left_out_items") or []],
         )
 
     def copy(self) -> TreatmentPlan:

@@ -16,15 +16,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from physio.clinical import Derived, decision_issues, derive
-from physio.clinical.schema import PSFS_ENTRIES, SECTIONS, all_fields, empty_record
+from physio.clinical import review as review_rules
+from physio.clinical.body_chart import marks_from
+from physio.clinical.red_flags import RULES_BY_FIELD
+from physio.clinical.schema import (
+    PSFS_ENTRIES,
+    SECTIONS,
+    SECTIONS_BY_NAME,
+    all_fields,
+    empty_record,
+)
+from physio.clock import local_date
 from physio.extensions import db
 from physio.models import Assessment, Kind, Patient, PsfsItem, Sex, Status, User
 from physio.models.base import utcnow
-
-# Sections a review visit does not copy from the last signed visit: questionnaires describe
-# "today" and red flags must be asked again (their decision belongs to that visit).
-_NOT_CARRIED_TO_REVIEW = {"red_flags"}
-_QUESTIONNAIRE_PREFIXES = ("rmdq_", "odi_", "sbst_")
 
 
 class ReadOnly(Exception):
@@ -52,6 +57,9 @@ def record_of(a: Assessment) -> dict:
         value = getattr(a, f.column(section.name))
         record[section.name][f.name] = list(value or []) if f.kind == "multi" else value
     record["outcomes"]["psfs"] = [{"activity": p.activity, "score": p.score} for p in a.psfs_items]
+    record["pain"]["body_chart"] = [dict(m) for m in a.pain_body_chart or []]
+    record["copy_forward"] = dict(a.copy_forward or {})
+    record["not_assessed"] = list(a.not_assessed or [])
     return record
 
 
@@ -63,6 +71,13 @@ def apply_record(a: Assessment, record: dict) -> None:
         if f.name in values:
             value = values[f.name]
             setattr(a, f.column(section.name), list(value or []) if f.kind == "multi" else value)
+    chart = (record.get("pain") or {}).get("body_chart")
+    if chart is not None:
+        a.pain_body_chart = [m.to_dict() for m in marks_from(chart)] or None
+    if "copy_forward" in record:
+        a.copy_forward = dict(record["copy_forward"] or {}) or None
+    if "not_assessed" in record:
+        a.not_assessed = list(record["not_assessed"] or []) or None
     psfs = (record.get("outcomes") or {}).get("psfs")
     if psfs is not None:
         # Rows are updated in place (an unchanged row writes nothing): replacing the list
@@ -153,9 +168,17 @@ def unsigned_drafts(
 # --- life cycle -------------------------------------------------------------------------------
 
 
+class NoSignedVisit(Exception):
+    """A review needs a signed visit to review."""
+
+
 def create_assessment(patient: Patient, kind: str, user: User) -> Assessment:
-    """A new draft; a review starts from the last signed assessment's findings."""
+    """A new draft. A review starts from the last signed visit's stable facts and the weeks of
+    running shifted by the dates (physio/clinical/review.py); it needs a signed visit."""
     now = utcnow()
+    previous = last_signed(patient.id) if kind == Kind.REVIEW.value else None
+    if kind == Kind.REVIEW.value and previous is None:
+        raise NoSignedVisit(patient.id)
     a = Assessment(
         clinic_id=patient.clinic_id,
         patient=patient,
@@ -167,32 +190,80 @@ def create_assessment(patient: Patient, kind: str, user: User) -> Assessment:
         created_at=now,
         updated_at=now,
     )
-    if a.kind == Kind.REVIEW:
-        previous = last_signed(patient.id)
-        if previous is not None:
-            apply_record(a, _review_prefill(record_of(previous)))
+    if previous is not None:
+        start = review_rules.review_start(
+            record_of(previous), local_date(now), psfs_entries=PSFS_ENTRIES
+        )
+        apply_record(a, start.record)
+        on = local_date(previous.seen_at).isoformat()
+        a.copy_forward = {
+            "previous_id": previous.id,
+            "shifted": {name: {"from": src, "on": on} for name, src in start.shifted.items()},
+        }
     db.session.add(a)
     db.session.flush()
     return a
 
 
-def _review_prefill(record: dict) -> dict:
-    prefill = empty_record()
-    for section in SECTIONS:
-        if section.name in _NOT_CARRIED_TO_REVIEW:
-            continue
-        for name, value in record[section.name].items():
-            if section.name == "outcomes" and name.startswith(_QUESTIONNAIRE_PREFIXES):
-                continue
-            prefill[section.name][name] = value
-    # Keep each PSFS activity so it is re-rated at this visit (same activity, new score).
-    prefill["outcomes"]["psfs"] = [
-        {"activity": p["activity"], "score": None}
-        for p in record["outcomes"]["psfs"]
-        if p.get("activity")
+def previous_visit(a: Assessment) -> Assessment | None:
+    """The signed visit a review starts from: the one it was created from, else the newest
+    signed visit of another chain seen before it."""
+    wanted = (a.copy_forward or {}).get("previous_id")
+    if wanted:
+        found = db.session.get(Assessment, wanted)
+        if found is not None and found.is_signed:
+            return found
+    visits = current_versions(patient_assessments(a.patient_id))
+    earlier = [
+        v
+        for v in visits
+        if v.is_signed and v.chain_root_id != a.chain_root_id and v.seen_at <= a.seen_at
     ]
-    prefill["seen_at"] = None
-    return prefill
+    return earlier[0] if earlier else None
+
+
+def _update_copy_forward(a: Assessment, record: dict, confirmed: list[str] | None) -> None:
+    """Keep a review's provenance marks true to what is now in the record: a confirmation per
+    section tapped (dropped when undone), a shifted week only while its value is unchanged, the
+    shoe estimate only while the value is the estimate."""
+    if a.kind != Kind.REVIEW or a.copy_forward is None:
+        return
+    marks = dict(a.copy_forward)
+    if confirmed is not None:
+        before = marks.get("confirmed") or {}
+        now = utcnow().isoformat(timespec="seconds")
+        marks["confirmed"] = {
+            name: before.get(name, now)
+            for name in review_rules.SAME_AS_LAST_SECTIONS
+            if name in confirmed
+        }
+    previous = previous_visit(a)
+    shifted = {}
+    for name, source in (marks.get("shifted") or {}).items():
+        section, field = name.split("-", 1)
+        src_section, src_field = source["from"].split("-", 1)
+        old = record_of(previous)[src_section][src_field] if previous else None
+        if record[section].get(field) == old and old is not None:
+            shifted[name] = source
+    marks["shifted"] = shifted
+    estimate = review_estimate(a, previous)
+    shoe = record["footwear"].get("shoe_km")
+    if estimate is not None and shoe == estimate.value:
+        marks["estimated"] = {
+            "footwear-shoe_km": {"value": estimate.value, "basis": estimate.basis}
+        }
+    else:
+        marks.pop("estimated", None)
+    a.copy_forward = marks
+
+
+def review_estimate(a: Assessment, previous: Assessment | None = None):
+    previous = previous or previous_visit(a)
+    if previous is None:
+        return None
+    return review_rules.shoe_km_estimate(
+        record_of(previous), local_date(previous.seen_at), local_date(a.seen_at)
+    )
 
 
 def _check_editable(a: Assessment, lock_version: int | None) -> None:
@@ -203,17 +274,29 @@ def _check_editable(a: Assessment, lock_version: int | None) -> None:
 
 
 def save_draft(
-    a: Assessment, record: dict, user: User, lock_version: int | None, before: dict | None = None
+    a: Assessment,
+    record: dict,
+    user: User,
+    lock_version: int | None,
+    *,
+    before: dict | None = None,
+    confirmed: list[str] | None = None,
+    keep_autosave: bool = False,
 ) -> dict:
     """Write a validated record to a draft. Returns {posted field name: (old, new)}.
-    `before`: record_of(a) as loaded, when the caller has read it already."""
+
+    `before`: record_of(a) as loaded, when the caller has read it already.
+    `confirmed`: the review sections whose "same as last visit" is ticked on the page.
+    `keep_autosave`: the page still has typing that is not valid yet (kept aside as well)."""
     _check_editable(a, lock_version)
     before = before if before is not None else record_of(a)
     apply_record(a, record)
+    _update_copy_forward(a, record_of(a), confirmed)
     a.updated_by = user
     a.updated_at = utcnow()
-    a.autosave = None
-    a.autosave_at = None
+    if not keep_autosave:
+        a.autosave = None
+        a.autosave_at = None
     return changed_fields(before, record_of(a))
 
 
@@ -224,35 +307,68 @@ def save_autosave(a: Assessment, payload: dict, lock_version: int | None) -> Non
     a.autosave_at = utcnow()
 
 
+# The emergency fast path (tier E): what must be recorded to sign; the other sections are
+# recorded as not assessed. The red flags and the decision are checked as always.
+EMERGENCY_REQUIRED = ("history-presenting_complaint",)
+
+
+def emergency_path(derived: Derived) -> bool:
+    return derived.red_flags.tier == "E"
+
+
 def sign_problems(
     a: Assessment, record: dict | None = None, derived: Derived | None = None
 ) -> list[Problem]:
-    """Everything that stops this record from being signed, each at its field."""
+    """Everything that stops this record from being signed, each at its field and named."""
     record = record or record_of(a)
     derived = derived or derive_for(a, record)
+    emergency = emergency_path(derived)
     problems: list[Problem] = []
     for section, f in all_fields():
+        name = f"{section.name}-{f.name}"
+        if emergency and section.name != "red_flags" and name not in EMERGENCY_REQUIRED:
+            continue
         value = record[section.name].get(f.name)
-        if f.required and (value is None or value == "" or value == []):
-            problems.append(Problem(f"{section.name}-{f.name}", f"{f.label}: required to sign."))
+        required = f.required or name in EMERGENCY_REQUIRED
+        if required and (value is None or value == "" or value == []):
+            problems.append(Problem(name, f"{section.title} · {f.label}: required to sign."))
     training = record["training"]
-    if (training.get("runs_per_week") or 0) > 0:
+    if not emergency and (training.get("runs_per_week") or 0) > 0:
         for i in range(1, 5):
             if training.get(f"weekly_km_w{i}") is None:
+                label = SECTIONS_BY_NAME["training"].field(f"weekly_km_w{i}").label
                 problems.append(
                     Problem(
                         f"training-weekly_km_w{i}",
-                        "Weekly km for the last 4 weeks: required when running.",
+                        f"Weekly km, {label.lower()}: required when running.",
                     )
                 )
     if a.kind == Kind.INITIAL:
         for name in derived.red_flags.unanswered:
             problems.append(
-                Problem(f"red_flags-{name}", "Red flag not answered (yes, no or not asked).")
+                Problem(
+                    f"red_flags-{name}",
+                    f"Red flag not answered: {RULES_BY_FIELD[name].label}.",
+                )
             )
     for name, message in decision_issues(record, derived.red_flags):
         problems.append(Problem(f"red_flags-{name}" if name else None, message))
     return problems
+
+
+def not_assessed_sections(record: dict) -> list[str]:
+    """Sections with nothing entered (the emergency fast path records them as not assessed)."""
+    empty = []
+    for section in SECTIONS:
+        if section.name == "red_flags":
+            continue
+        values = record[section.name]
+        filled = any(review_rules.has_value(values.get(f.name)) for f in section.fields) or bool(
+            values.get("psfs") or values.get("body_chart")
+        )
+        if not filled:
+            empty.append(section.name)
+    return empty
 
 
 def canonical_content(a: Assessment) -> str:
@@ -266,6 +382,13 @@ def canonical_content(a: Assessment) -> str:
         return value
 
     record = record_of(a)
+    # Parts added after the first records were signed: left out when empty, so the content
+    # (and the SHA-256) of every record signed before them is unchanged.
+    if not record["pain"]["body_chart"]:
+        del record["pain"]["body_chart"]
+    for key in ("copy_forward", "not_assessed"):
+        if not record[key]:
+            del record[key]
     payload = {
         "assessment_id": a.id,
         "patient_id": a.patient_id,
@@ -287,6 +410,9 @@ def content_hash(a: Assessment) -> str:
 def sign(a: Assessment, user: User) -> None:
     if a.is_signed:
         raise ReadOnly(a.id)
+    record = record_of(a)
+    if emergency_path(derive_for(a, record)):
+        a.not_assessed = not_assessed_sections(record) or None
     a.status = Status.SIGNED
     a.signed_by = user
     a.signed_at = utcnow()
@@ -335,6 +461,10 @@ def changed_fields(before: dict, after: dict) -> dict[str, tuple]:
             old, new = sorted(old or []), sorted(new or [])
         if old != new:
             changes[f"{section.name}-{f.name}"] = (old, new)
+    old_chart = before["pain"].get("body_chart") or []
+    new_chart = after["pain"].get("body_chart") or []
+    if old_chart != new_chart:
+        changes["pain-body_chart"] = (old_chart, new_chart)
     old_psfs = before["outcomes"].get("psfs") or []
     new_psfs = after["outcomes"].get("psfs") or []
     if old_psfs != new_psfs:

@@ -157,6 +157,7 @@ def plan_document(a: Assessment, plan: TreatmentPlan, version: int, now: datetim
         exported_at=now,
         progress=progress,
         series=chart_series,
+        body_chart=record["pain"].get("body_chart") or [],
         runner={
             k: record["training"].get(k)
             for k in (

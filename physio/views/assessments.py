@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     abort,
@@ -15,14 +17,20 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from physio.clinical.schema import KINDS, SECTIONS
+from physio.clinical import review as review_rules
+from physio.clinical.body_chart import describe as describe_chart
+from physio.clinical.body_chart import marks_from
+from physio.clinical.red_flags import client_rules
+from physio.clinical.schema import KINDS, NORMAL_FINDINGS, SECTIONS, SECTIONS_BY_NAME, all_fields
+from physio.clock import local_date
 from physio.extensions import db, limiter
 from physio.forms.assessment import (
     assessment_form_class,
     form_data_from_record,
     record_from_form,
 )
-from physio.models import Assessment, Patient
+from physio.forms.render import format_value, posted_value
+from physio.models import Assessment, Kind, Patient
 from physio.scoping import get_or_404
 from physio.security import verify_password
 from physio.services import assessments as service
@@ -77,6 +85,64 @@ def _live_context(a: Assessment, form, stored: dict | None = None) -> dict:
     return {"derived": service.derive_for(a, record), "record": record}
 
 
+def _review_context(a: Assessment) -> dict:
+    """For a review: last visit's values beside each re-measured field, what "same as last
+    visit" fills per section, the shoe estimate, and last visit's body chart."""
+    if a.kind != Kind.REVIEW:
+        return {}
+    previous = service.previous_visit(a)
+    if previous is None:
+        return {}
+    prev = service.record_of(previous)
+    on = local_date(previous.seen_at)
+    when = f"{on.day} {on:%b}"
+    hints: dict = {}
+    same: dict = {name: {} for name in review_rules.SAME_AS_LAST_SECTIONS}
+    for section, f in all_fields():
+        name = f"{section.name}-{f.name}"
+        value = prev[section.name].get(f.name)
+        rule = review_rules.policy(section.name, f.name)
+        if rule != "remeasure" or value in (None, "", []):
+            continue
+        usable = section.name != "outcomes"  # questionnaires are answered again, not copied
+        hints[name] = {
+            "text": f"last visit: {format_value(f, value)} ({when})",
+            "use": json.dumps(posted_value(f, value)) if usable else None,
+        }
+    for section_name in review_rules.SAME_AS_LAST_SECTIONS:
+        sec = SECTIONS_BY_NAME[section_name]
+        for fname, value in review_rules.same_as_last_values(prev, section_name).items():
+            same[section_name][f"{section_name}-{fname}"] = posted_value(sec.field(fname), value)
+    same["pain"]["pain-body_chart"] = [m.posted() for m in marks_from(prev["pain"]["body_chart"])]
+    for i, p in enumerate(prev["outcomes"]["psfs"]):
+        if p.get("score") is not None:
+            hints[f"outcomes-psfs-{i}-score"] = {
+                "text": f"last visit: {p['score']} ({when})",
+                "use": None,
+            }
+    for name, source in ((a.copy_forward or {}).get("shifted") or {}).items():
+        label = SECTIONS_BY_NAME["training"].field(source["from"].split("-", 1)[1]).label
+        hints[name] = {"text": f"carried from last visit's “{label.lower()}” ({when})"}
+    estimate = service.review_estimate(a, previous)
+    if estimate is not None:
+        hints["footwear-shoe_km"] = {
+            "text": f"Estimate {estimate.value} km: {estimate.basis}. Use it",
+            "use": json.dumps(str(estimate.value)),
+            "estimate": True,
+        }
+    rmdq_ticked = [i for i in range(1, 25) if prev["outcomes"].get(f"rmdq_{i}")]
+    return {
+        "previous": previous,
+        "previous_on": on,
+        "previous_when": when,
+        "previous_chart": prev["pain"]["body_chart"],
+        "previous_rmdq": (len(rmdq_ticked), rmdq_ticked),
+        "hints": hints,
+        "same_values": {k: json.dumps(v) for k, v in same.items()},
+        "confirmed": (a.copy_forward or {}).get("confirmed") or {},
+    }
+
+
 def _render_form(
     a: Assessment, form, *, status: int = 200, problems=None, conflict=False, restored=False
 ):
@@ -97,6 +163,11 @@ def _render_form(
         conflict=conflict,
         restored=restored,
         kinds=dict(KINDS),
+        review=_review_context(a),
+        normal_findings=NORMAL_FINDINGS,
+        normal_json={k: json.dumps(v) for k, v in NORMAL_FINDINGS.items()},
+        red_flag_rules=json.dumps(client_rules()),
+        emergency_required=service.EMERGENCY_REQUIRED,
         **live,
     ), status
 
@@ -118,7 +189,13 @@ def new(patient_id: int):
     kind = request.form.get("kind")
     if kind not in dict(KINDS):
         abort(400)
-    a = service.create_assessment(patient, kind, current_user)
+    try:
+        a = service.create_assessment(patient, kind, current_user)
+    except service.NoSignedVisit:
+        flash(
+            "A review needs a signed visit to review: sign the initial assessment first.", "error"
+        )
+        return redirect(url_for("patients.show", patient_id=patient.id))
     audit_here("create", a, kind=kind, patient_id=patient.id)
     db.session.commit()
     return redirect(url_for("assessments.edit", assessment_id=a.id))
@@ -146,7 +223,13 @@ def edit(assessment_id: int):
     if not form.validate():
         return _render_form(a, form, status=422)
     try:
-        changes = service.save_draft(a, record_from_form(form), current_user, _lock_version(form))
+        changes = service.save_draft(
+            a,
+            record_from_form(form),
+            current_user,
+            _lock_version(form),
+            confirmed=form.confirmed_sections.data,
+        )
     except service.EditConflict:
         db.session.rollback()
         return _render_form(a, form, status=409, conflict=True)
@@ -171,15 +254,23 @@ def autosave(assessment_id: int):
     form.suggested_tier = live["derived"].red_flags.suggested_tier
     valid = form.validate()
     try:
-        if valid:
-            changes = service.save_draft(
-                a, record_from_form(form), current_user, _lock_version(form), before=stored
-            )
-            if changes:
-                audit_here("update", a, fields=sorted(changes), via="autosave")
-        else:
+        # Every valid value goes into the draft even when another one is not valid yet; the
+        # raw typing of the page is kept aside too until it is all valid (never lost, and the
+        # invalid values are never part of the record).
+        changes = service.save_draft(
+            a,
+            record_from_form(form, only_valid=not valid),
+            current_user,
+            _lock_version(form),
+            before=stored,
+            confirmed=form.confirmed_sections.data,
+            keep_autosave=not valid,
+        )
+        if not valid:
             payload = {k: request.form.getlist(k) for k in request.form if k != "csrf_token"}
-            service.save_autosave(a, payload, _lock_version(form))
+            service.save_autosave(a, payload, None)
+        if changes:
+            audit_here("update", a, fields=sorted(changes), via="autosave")
         db.session.flush()
     except service.EditConflict:
         db.session.rollback()
@@ -189,26 +280,43 @@ def autosave(assessment_id: int):
     lock_version = a.lock_version
     panel = render_template("assessments/_live.html", a=a, **live)
     db.session.commit()
-    errors = {}
-    for section in SECTIONS:
-        sub = getattr(form, section.name).form
-        for name, field in sub._fields.items():
-            if field.errors and name != "psfs":
-                errors[field.name] = " ".join(field.errors)
-        for entry in sub._fields.get("psfs", []):
-            for field in entry.form:
-                if field.errors:
-                    errors[field.name] = " ".join(field.errors)
-    if form.seen_at.errors:
-        errors["seen_at"] = " ".join(form.seen_at.errors)
+    invalid = _invalid_fields(form)
     return jsonify(
         ok=True,
         saved=valid,
         lock_version=lock_version,
-        errors=errors,
+        errors={item["field"]: item["message"] for item in invalid},
+        invalid=invalid,
         panel=panel,
         tier=live["derived"].red_flags.tier,
     )
+
+
+def _invalid_fields(form) -> list[dict]:
+    """[{field, label, message}] for every value that is not valid, in page order."""
+    found = []
+
+    def add(field, label=None):
+        if field.errors:
+            found.append(
+                {
+                    "field": field.name,
+                    "label": label or field.label.text,
+                    "message": " ".join(map(str, field.errors)),
+                }
+            )
+
+    add(form.seen_at)
+    for section in SECTIONS:
+        sub = getattr(form, section.name).form
+        for name, field in sub._fields.items():
+            if name == "psfs":
+                for i, entry in enumerate(field):
+                    for part in entry.form:
+                        add(part, f"PSFS activity {i + 1}: {part.label.text}")
+            else:
+                add(field, f"{section.title} · {field.label.text}")
+    return found
 
 
 @bp.route("/assessments/<int:assessment_id>/sign", methods=["POST"])
@@ -224,11 +332,18 @@ def sign(assessment_id: int):
         form = _bind_form(a, request.form)
         form.suggested_tier = _live_context(a, form)["derived"].red_flags.suggested_tier
         if not form.validate():
-            problem = service.Problem(None, "Correct the marked fields first.")
-            return _render_form(a, form, status=422, problems=[problem])
+            problems = [
+                service.Problem(item["field"], f"{item['label']}: {item['message']}")
+                for item in _invalid_fields(form)
+            ]
+            return _render_form(a, form, status=422, problems=problems)
         try:
             changes = service.save_draft(
-                a, record_from_form(form), current_user, _lock_version(form)
+                a,
+                record_from_form(form),
+                current_user,
+                _lock_version(form),
+                confirmed=form.confirmed_sections.data,
             )
         except service.EditConflict:
             db.session.rollback()
@@ -285,6 +400,10 @@ def show(assessment_id: int):
         kinds=dict(KINDS),
         odi=current_user.clinic.odi_enabled,
         sbst=current_user.clinic.sbst_enabled,
+        chart_lines=describe_chart(record["pain"]["body_chart"]),
+        section_titles={s.name: s.title for s in SECTIONS},
+        shifted=(record["copy_forward"] or {}).get("shifted") or {},
+        estimated=(record["copy_forward"] or {}).get("estimated") or {},
     )
     audit_here("view", a)  # after rendering: the commit expires the rows the page used
     db.session.commit()

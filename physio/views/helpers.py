@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -9,7 +10,9 @@ from flask import abort, request
 from flask_login import current_user
 from markupsafe import Markup
 
+from physio.body_chart_svg import body_chart_markup, body_chart_svg
 from physio.charts import progress_chart_svg
+from physio.clinical.body_chart import describe as describe_chart
 from physio.clock import local_time
 from physio.forms.render import render_field, render_section
 from physio.services import audit
@@ -53,6 +56,14 @@ def _datetime(value: datetime | None) -> str:
     return (local_time(value) if value.tzinfo else value).strftime("%d %b %Y %H:%M")
 
 
+def _iso_date(value: str | None) -> str:
+    return _date(date.fromisoformat(value)) if value else ""
+
+
+def _iso_datetime(value: str | None) -> str:
+    return _datetime(datetime.fromisoformat(value)) if value else ""
+
+
 def _blank(value) -> str:
     return "—" if value is None or value == "" or value == [] else str(value)
 
@@ -75,6 +86,15 @@ def _signed_num(value) -> str:
     return "—" if value is None else ("+" if float(value) > 0 else "") + _num(value)
 
 
+def _body_chart_img(marks, css_class: str = "body-chart") -> Markup:
+    """The body chart as an embedded image (data: URL), as the PDFs embed every picture."""
+    svg = body_chart_svg(marks, title="Body chart")
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return Markup('<img class="{}" alt="Body chart" src="data:image/svg+xml;base64,{}">').format(
+        css_class, data
+    )
+
+
 def _progress_chart(series) -> Markup:
     # Our own SVG; every text in it is escaped by the chart renderer.
     return Markup(progress_chart_svg(series or {}))
@@ -83,9 +103,14 @@ def _progress_chart(series) -> Markup:
 def template_filters() -> dict:
     return {
         "progress_chart": _progress_chart,
+        "body_chart": body_chart_markup,
+        "body_chart_img": _body_chart_img,
+        "body_chart_lines": describe_chart,
         "schema_field": render_field,
         "schema_section": render_section,
         "date": _date,
+        "iso_date": _iso_date,
+        "iso_datetime": _iso_datetime,
         "datetime": _datetime,
         "blank": _blank,
         "num": _num,

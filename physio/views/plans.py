@@ -8,6 +8,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -26,6 +27,15 @@ from physio.services import plans as plan_service
 from physio.views.helpers import audit_here
 
 bp = Blueprint("plans", __name__)
+
+# Which dose boxes an item shows: an exercise's sets, reps and hold; a running, load or
+# cross-training item is dosed in days a week only (no sets for a step rate or a swim).
+DOSE_FIELDS_BY_KIND = {
+    "exercise": ("sets", "reps", "hold_s", "days_per_week"),
+    "running": ("days_per_week",),
+    "load": ("days_per_week",),
+    "cross_training": ("days_per_week",),
+}
 
 
 @bp.before_request
@@ -56,6 +66,7 @@ def _render(a: Assessment, state, form, errors=(), status=200):
         form=form,
         errors=list(errors) or state.edit_errors,
         library=INTERVENTIONS,
+        dose_fields=DOSE_FIELDS_BY_KIND,
         exports=plan_service.exports_of(a.id),
         links=plan_service.links_of(a.id),
         export_problems=plan_service.export_problems(a),
@@ -63,20 +74,47 @@ def _render(a: Assessment, state, form, errors=(), status=200):
     ), status
 
 
+def _form_errors(form) -> list[str]:
+    messages = []
+    for name, errors in form.errors.items():
+        if name == "items":
+            messages.append("Some values are not numbers: see the marked rows.")
+        else:
+            messages += [f"{form[name].label.text}: {e}" for e in errors]
+    return list(dict.fromkeys(messages))
+
+
 def _save_posted_plan(a: Assessment, state):
     """Apply the posted plan form. Returns None when saved, else the page with the errors."""
     form = plan_form(state.plan, formdata=request.form)
     if not form.validate():
-        return _render(a, state, form, ["Some values are not numbers: see the marked rows."], 422)
+        return _render(a, state, form, _form_errors(form), 422)
     if request.form.get("move"):
         _move(form, request.form["move"])
-    edits = edits_from_form(form, state.derived_plan)
+    edits, notes = edits_from_form(form, state.derived_plan, request.form.get("swap"))
     _, errors = plan_service.save_edits(a, edits, current_user)
     if errors:
         db.session.rollback()
         return _render(a, state, form, errors, 422)
     audit_here("plan_update", a, edits=edits)
+    for note in notes:
+        flash(note, "info")
     return None
+
+
+def _save_in_place(a: Assessment, state):
+    """The page's script saves as the physio edits (no reload): JSON answer."""
+    form = plan_form(state.plan, formdata=request.form)
+    if not form.validate():
+        return jsonify(ok=False, errors=_form_errors(form)), 422
+    edits, _ = edits_from_form(form, state.derived_plan)
+    _, errors = plan_service.save_edits(a, edits, current_user)
+    if errors:
+        db.session.rollback()
+        return jsonify(ok=False, errors=errors), 422
+    audit_here("plan_update", a, edits=edits, via="autosave")
+    db.session.commit()
+    return jsonify(ok=True)
 
 
 @bp.route("/assessments/<int:assessment_id>/plan", methods=["GET", "POST"])
@@ -86,6 +124,8 @@ def plan(assessment_id: int):
     state = plan_service.plan_for(a)
     if request.method == "GET":
         return _render(a, state, plan_form(state.plan))
+    if request.headers.get("X-Requested-With") == "fetch":
+        return _save_in_place(a, state)
     refused = _save_posted_plan(a, state)
     if refused is not None:
         return refused
@@ -96,24 +136,36 @@ def plan(assessment_id: int):
 
 @bp.route("/assessments/<int:assessment_id>/plan/export", methods=["POST"])
 def export(assessment_id: int):
-    """Render and store a new immutable PDF version; then show it."""
+    """Render and store a new immutable PDF version; then show it. `kind=referral` (E/U
+    tiers) exports the referral sheet and the letter for the doctor together."""
     a = get_or_404(Assessment, assessment_id)
-    kind = request.form.get("kind") or "plan"
-    if kind not in FORMATS:
+    requested = request.form.get("kind") or "plan"
+    if requested != "referral" and requested not in FORMATS:
         abort(400)
+    kinds = ["plan", "letter"] if requested == "referral" else [requested]
     if "items-0-code" in request.form:  # exported from the plan form: save its edits first
         refused = _save_posted_plan(a, plan_service.plan_for(a))
         if refused is not None:
             return refused
         db.session.flush()
+    rows = []
     try:
-        row = plan_service.export(a, current_user, kind)
+        for kind in kinds:
+            rows.append(plan_service.export(a, current_user, kind))
     except plan_service.ExportRefused as refused:
+        db.session.rollback()
         flash(f"Not exported: {refused}", "error")
         return redirect(url_for("plans.plan", assessment_id=a.id))
-    audit_here("export", a, kind=kind, version=row.version, sha256=row.sha256)
+    for row in rows:
+        audit_here("export", a, kind=row.kind, version=row.version, sha256=row.sha256)
     db.session.commit()
-    return redirect(url_for(f"plans.{FORMATS[kind].endpoint}", assessment_id=a.id))
+    if requested == "referral":
+        flash(
+            "Referral sheet and letter exported: print both, or open them below.",
+            "success",
+        )
+        return redirect(url_for("plans.plan", assessment_id=a.id, _anchor="exports"))
+    return redirect(url_for(f"plans.{FORMATS[requested].endpoint}", assessment_id=a.id))
 
 
 def download(assessment_id: int, kind: str):

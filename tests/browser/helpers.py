@@ -104,3 +104,25 @@ def answer_all_red_flags_no(page: Page) -> int:
     for i in range(n):
         radios.nth(i).check()
     return n
+
+
+def signed_record(live_server, user, patient, record: dict, days_ago: int = 14) -> int:
+    """A visit signed through the service layer (as the form would leave it): `record` is a
+    nested record (tests/plan/builders.py); seen `days_ago` days ago. Returns its id."""
+    from datetime import timedelta
+
+    from physio.models import User
+    from physio.models.base import utcnow
+
+    with live_server.app.app_context():
+        physio = db.session.get(User, user.id)
+        p = db.session.get(type(patient), patient.id)
+        a = service.create_assessment(p, record.get("kind") or "initial", physio)
+        values = {k: v for k, v in record.items() if k not in ("kind", "seen_at")}
+        service.apply_record(a, values)
+        a.seen_at = utcnow() - timedelta(days=days_ago)
+        service.sign(a, physio)
+        db.session.commit()
+        aid = a.id
+        db.session.remove()
+        return aid

@@ -1,11 +1,14 @@
 // Assessment form: autosave every few seconds of quiet typing and show the server's computed
-// values (scores, load, asymmetries, red-flag tier). All clinical rules stay on the server.
+// values (scores, load, asymmetries, red-flag tier). The clinical rules stay on the server;
+// red-flags.js shows a flag's tier from the server's own rules table at once.
+// Posts are application/x-www-form-urlencoded (cheaper to parse than multipart).
 (function () {
   "use strict";
   const form = document.getElementById("assessment-form");
   if (!form) return;
   const url = form.dataset.autosaveUrl;
   const statusEl = document.getElementById("save-status");
+  const invalidEl = document.getElementById("invalid-list");
   const panel = document.getElementById("live-panel");
   const lockInput = form.querySelector('input[name="lock_version"]');
   const QUIET_MS = 1500;
@@ -14,11 +17,21 @@
   let pending = false;
   let dirty = false;
   let stopped = false;
+  let waitingForLogin = false;
   let submitter = null;  // a submit waiting for the in-flight autosave's answer
 
   function setStatus(text, kind) {
     statusEl.textContent = text;
     statusEl.className = kind || "muted";
+  }
+
+  function body() {
+    const data = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) {
+      if (key === "password" || key.charAt(0) === "_") return;  // never the password; UI-only
+      data.append(key, value);
+    });
+    return data;
   }
 
   function showErrors(errors) {
@@ -43,42 +56,80 @@
     });
   }
 
+  // The bar names each value that is not valid yet, with a link to it.
+  function showInvalid(invalid) {
+    invalidEl.textContent = "";
+    if (!invalid.length) { invalidEl.hidden = true; return; }
+    invalid.forEach(function (item, i) {
+      const link = document.createElement("a");
+      link.href = "#" + item.field;
+      link.textContent = item.label;
+      link.title = item.message;
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        const target = document.getElementById(item.field) || PhysioForm.box(form, item.field);
+        if (target) {
+          const section = target.closest(".form-section");
+          if (section) section.dispatchEvent(new CustomEvent("physio:expand", { bubbles: true }));
+          target.scrollIntoView({ block: "center" });
+          if (target.focus) target.focus();
+        }
+      });
+      if (i) invalidEl.appendChild(document.createTextNode(" · "));
+      invalidEl.appendChild(link);
+    });
+    invalidEl.hidden = false;
+  }
+
+  function sessionEnded() {
+    waitingForLogin = true;
+    dirty = true;
+    setStatus("Not saved: your session has ended. Your typing is kept in this tab.", "error-text");
+    document.dispatchEvent(new CustomEvent("physio:session-ended"));
+  }
+
   async function save(useBeacon) {
-    if (stopped) return;
+    if (stopped || waitingForLogin) return;
     if (inFlight) { pending = true; return; }
-    const fields = new FormData(form);
-    fields.delete("password");
-    // Posted urlencoded: the server parses it in a fraction of multipart's time (no files here).
-    const data = new URLSearchParams(fields);
+    const data = body();
     if (useBeacon && navigator.sendBeacon) {
-      navigator.sendBeacon(url, data);
+      navigator.sendBeacon(url, new Blob([data.toString()], { type: "application/x-www-form-urlencoded" }));
       return;
     }
     inFlight = true;
     dirty = false;
     setStatus("Saving…");
     try {
-      const response = await fetch(url, { method: "POST", body: data, credentials: "same-origin",
-                                          headers: { "X-Requested-With": "fetch" } });
+      const response = await fetch(url, {
+        method: "POST", body: data, credentials: "same-origin", redirect: "manual",
+        headers: { "X-Requested-With": "fetch" },
+      });
       if (response.status === 409) {
         stopped = true;
         setStatus("Not saved: this draft was changed elsewhere (or signed). Your typing stays on this page; reload to see the latest version.", "error-text");
         return;
       }
+      // An ended session: the login redirect, or the CSRF check failing without a session.
+      if (response.type === "opaqueredirect" || response.status === 401 || response.status === 400) {
+        if (await PhysioSession.isLoggedOut()) { sessionEnded(); return; }
+        if (response.status === 400) {
+          await PhysioSession.refreshToken();  // the page's token had expired; the session had not
+          dirty = true; pending = true;
+          return;
+        }
+      }
       if (!response.ok) throw new Error("HTTP " + response.status);
       const result = await response.json();
       if (lockInput && result.lock_version) lockInput.value = result.lock_version;
       if (result.panel && panel) panel.innerHTML = result.panel;
-      const chip = document.getElementById("tier-chip");
-      if (chip) {
-        chip.textContent = result.tier ? "Red flags: " + result.tier : "No red flag";
-        chip.className = "badge tier-chip tier-" + (result.tier || "none");
-      }
+      document.dispatchEvent(new CustomEvent("physio:server-tier", { detail: result.tier || null }));
       showErrors(result.errors || {});
+      showInvalid(result.invalid || []);
       const now = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-      const count = Object.keys(result.errors || {}).length;
+      const count = (result.invalid || []).length;
       if (result.saved) setStatus("Saved " + now, "ok-text");
-      else setStatus("Typing kept " + now + " — " + count + " field(s) to correct before it is saved", "warn-text");
+      else setStatus("Saved " + now + " except " + count + " value(s) to correct:", "warn-text");
+      if (!dirty) document.dispatchEvent(new CustomEvent("physio:saved"));
     } catch (err) {
       dirty = true;
       setStatus("Offline? Not saved yet — keep this tab open; retrying.", "error-text");
@@ -95,10 +146,10 @@
     }
   }
 
-  function schedule() {
+  function schedule(ms) {
     dirty = true;
     clearTimeout(timer);
-    timer = setTimeout(function () { save(false); }, QUIET_MS);
+    timer = setTimeout(function () { save(false); }, ms == null ? QUIET_MS : ms);
   }
 
   // Enter in the password box signs (it would otherwise press the first button: Save draft).
@@ -111,15 +162,19 @@
   }
 
   form.addEventListener("input", function (event) {
-    if (event.target === password) return;  // the password is never autosaved
+    if (event.target === password || (event.target.name || "").charAt(0) === "_") return;
     schedule();
   });
   form.addEventListener("change", function (event) {
-    if (event.target !== password) schedule();
+    if (event.target !== password && (event.target.name || "").charAt(0) !== "_") schedule();
   });
   // A closing tab or a tablet going to sleep: send what we have.
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden" && dirty) save(true);
+    if (document.visibilityState === "hidden" && dirty && !waitingForLogin) save(true);
+  });
+  document.addEventListener("physio:signed-in", function () {
+    waitingForLogin = false;
+    save(false);
   });
   form.addEventListener("submit", function (event) {
     clearTimeout(timer);
@@ -133,4 +188,5 @@
     }
     stopped = true;
   });
+  window.PhysioAutosave = { saveSoon: schedule, saveNow: function () { save(false); } };
 })();

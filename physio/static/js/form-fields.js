@@ -1,0 +1,47 @@
+// Reading and setting the assessment form's fields by their posted name, for the other
+// modules (same as last visit, all normal, restored typing, the body chart).
+(function () {
+  "use strict";
+  function inputs(form, name) {
+    return Array.prototype.slice.call(form.querySelectorAll('[name="' + CSS.escape(name) + '"]'));
+  }
+  function isEmpty(form, name) {
+    const els = inputs(form, name);
+    if (!els.length) return true;
+    const first = els[0];
+    if (first.type === "radio" || first.type === "checkbox") {
+      if (first.type === "checkbox" && els.length === 1 && !first.dataset.multi) return !first.checked;
+      return !els.some(function (el) { return el.checked; });
+    }
+    return first.value === "";
+  }
+  function changed(el) {
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  // value: a string, a list of strings (checkbox groups), "y"/"" for a lone box.
+  function setField(form, name, value) {
+    if (name === "pain-body_chart") {
+      form.dispatchEvent(new CustomEvent("physio:body-chart-set", { detail: value || [] }));
+      return;
+    }
+    const els = inputs(form, name);
+    if (!els.length) return;
+    const first = els[0];
+    if (first.type === "radio") {
+      els.forEach(function (el) { el.checked = el.value === value; });
+      changed(first);
+    } else if (first.type === "checkbox") {
+      const wanted = Array.isArray(value) ? value : (value ? [first.value] : []);
+      els.forEach(function (el) { el.checked = wanted.indexOf(el.value) !== -1; });
+      changed(first);
+    } else {
+      first.value = value == null ? "" : value;
+      changed(first);
+    }
+  }
+  function box(form, name) {
+    return form.querySelector('.field[data-field="' + CSS.escape(name) + '"]');
+  }
+  window.PhysioForm = { inputs: inputs, isEmpty: isEmpty, setField: setField, box: box, changed: changed };
+})();

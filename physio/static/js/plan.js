@@ -1,0 +1,119 @@
+// Plan page: edits are saved as they are made (no reload), rows move up and down in place,
+// and leaving the page with changes not saved yet asks first. Adding from the library and the
+// cap swap post the form as usual (they add rows).
+(function () {
+  "use strict";
+  const form = document.getElementById("plan-form");
+  if (!form) return;
+  const url = form.dataset.autosaveUrl;
+  const statusEl = document.getElementById("plan-status");
+  const errorsEl = document.getElementById("plan-live-errors");
+  const tbody = form.querySelector("tbody");
+  const QUIET_MS = 1000;
+  let timer = null, inFlight = false, pending = false, dirty = false, submitting = false;
+
+  function setStatus(text, kind) { statusEl.textContent = text; statusEl.className = kind || "muted"; }
+
+  function body() {
+    const data = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) {
+      if (key.indexOf("add_") === 0 || key === "swap") return;  // only with their own button
+      data.append(key, value);
+    });
+    return data;
+  }
+
+  function showErrors(errors) {
+    errorsEl.textContent = "";
+    if (!errors || !errors.length) { errorsEl.hidden = true; return; }
+    const p = document.createElement("p");
+    p.textContent = "Not saved yet — change this first (everything on the page is kept):";
+    const ul = document.createElement("ul");
+    errors.forEach(function (e) { const li = document.createElement("li"); li.textContent = e; ul.appendChild(li); });
+    errorsEl.appendChild(p); errorsEl.appendChild(ul);
+    errorsEl.hidden = false;
+  }
+
+  async function save() {
+    if (inFlight) { pending = true; return; }
+    inFlight = true;
+    dirty = false;
+    setStatus("Saving…");
+    try {
+      const response = await fetch(url, {
+        method: "POST", body: body(), credentials: "same-origin", redirect: "manual",
+        headers: { "X-Requested-With": "fetch" },
+      });
+      if (response.type === "opaqueredirect" || response.status === 400 || response.status === 401) {
+        dirty = true;
+        setStatus("Not saved: your session has ended. Keep this page open, log in again in another tab, then press Save plan.", "error-text");
+        return;
+      }
+      const result = await response.json();
+      if (result.ok) {
+        showErrors([]);
+        if (!dirty) setStatus("All changes saved " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }), "ok-text");
+      } else {
+        dirty = true;
+        showErrors(result.errors);
+        setStatus("Not saved yet: see the message above the plan.", "error-text");
+      }
+    } catch (err) {
+      dirty = true;
+      setStatus("Offline? Not saved yet — retrying.", "error-text");
+      setTimeout(function () { if (dirty) save(); }, 5000);
+    } finally {
+      inFlight = false;
+      if (pending) { pending = false; save(); }
+    }
+  }
+
+  function schedule() {
+    dirty = true;
+    setStatus("Unsaved changes…", "warn-text");
+    clearTimeout(timer);
+    timer = setTimeout(save, QUIET_MS);
+  }
+
+  function renumber() {
+    const rows = Array.prototype.slice.call(tbody.querySelectorAll("tr[data-code]"));
+    rows.forEach(function (row, i) {
+      row.querySelectorAll("[name^='items-']").forEach(function (el) {
+        el.name = el.name.replace(/^items-\d+-/, "items-" + i + "-");
+        if (el.id) el.id = el.id.replace(/^items-\d+-/, "items-" + i + "-");
+      });
+      row.querySelectorAll("[data-move]").forEach(function (button) {
+        button.value = i + ":" + button.dataset.move;
+        button.hidden = (button.dataset.move === "up" && i === 0) ||
+          (button.dataset.move === "down" && i === rows.length - 1);
+      });
+    });
+  }
+
+  form.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-move]");
+    if (!button) return;
+    event.preventDefault();
+    const row = button.closest("tr");
+    const other = button.dataset.move === "up" ? row.previousElementSibling : row.nextElementSibling;
+    if (!other) return;
+    if (button.dataset.move === "up") tbody.insertBefore(row, other);
+    else tbody.insertBefore(other, row);
+    renumber();
+    button.focus();
+    schedule();
+  });
+  form.addEventListener("input", function (event) {
+    if ((event.target.name || "").indexOf("items-") === 0) schedule();
+  });
+  form.addEventListener("change", function (event) {
+    const el = event.target;
+    if ((el.name || "").indexOf("items-") !== 0) return;
+    if (/-included$/.test(el.name)) el.closest("tr").classList.toggle("excluded", !el.checked);
+    schedule();
+  });
+  document.addEventListener("submit", function () { submitting = true; clearTimeout(timer); }, true);
+  window.addEventListener("beforeunload", function (event) {
+    if ((dirty || inFlight) && !submitting) { event.preventDefault(); event.returnValue = ""; }
+  });
+})();
