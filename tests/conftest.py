@@ -1,23 +1,44 @@
-"""Shared fixtures: a real database per test (SQLite in memory, or the PostgreSQL named by
+"""Shared fixtures: a real database (SQLite in memory, or the PostgreSQL named by
 TEST_DATABASE_URL), factories for clinics, users and patients, and a logged-in client.
-What the fixtures use lives in tests/helpers.py."""
+
+The app and its schema are built once per session (`_session_app`); each test that asks for
+`app` gets it with empty tables, fresh rate-limit counters, and any change it makes to
+`app.config` undone afterwards. A test that needs other settings at start-up (CSRF on, say)
+builds its own app with `fresh_app(**overrides)`. What the fixtures use lives in tests/helpers.py.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from physio.extensions import db
+from physio.extensions import db, limiter
 from physio.models import Clinic, User
-from tests.helpers import Factory, login, make_app
+from tests.helpers import Factory, login, make_app, reset_database
 
 
-@pytest.fixture
-def app():
+@pytest.fixture(scope="session")
+def _session_app():
     app = make_app()
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(_session_app):
+    app = _session_app
+    config = dict(app.config)
+    limiter_enabled = limiter.enabled  # the limiter is one object; init_app() of any app sets it
+    with app.app_context():
+        reset_database()
+    limiter.reset()
+    yield app
+    app.config.clear()
+    app.config.update(config)
+    limiter.enabled = limiter_enabled
+    with app.app_context():
+        db.session.remove()
 
 
 @pytest.fixture

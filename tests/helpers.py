@@ -29,25 +29,38 @@ PASSWORD = "correct-horse-battery"
 _schema_ready = False
 
 
-def _reset_postgres() -> None:
-    """One schema per session; every test starts from empty tables (TRUNCATE is fast)."""
+def _create_schema() -> None:
+    """SQLite in memory: a new database per app, so create the tables. PostgreSQL: one shared
+    database, so create them once per session and empty them for every new app."""
     global _schema_ready
+    if not ON_POSTGRES:
+        db.create_all()
+        return
     if not _schema_ready:
         db.drop_all()
         db.create_all()
         _schema_ready = True
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    reset_database()
+
+
+def reset_database() -> None:
+    """Empty every table (inside an app context): the fast per-test reset of the shared app.
+    PostgreSQL: one TRUNCATE (identities restart at 1). SQLite: DELETE children first; a table
+    without AUTOINCREMENT hands out ids from 1 again once it is empty."""
+    if ON_POSTGRES:
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
     db.session.commit()
 
 
 def make_app(**overrides):
+    """A new app with its own configuration and an empty schema (see `fresh_app` and `app`)."""
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL, **overrides)
     with app.app_context():
-        if ON_POSTGRES:
-            _reset_postgres()
-        else:
-            db.create_all()
+        _create_schema()
     return app
 
 
