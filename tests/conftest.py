@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from physio.extensions import db, limiter
+from physio.extensions import db
 from physio.models import Clinic, User
-from tests.helpers import Factory, login, make_app, reset_database
+from tests.helpers import Factory, isolated, login, make_app
 
 
 @pytest.fixture(scope="session")
@@ -27,18 +27,8 @@ def _session_app():
 
 @pytest.fixture
 def app(_session_app):
-    app = _session_app
-    config = dict(app.config)
-    limiter_enabled = limiter.enabled  # the limiter is one object; init_app() of any app sets it
-    with app.app_context():
-        reset_database()
-    limiter.reset()
-    yield app
-    app.config.clear()
-    app.config.update(config)
-    limiter.enabled = limiter_enabled
-    with app.app_context():
-        db.session.remove()
+    with isolated(_session_app) as app:
+        yield app
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from sqlalchemy import func, select, text
 from config import TestingConfig
 from physio.app import create_app
 from physio.clinical.schema import PSFS_ENTRIES, SECTIONS
-from physio.extensions import db
+from physio.extensions import db, limiter
 from physio.models import Clinic, Patient, Role, User
 from physio.security import hash_password
 
@@ -54,6 +55,26 @@ def reset_database() -> None:
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
     db.session.commit()
+
+
+@contextmanager
+def isolated(app):
+    """Lend the session's shared app to one test: empty tables and fresh rate-limit counters on
+    entry; on exit, the test's changes to `app.config` (and to the limiter, which is one object
+    that every app's init_app() reconfigures) are undone."""
+    config = dict(app.config)
+    limiter_enabled = limiter.enabled
+    with app.app_context():
+        reset_database()
+    limiter.reset()
+    try:
+        yield app
+    finally:
+        app.config.clear()
+        app.config.update(config)
+        limiter.enabled = limiter_enabled
+        with app.app_context():
+            db.session.remove()
 
 
 def make_app(**overrides):
