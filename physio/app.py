@@ -53,7 +53,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     register_security_headers(app)
 
-    from physio.models import User  # noqa: F401  (models registered before use)
+    from physio.models import User
 
     @login_manager.user_loader
     def load_user(user_id: str):

@@ -151,7 +151,7 @@ def _apply(item: PlanItem, edit: Mapping[str, Any], positions: dict[str, float])
         if key not in edit:
             continue
         raw = edit[key]
-        if raw is None or isinstance(raw, str) and not raw.strip():
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
             setattr(item, key, None)
             continue
         value = _int(raw)
@@ -169,7 +169,7 @@ def _apply(item: PlanItem, edit: Mapping[str, Any], positions: dict[str, float])
         if key not in edit:
             continue
         raw = edit[key]
-        if raw is None or isinstance(raw, str) and not raw.strip():
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
             setattr(item, key, None)
         elif not isinstance(raw, str):
             errors.append(f"{name}: {key.replace('_', ' ')} must be text.")

@@ -284,7 +284,7 @@ def test_side_values():
     assert illustration_svg("clamshell", "both") == illustration_svg("clamshell", None)
     assert illustration_svg("clamshell", " Left ") == illustration_svg("clamshell", "left")
     for bad in ("middle", "l", 1):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="side must be"):
             illustration_svg("clamshell", bad)
     with pytest.raises(KeyError):
         illustration_svg("no_such_exercise")
@@ -320,13 +320,13 @@ def test_contacts_touch_and_nothing_sinks(ill, pose):
 
 
 def test_joint_limits_refuse_impossible_poses():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="knee angle"):
         Leg(knee=-10)  # a knee bending backwards
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="elbow angle"):
         Arm(elbow=-20)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="spine angle"):
         Pose(spine=80)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="facing must be"):
         Pose(facing="up")
 
 
