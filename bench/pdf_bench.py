@@ -107,12 +107,12 @@ def content_only(html: str) -> str:
 
 def phases(html: str) -> tuple[float, float]:
     """(render, write) seconds of one physio.pdf.html_to_pdf, its two phases timed apart."""
-    from physio.pdf import lay_out
+    from physio.pdf import lay_out, write_pdf
 
     t0 = time.perf_counter()
     document = lay_out(html)
     t1 = time.perf_counter()
-    document.write_pdf()
+    write_pdf(document)
     return t1 - t0, time.perf_counter() - t1
 
 

@@ -152,27 +152,24 @@ def restore_command(file, yes):
 @click.option("--letter", is_flag=True, help="Render the GP referral letter instead (E/U).")
 @with_appcontext
 def render_plan_command(assessment_id, output, letter):
-    """Render an assessment's current plan to a PDF file (nothing is stored or exported)."""
-    from datetime import UTC, datetime
+    """Render a preview of an assessment's current plan to a PDF file (nothing is stored)."""
     from pathlib import Path
 
     from physio.models import Assessment
-    from physio.pdf import render_plan_pdf, render_referral_letter_pdf
     from physio.services import plans as plan_service
 
     a = db.session.get(Assessment, assessment_id)
     if a is None:
         raise click.ClickException(f"There is no assessment {assessment_id}.")
-    plan = plan_service.plan_for(a).plan
-    if letter and plan.referral is None:
-        raise click.ClickException("This assessment has no emergency or urgent referral.")
-    version = plan_service.next_version(a, "letter" if letter else "plan")
-    document = plan_service.plan_document(a, plan, version, datetime.now(UTC))
-    pdf = render_referral_letter_pdf(document) if letter else render_plan_pdf(document)
-    Path(output).write_bytes(pdf)
+    try:
+        rendered = plan_service.preview(a, "letter" if letter else "plan")
+    except plan_service.ExportRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    Path(output).write_bytes(rendered.data)
     click.echo(
-        f"Wrote {output} ({len(pdf):,} bytes) for assessment {a.id}, "
-        f"{a.patient.full_name}{' (draft)' if not a.is_signed else ''}."
+        f"Wrote a preview to {output} ({len(rendered.data):,} bytes) for assessment {a.id}, "
+        f"{a.patient.full_name}{' (draft)' if not a.is_signed else ''}: not a stored version "
+        f"(Export on the plan page stores one)."
     )
 
 

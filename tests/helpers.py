@@ -277,3 +277,9 @@ def signed_visit(client, patient, **fields) -> int:
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     assert sign(client, aid).status_code == 302
     return aid
+
+
+def plan_summary_text(document) -> bytes:
+    """A tiny output format for the export-registry test: the plan's item titles as text."""
+    titles = [item.title for item in document.plan.items if item.included]
+    return ("Plan for " + document.patient_name + "\n" + "\n".join(titles)).encode()

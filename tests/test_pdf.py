@@ -16,7 +16,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-import physio.pdf as pdf_module
+import physio.pdf.plan_sheet as plan_sheet_module
 from config import TestingConfig
 from physio.app import create_app
 from physio.clinical import compare_visits, derive, series
@@ -356,7 +356,7 @@ def test_pdf_renders_an_exercise_without_its_picture_when_the_illustration_is_mi
     def missing(code, side=None):
         raise KeyError(code)
 
-    monkeypatch.setattr(pdf_module, "illustration_svg", missing)
+    monkeypatch.setattr(plan_sheet_module, "illustration_svg", missing)
     text = words(render_plan_pdf(document(record(physical={"plank_s": 40}))))
     assert "Forearm plank" in text and "Why this is in your plan:" in text
 
@@ -476,3 +476,33 @@ def test_pdf_plans_stay_within_a_sensible_length(request, scenario):
     data = request.getfixturevalue(scenario)
     assert 1 <= page_count(data) <= 10
     assert re.search(r"Page 1 of \d+", bands(data)[0][1])
+
+
+# --- the sheet's structure comes from the library data --------------------------------------------
+def test_pdf_prints_a_new_library_education_item_and_per_side_dose_from_the_library(
+    pdf_app, monkeypatch
+):
+    from dataclasses import replace
+
+    from physio.plan import library
+
+    new_item = library.Intervention(
+        code="edu_running_ahead",
+        kind="education",
+        title="Running ahead of your back",
+        purpose="Plans that change one thing at a time are easier to follow.",
+        steps=("Change one thing at a time.",),
+    )
+    monkeypatch.setitem(library.INTERVENTIONS, new_item.code, new_item)
+    # plank is done on both sides at once; say it is per side, as the library would
+    monkeypatch.setitem(
+        library.INTERVENTIONS, "plank", replace(library.INTERVENTIONS["plank"], per_side=True)
+    )
+    plan = plan_for(record(physical={"plank_s": 40}))
+    plan.items.append(
+        PlanItem(code=new_item.code, kind="education", title=new_item.title, reason="")
+    )
+    text = words(render_plan_pdf(document(record(), plan)))
+    assert "Understanding your back" in text and "Running ahead of your back" in text
+    assert "Change one thing at a time." in text
+    assert re.search(r"Forearm plank .*?on each side", text)

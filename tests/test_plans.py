@@ -158,12 +158,12 @@ def test_export_stores_an_immutable_version_served_without_rerendering(
     text = pdf_text(first.data)
     assert "950" in text and "168" in text and "Jane" in text
 
-    import physio.pdf
+    import physio.pdf.plan_sheet
 
     def no_render(*args, **kwargs):
         raise AssertionError("re-download must not re-render")
 
-    monkeypatch.setattr(physio.pdf, "render_plan_pdf", no_render)
+    monkeypatch.setattr(physio.pdf.plan_sheet, "render_plan_pdf", no_render)
     again = physio_client.get(f"/assessments/{aid}/plan.pdf")
     assert again.data == first.data
     with app.app_context():
@@ -307,3 +307,60 @@ def test_export_from_the_plan_form_saves_the_edits_first(app, physio_client, pat
     response = physio_client.post(f"/assessments/{aid}/plan/export", data=data)
     assert response.headers["Location"].endswith("/plan.pdf")
     assert "Knees bent at first" in pdf_text(physio_client.get(f"/assessments/{aid}/plan.pdf").data)
+
+
+# --- one export registry for the service, the CLI and the download views --------------------------
+@pytest.fixture
+def summary_format(monkeypatch):
+    """A text output registered before the app is built (as a new module would be)."""
+    from physio.pdf import formats
+
+    summary = formats.OutputFormat(
+        "summary",
+        "Summary",
+        "tests.helpers:plan_summary_text",
+        mimetype="text/plain",
+        extension="txt",
+    )
+    monkeypatch.setitem(formats.FORMATS, "summary", summary)
+    return summary
+
+
+def test_an_output_format_added_to_the_registry_is_exported_and_downloaded_by_url(
+    summary_format, app, physio_client, patient
+):
+    aid = signed_assessment(physio_client, patient)
+    response = physio_client.post(f"/assessments/{aid}/plan/export", data={"kind": "summary"})
+    assert response.headers["Location"].endswith(f"/assessments/{aid}/summary.txt")
+    served = physio_client.get(f"/assessments/{aid}/summary.txt")
+    assert served.mimetype == "text/plain" and served.data.startswith(b"Plan for ")
+    assert f"summary-{aid}-v1.txt" in served.headers["Content-Disposition"]
+    with app.app_context():
+        row = db.session.execute(select(PlanExport)).scalar_one()
+        assert (row.kind, row.version, row.pdf) == ("summary", 1, served.data)
+
+
+def test_export_of_an_unknown_kind_is_refused_and_nothing_stored(app, physio_client, patient):
+    aid = signed_assessment(physio_client, patient)
+    response = physio_client.post(f"/assessments/{aid}/plan/export", data={"kind": "poster"})
+    assert response.status_code == 400
+    assert count(app, PlanExport) == 0
+
+
+def test_render_plan_cli_writes_a_preview_of_a_draft_through_the_service_and_stores_nothing(
+    app, physio_client, patient, tmp_path
+):
+    from tests.helpers import new_assessment
+
+    aid = new_assessment(physio_client, patient)
+    out = tmp_path / "plan.pdf"
+    result = app.test_cli_runner().invoke(args=["render-plan", str(aid), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Wrote a preview" in result.output and "not a stored version" in result.output
+    assert "(draft)" in result.output
+    assert out.read_bytes().startswith(b"%PDF")
+    assert count(app, PlanExport) == 0
+    letter = app.test_cli_runner().invoke(
+        args=["render-plan", str(aid), "-o", str(out), "--letter"]
+    )
+    assert letter.exit_code != 0 and "only for an emergency or urgent" in letter.output

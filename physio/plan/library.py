@@ -72,6 +72,10 @@ class Intervention:
     evidence: tuple[str, ...] = ()
     #: False for items only the rules may add (referrals come from the red-flag logic).
     addable: bool = True
+    #: Done on each side in turn (the dose is per side).
+    per_side: bool = False
+    #: A stretch done on the short side only when the plan names a side.
+    named_side_only: bool = False
     stages: tuple[WalkRunStage, ...] = field(default=())
 
     @property
@@ -198,19 +202,6 @@ _ALL = (
         evidence=("S41b", "S41d", "S34a"),
     ),
     Intervention(
-        code="lifestyle",
-        kind="education",
-        title="Sleep, stress and recovery",
-        purpose="Good recovery helps your body adapt to your running and exercises.",
-        steps=(
-            "Try to keep regular, good sleep. Your body recovers while you sleep.",
-            "Busy or stressful weeks can make pain feel worse. Plan easier runs in those weeks.",
-            "Eat enough to fuel your running, and drink when you are thirsty.",
-            "Stay active on rest days with walks or gentle movement.",
-        ),
-        evidence=("S41a",),
-    ),
-    Intervention(
         code="neural_care",
         kind="education",
         title="Looking after a sensitive nerve",
@@ -222,6 +213,19 @@ _ALL = (
             "Tell us straight away if you get new numbness, weakness, or symptoms in both legs.",
         ),
         evidence=("S33a", "S37"),
+    ),
+    Intervention(
+        code="lifestyle",
+        kind="education",
+        title="Sleep, stress and recovery",
+        purpose="Good recovery helps your body adapt to your running and exercises.",
+        steps=(
+            "Try to keep regular, good sleep. Your body recovers while you sleep.",
+            "Busy or stressful weeks can make pain feel worse. Plan easier runs in those weeks.",
+            "Eat enough to fuel your running, and drink when you are thirsty.",
+            "Stay active on rest days with walks or gentle movement.",
+        ),
+        evidence=("S41a",),
     ),
     # --- exercises (evidence §3.3) ----------------------------------------------------------------
     Intervention(
@@ -249,6 +253,7 @@ _ALL = (
     Intervention(
         code="side_plank",
         kind="exercise",
+        per_side=True,
         title="Side plank",
         purpose="Builds endurance in the muscles at the side of your trunk.",
         steps=(
@@ -272,6 +277,7 @@ _ALL = (
     Intervention(
         code="bird_dog",
         kind="exercise",
+        per_side=True,
         title="Bird dog",
         purpose="Trains your back muscles to keep your spine steady while your arms and legs move.",
         steps=(
@@ -335,6 +341,7 @@ _ALL = (
     Intervention(
         code="single_leg_bridge",
         kind="exercise",
+        per_side=True,
         title="Single-leg bridge",
         purpose="Strengthens the buttock muscles of one leg at a time.",
         steps=(
@@ -355,6 +362,7 @@ _ALL = (
     Intervention(
         code="clamshell",
         kind="exercise",
+        per_side=True,
         title="Clamshell (side-lying hip exercise)",
         purpose="Strengthens the muscles at the side of your hip. These help keep your pelvis "
         "level when you run.",
@@ -377,6 +385,7 @@ _ALL = (
     Intervention(
         code="single_leg_balance",
         kind="exercise",
+        per_side=True,
         title="Single-leg balance",
         purpose="Trains balance and control of your hip and pelvis on one leg, as in running.",
         steps=(
@@ -397,6 +406,7 @@ _ALL = (
     Intervention(
         code="step_down",
         kind="exercise",
+        per_side=True,
         title="Step-down",
         purpose="Builds strength and control of your hip and knee on one leg.",
         steps=(
@@ -455,6 +465,7 @@ _ALL = (
     Intervention(
         code="knee_to_chest",
         kind="exercise",
+        per_side=True,
         title="Knee-to-chest stretch",
         purpose="A gentle stretch for your lower back.",
         steps=(
@@ -474,6 +485,8 @@ _ALL = (
     Intervention(
         code="hip_flexor_stretch",
         kind="exercise",
+        per_side=True,
+        named_side_only=True,
         title="Half-kneeling hip-flexor stretch",
         purpose="Stretches the muscles at the front of your hip.",
         steps=(
@@ -494,6 +507,8 @@ _ALL = (
     Intervention(
         code="hamstring_stretch",
         kind="exercise",
+        per_side=True,
+        named_side_only=True,
         title="Hamstring stretch",
         purpose="Stretches the muscles at the back of your thigh.",
         steps=(
@@ -511,7 +526,36 @@ _ALL = (
         illustration="hamstring_stretch",
         evidence=("S43", "S43b"),
     ),
-    # --- running (evidence §3.5, R1, R2, W1) ------------------------------------------------------
+    # --- running, load and cross-training (evidence §3.5, §3.6, R1, R2, W1) -----------------------
+    Intervention(
+        code="run_pause",
+        kind="running",
+        title="Pause running until you have been seen",
+        purpose="A doctor needs to check your back before you run again.",
+        steps=(
+            "Stop running, jumping and hopping for now.",
+            "Keep walking as far as feels comfortable.",
+            "Ask the doctor before you start cycling, swimming or other training.",
+            "We will plan your return to running after you have been seen.",
+        ),
+        evidence=("S20b",),
+    ),
+    Intervention(
+        code="load_reset",
+        kind="load",
+        title="Reset your weekly running",
+        purpose="Going back to a weekly amount your back handled well may reduce the load on it.",
+        steps=(
+            "Drop your weekly running back to the level set for you.",
+            "Keep at least one rest or cross-training day each week.",
+            "Build back up in small steps. Change one thing at a time: first distance, then speed, "
+            "then hills.",
+            "Avoid big jumps. In one study of new runners, adding more than 30% in two weeks was "
+            "linked to more injuries.",
+        ),
+        days_per_week=None,
+        evidence=("S17", "S18", "S18b"),
+    ),
     Intervention(
         code="walk_run",
         kind="running",
@@ -609,36 +653,6 @@ _ALL = (
         evidence=("S45b", "S20b"),
     ),
     Intervention(
-        code="run_pause",
-        kind="running",
-        title="Pause running until you have been seen",
-        purpose="A doctor needs to check your back before you run again.",
-        steps=(
-            "Stop running, jumping and hopping for now.",
-            "Keep walking as far as feels comfortable.",
-            "Ask the doctor before you start cycling, swimming or other training.",
-            "We will plan your return to running after you have been seen.",
-        ),
-        evidence=("S20b",),
-    ),
-    # --- load and cross-training (evidence §3.5, §3.6) --------------------------------------------
-    Intervention(
-        code="load_reset",
-        kind="load",
-        title="Reset your weekly running",
-        purpose="Going back to a weekly amount your back handled well may reduce the load on it.",
-        steps=(
-            "Drop your weekly running back to the level set for you.",
-            "Keep at least one rest or cross-training day each week.",
-            "Build back up in small steps. Change one thing at a time: first distance, then speed, "
-            "then hills.",
-            "Avoid big jumps. In one study of new runners, adding more than 30% in two weeks was "
-            "linked to more injuries.",
-        ),
-        days_per_week=None,
-        evidence=("S17", "S18", "S18b"),
-    ),
-    Intervention(
         code="cross_training",
         kind="cross_training",
         title="Cross-training in place of some runs",
@@ -715,6 +729,37 @@ EXERCISE_CODES: tuple[str, ...] = tuple(i.code for i in _ALL if i.kind == "exerc
 
 def get(code: str) -> Intervention | None:
     return INTERVENTIONS.get(code)
+
+
+#: Where each item prints in the patient's handout (its position in this library).
+LIBRARY_ORDER: dict[str, int] = {i.code: n for n, i in enumerate(_ALL)}
+
+
+@dataclass(frozen=True)
+class HandoutSection:
+    """One section of the patient's handout, in the order of docs/plan-rules.md ("The PDF a
+    patient takes home"). ``kinds``: the plan items it prints (every included item of those
+    kinds, so a new library item appears without touching the PDF code); items of a section
+    print in library order, except exercises, which keep the physio's order."""
+
+    key: str
+    heading: str
+    kinds: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    keep_plan_order: bool = False
+
+
+HANDOUT_SECTIONS: tuple[HandoutSection, ...] = (
+    HandoutSection("glance", "Your plan at a glance"),
+    HandoutSection("exercises", "Your exercises", ("exercise",), keep_plan_order=True),
+    HandoutSection("running", "Your running and load plan", ("load", "running", "cross_training")),
+    HandoutSection("footwear", "Your running shoes", ("footwear",)),
+    HandoutSection("flare", "If your pain flares up", codes=("flare_up",)),
+    HandoutSection("education", "Understanding your back", ("education",)),
+    HandoutSection("safety", "Warning signs: when to get help", codes=("safety_net", "ces_card")),
+    HandoutSection("progress", "Your progress"),
+    HandoutSection("review", "Your next review"),
+)
 
 
 SAFETY_NET: tuple[TextBox, ...] = (

@@ -171,31 +171,68 @@ def plan_document(a: Assessment, plan: TreatmentPlan, version: int, now: datetim
     )
 
 
-def export(a: Assessment, user: User, kind: str = "plan") -> PlanExport:
-    """Render the plan (or the GP letter) and store it as a new immutable version."""
-    from physio.pdf import render_plan_pdf, render_referral_letter_pdf
+@dataclass
+class Rendered:
+    """One rendering of an assessment's plan in one output format (not stored yet)."""
 
-    problems = export_problems(a)
+    output: object  # physio.pdf.OutputFormat
+    plan: TreatmentPlan
+    version: int
+    created_at: datetime
+    data: bytes
+
+    @property
+    def pdf(self) -> bytes:
+        return self.data
+
+
+def render(a: Assessment, kind: str = "plan", *, preview: bool = False) -> Rendered:
+    """Render the current plan in the ``kind`` output format (physio.pdf.FORMATS).
+
+    An export (``preview=False``) must pass :func:`export_problems`; a preview (the CLI's
+    ``render-plan``) renders whatever the record holds, signed or not, and is never stored.
+    Raises ExportRefused with the reasons, or for a kind that is not registered.
+    """
+    from physio.pdf.formats import UnknownFormat, output_format
+
+    try:
+        output = output_format(kind)
+    except UnknownFormat as unknown:
+        raise ExportRefused(str(unknown)) from None
+    problems = [] if preview else export_problems(a)
     plan = plan_for(a).plan
-    if kind == "letter" and plan.referral is None:
-        problems.append("A referral letter is only for an emergency or urgent red-flag tier.")
+    refusal = output.refusal(plan)
+    if refusal:
+        problems.append(refusal)
     if problems:
         raise ExportRefused(" ".join(problems))
     now = utcnow()
     version = next_version(a, kind)
     document = plan_document(a, plan, version, now)
-    pdf = render_plan_pdf(document) if kind == "plan" else render_referral_letter_pdf(document)
+    return Rendered(output, plan, version, now, output.render(document))
+
+
+def preview(a: Assessment, kind: str = "plan") -> Rendered:
+    """A rendering that is not stored (nothing is written): see :func:`render`."""
+    return render(a, kind, preview=True)
+
+
+def export(a: Assessment, user: User, kind: str = "plan") -> PlanExport:
+    """Render the plan (or another registered output, e.g. the GP letter) and store it as a new
+    immutable version."""
+    rendered = render(a, kind)
+    pdf = rendered.data
     row = PlanExport(
         clinic_id=a.clinic_id,
         assessment_id=a.id,
         kind=kind,
-        version=version,
+        version=rendered.version,
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
         size=len(pdf),
-        pages=_page_count(pdf),
-        plan=plan.to_dict(),
-        created_at=now,
+        pages=_page_count(pdf) if rendered.output.mimetype == "application/pdf" else 0,
+        plan=rendered.plan.to_dict(),
+        created_at=rendered.created_at,
         created_by=user,
     )
     db.session.add(row)

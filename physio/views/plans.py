@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -18,6 +19,7 @@ from physio.extensions import db
 from physio.forms.plan import edits_from_form, plan_form
 from physio.models import Assessment, PatientLink
 from physio.models.base import utcnow
+from physio.pdf.formats import FORMATS
 from physio.plan.library import INTERVENTIONS
 from physio.scoping import get_or_404
 from physio.services import plans as plan_service
@@ -96,7 +98,9 @@ def plan(assessment_id: int):
 def export(assessment_id: int):
     """Render and store a new immutable PDF version; then show it."""
     a = get_or_404(Assessment, assessment_id)
-    kind = "letter" if request.form.get("kind") == "letter" else "plan"
+    kind = request.form.get("kind") or "plan"
+    if kind not in FORMATS:
+        abort(400)
     if "items-0-code" in request.form:  # exported from the plan form: save its edits first
         refused = _save_posted_plan(a, plan_service.plan_for(a))
         if refused is not None:
@@ -109,54 +113,47 @@ def export(assessment_id: int):
         return redirect(url_for("plans.plan", assessment_id=a.id))
     audit_here("export", a, kind=kind, version=row.version, sha256=row.sha256)
     db.session.commit()
-    endpoint = "plans.plan_pdf" if kind == "plan" else "plans.letter_pdf"
-    return redirect(url_for(endpoint, assessment_id=a.id))
+    return redirect(url_for(f"plans.{FORMATS[kind].endpoint}", assessment_id=a.id))
 
 
-def _pdf_response(row, filename: str) -> Response:
-    response = Response(row.pdf, mimetype="application/pdf")
+def download(assessment_id: int, kind: str):
+    """The latest exported version of ``kind``, served as stored (no re-rendering)."""
+    output = FORMATS[kind]
+    # Stored bytes only: no assessment row to load (the export row is clinic-scoped itself).
+    row = plan_service.latest_export(assessment_id, kind=kind, with_pdf=True)
+    if row is None:
+        get_or_404(Assessment, assessment_id)  # another clinic's or missing: 404
+        if kind == "plan":
+            flash("No PDF yet: export the plan first.", "info")
+        return redirect(url_for("plans.plan", assessment_id=assessment_id))
+    audit_here(
+        "download",
+        object_type="assessment",
+        object_id=assessment_id,
+        kind=kind,
+        version=row.version,
+    )
+    db.session.commit()
+    response = Response(row.pdf, mimetype=output.mimetype)
+    filename = output.file_name(assessment_id, row.version)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["ETag"] = row.sha256
     return response
 
 
-@bp.route("/assessments/<int:assessment_id>/plan.pdf")
-def plan_pdf(assessment_id: int):
-    """The latest exported version, served as stored (no re-rendering)."""
-    # Stored bytes only: no assessment row to load (the export row is clinic-scoped itself).
-    row = plan_service.latest_export(assessment_id, with_pdf=True)
-    if row is None:
-        get_or_404(Assessment, assessment_id)  # another clinic's or missing: 404
-        flash("No PDF yet: export the plan first.", "info")
-        return redirect(url_for("plans.plan", assessment_id=assessment_id))
-    audit_here(
-        "download",
-        object_type="assessment",
-        object_id=assessment_id,
-        kind="plan",
-        version=row.version,
-    )
-    db.session.commit()
-    return _pdf_response(row, f"plan-{assessment_id}-v{row.version}.pdf")
-
-
-@bp.route("/assessments/<int:assessment_id>/letter.pdf")
-def letter_pdf(assessment_id: int):
-    """The latest referral letter to the GP (E/U tiers)."""
-    row = plan_service.latest_export(assessment_id, kind="letter", with_pdf=True)
-    if row is None:
-        get_or_404(Assessment, assessment_id)
-        return redirect(url_for("plans.plan", assessment_id=assessment_id))
-    audit_here(
-        "download",
-        object_type="assessment",
-        object_id=assessment_id,
-        kind="letter",
-        version=row.version,
-    )
-    db.session.commit()
-    return _pdf_response(row, f"referral-letter-{assessment_id}-v{row.version}.pdf")
+@bp.record
+def _download_urls(state) -> None:
+    """One download URL per registered output format, added when the blueprint is registered:
+    /assessments/<id>/plan.pdf (endpoint plans.plan_pdf), /assessments/<id>/letter.pdf
+    (plans.letter_pdf), …"""
+    for output in FORMATS.values():
+        state.add_url_rule(
+            f"/assessments/<int:assessment_id>/{output.kind}.{output.extension}",
+            endpoint=output.endpoint,
+            view_func=download,
+            defaults={"kind": output.kind},
+        )
 
 
 @bp.route("/assessments/<int:assessment_id>/share", methods=["POST"])

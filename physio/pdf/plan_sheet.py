@@ -1,50 +1,46 @@
-"""The PDF a patient takes home (docs/plan-rules.md, "The PDF a patient takes home") and the
-GP letter.
+"""The patient's plan sheet (docs/plan-rules.md, "The PDF a patient takes home").
 
 HTML and CSS come from Jinja templates in ``templates/pdf/`` (rendered with
-:func:`flask.render_template`, so call these functions inside an app context), then WeasyPrint
-lays them out::
+:func:`flask.render_template`, so call these functions inside an app context), then the engine
+(physio/pdf/engine.py) lays them out::
 
     with app.app_context():
         pdf_bytes = render_plan_pdf(PlanDocument(plan=plan, patient_name="Jane Runner", ...))
 
 Everything the templates show is prepared here as plain values (dose in words, the weekly table,
-pictures as embedded SVG), so the templates stay simple and the wording can be tested.
-
-Speed (docs/platform-notes.md): one :class:`FontConfiguration` per process, created lazily;
-every picture is an SVG embedded in the document as a ``data:`` URL (nothing is fetched; see
-:func:`svg_image` for why not inline ``<svg>`` markup); plain CSS without ``hyphens: auto``, flex
-or CSS columns; fixed-layout tables instead of floats. :func:`warm_up` renders a small document
-once, for a worker to call at start. Security: :class:`DataOnlyURLFetcher` refuses every URL
-except ``data:`` (no ``file:``, no network), and user text is autoescaped by Jinja (HTML) or
-escaped by :func:`css_string` (the few values the CSS prints in the page margins).
+pictures as embedded SVG), so the templates stay simple and the wording can be tested. Which
+sections print, in which order, and which items each holds comes from the library
+(physio/plan/library.py: ``HANDOUT_SECTIONS``, ``LIBRARY_ORDER``, ``Intervention.per_side``).
 """
 
 from __future__ import annotations
 
-import base64
 import functools
-import html as html_lib
 import re
-import threading
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from flask import render_template
 from markupsafe import Markup
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
 from physio.charts import progress_chart_svg
 from physio.clinical.progress import MEASURES_BY_KEY
+from physio.pdf.document import (
+    PlanDocument,
+    long_date,
+    number,
+    page_css_values,
+    plural,
+    weekday_date,
+)
+from physio.pdf.engine import html_to_pdf, style_element, svg_image
 from physio.plan.illustrations import illustration_svg
 from physio.plan.library import (
     CES_CARD,
     FLARE_UP,
     FOOTER,
+    HANDOUT_SECTIONS,
     INTERVENTIONS,
+    LIBRARY_ORDER,
     PAIN_RULES,
     SAFETY_NET,
     WALK_RUN_STAGES,
@@ -55,168 +51,7 @@ ACCENT = "#0f766e"
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-# --- the document -----------------------------------------------------------------------------
-@dataclass
-class PlanDocument:
-    """Everything one export of a plan prints: the plan, who it is for, who wrote it, and when."""
-
-    plan: TreatmentPlan
-    patient_name: str
-    patient_first_name: str
-    clinic_name: str
-    clinic_phone: str | None
-    physio_name: str
-    physio_registration: str | None
-    assessment_id: int
-    assessment_version: int
-    seen_on: date
-    export_version: int
-    exported_at: datetime
-    #: physio.clinical MeasureChange rows (review visits); empty on a first visit.
-    progress: list = field(default_factory=list)
-    #: measure key -> [(date, value)], for physio.charts.progress_chart_svg; may be empty.
-    series: dict = field(default_factory=dict)
-    #: A few of the runner's own figures: weekly_km_w1..weekly_km_w4 (w1 = the last 7 days),
-    #: runs_per_week. May be empty.
-    runner: dict = field(default_factory=dict)
-
-
-# --- WeasyPrint plumbing ----------------------------------------------------------------------
-class RefusedURL(ValueError):
-    """A URL the PDF renderer will not fetch."""
-
-
-class DataOnlyURLFetcher(URLFetcher):
-    """Fetch ``data:`` URLs only: no ``file:`` (server files), no http(s) or ftp (network).
-
-    Our templates embed everything (SVG as data: URLs); a refused URL is logged by WeasyPrint and
-    the resource is left out, so a stray reference never reads the server's files or the network.
-    """
-
-    def __init__(self, **kwargs: Any):
-        kwargs["allowed_protocols"] = ("data",)
-        kwargs["allow_redirects"] = False
-        super().__init__(**kwargs)
-
-    def fetch(self, url: str, headers: Any = None):
-        scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
-        if scheme != "data":
-            raise RefusedURL(f"The PDF renderer only embeds data: URLs, not {url[:80]!r}")
-        return super().fetch(url, headers)
-
-
-_font_config: FontConfiguration | None = None
-_font_lock = threading.Lock()
-
-
-def font_config() -> FontConfiguration:
-    """The process's one FontConfiguration (created on first use, after any fork)."""
-    global _font_config
-    if _font_config is None:
-        with _font_lock:
-            if _font_config is None:
-                _font_config = FontConfiguration()
-    return _font_config
-
-
-def html_to_pdf(html: str) -> bytes:
-    """Lay out ``html`` (a str, with its CSS in a ``<style>`` element) and return the PDF bytes.
-
-    The CSS goes inside the document rather than as a separate ``CSS`` stylesheet: WeasyPrint 70
-    sizes inline ``<svg>`` only from the document's own styles (checked: with an external
-    stylesheet ``svg { width: 30mm }`` is ignored and the SVG keeps its intrinsic width), and one
-    parse of a few KB of CSS costs next to nothing.
-    """
-    return lay_out(html).write_pdf()
-
-
-def lay_out(html: str):
-    """WeasyPrint's first phase (styles, boxes, pages) as a ``weasyprint.Document``; its
-    ``write_pdf()`` is the second (drawing, fonts, serialising). bench/pdf_bench.py times them
-    apart."""
-    return HTML(string=html, url_fetcher=DataOnlyURLFetcher()).render(font_config=font_config())
-
-
-def style_element(css: str) -> Markup:
-    """``css`` as the content of a ``<style>`` element (no ``</`` can end it early)."""
-    return Markup(css.replace("</", "<\\/"))
-
-
-#: A one-page document with what the plan uses (regular, bold and italic text, a table, lists,
-#: borders with rounded corners, an SVG image with text, page-margin boxes), so that a worker's
-#: first patient does not pay for loading fonts and filling WeasyPrint's caches.
-_WARM_SVG = (
-    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 20" width="40" height="20">'
-    '<line x1="0" y1="18" x2="40" y2="18" stroke="#6b7280" stroke-linecap="round"/>'
-    '<polyline points="5,15 15,5 25,15" fill="none" stroke="#0f766e" stroke-width="2"/>'
-    '<circle cx="30" cy="6" r="3" fill="#374151"/>'
-    '<text x="2" y="8" font-size="5" font-weight="bold" fill="#0f766e">1</text></svg>'
-)
-_WARM_HTML = (
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>warm-up</title><style>'
-    '@page { size: A4; margin: 20mm; @top-left { content: "Clinic"; width: 80mm } '
-    '@bottom-right { content: "Page " counter(page) " of " counter(pages); width: 40mm } } '
-    'html { font-family: "DejaVu Sans", sans-serif; font-size: 10pt } '
-    "table { table-layout: fixed; width: 100%; border-collapse: collapse } "
-    "td { border-bottom: 0.6pt solid #d0d5dd } "
-    "div { border: 1pt solid #0f766e; border-radius: 3mm; background: #f0f9f8 }"
-    "</style></head><body><h1>Warm-up</h1><div><p>Warm-up <b>bold</b> <i>italic</i> "
-    "<small>small</small> ✓ – × ←</p><ol><li>one</li></ol><ul><li>two</li></ul></div>"
-    "<table><tr><td>a</td><td>✓</td></tr></table>"
-    '<img alt="" src="data:image/svg+xml;base64,'
-    + base64.b64encode(_WARM_SVG.encode()).decode()
-    + '"></body></html>'
-)
-
-
-def warm_up() -> float:
-    """Render a tiny document once (fonts, cascade, PDF writer); returns the seconds it took.
-
-    Call it at worker start, so the first patient's PDF does not pay for the first render.
-    """
-    from time import perf_counter
-
-    start = perf_counter()
-    html_to_pdf(_WARM_HTML)
-    return perf_counter() - start
-
-
 # --- small text helpers -----------------------------------------------------------------------
-_CSS_BAD = re.compile(r"[\x00-\x1f\x7f\\\"<>]")
-
-
-def css_string(value: Any) -> str:
-    """``value`` as a quoted CSS string (for ``content:`` in the page margins)."""
-    text = "" if value is None else str(value)
-    escaped = _CSS_BAD.sub(lambda m: f"\\{ord(m.group()):x} ", text)
-    return f'"{escaped}"'
-
-
-def long_date(day: date | datetime | None) -> str:
-    if day is None:
-        return ""
-    return f"{day.day} {day:%B %Y}"
-
-
-def weekday_date(day: date | None) -> str:
-    if day is None:
-        return ""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def number(value: float | None) -> str:
-    if value is None:
-        return "–"
-    value = float(value)
-    if value.is_integer():
-        return str(int(value))
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else many or word + 's'}"
-
-
 def days_words(days_per_week: int | None) -> str:
     if not days_per_week:
         return ""
@@ -225,22 +60,16 @@ def days_words(days_per_week: int | None) -> str:
     return f"{plural(days_per_week, 'day')} a week"
 
 
-#: Exercises done on each side in turn (the dose is per side).
-PER_SIDE = frozenset(
-    {
-        "side_plank",
-        "bird_dog",
-        "single_leg_bridge",
-        "clamshell",
-        "single_leg_balance",
-        "step_down",
-        "knee_to_chest",
-        "hip_flexor_stretch",
-        "hamstring_stretch",
-    }
-)
-#: Stretches done on the short side only when the plan names a side.
-ONLY_NAMED_SIDE = frozenset({"hip_flexor_stretch", "hamstring_stretch"})
+def per_side(code: str) -> bool:
+    """Done on each side in turn (library data: ``Intervention.per_side``)."""
+    entry = INTERVENTIONS.get(code)
+    return bool(entry and entry.per_side)
+
+
+def named_side_only(code: str) -> bool:
+    """A stretch done on the named side only (library data: ``Intervention.named_side_only``)."""
+    entry = INTERVENTIONS.get(code)
+    return bool(entry and entry.named_side_only)
 
 
 def dose_words(item) -> str:
@@ -267,9 +96,9 @@ def dose_words(item) -> str:
 
 def side_words(item) -> str:
     side = item.side if item.side in ("left", "right") else None
-    if item.code in ONLY_NAMED_SIDE and side:
+    if named_side_only(item.code) and side:
         return f"on your {side} side only"
-    if item.code in PER_SIDE:
+    if per_side(item.code):
         return "on each side"
     return ""
 
@@ -277,29 +106,10 @@ def side_words(item) -> str:
 def side_label(item) -> str | None:
     """A short label naming the side, for the card heading."""
     if item.side not in ("left", "right"):
-        return "Both sides" if item.side == "both" and item.code in PER_SIDE else None
-    if item.code in ONLY_NAMED_SIDE:
+        return "Both sides" if item.side == "both" and per_side(item.code) else None
+    if named_side_only(item.code):
         return f"{item.side.capitalize()} side only"
     return f"{item.side.capitalize()} side first"
-
-
-_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
-
-
-def svg_image(svg: str, css_class: str = "") -> Markup:
-    """An SVG document embedded as ``<img src="data:image/svg+xml;base64,…">``.
-
-    Embedded, not fetched: the data: URL is the only kind the fetcher allows. Measured with
-    WeasyPrint 70, this is about twice as fast as the same SVG inline in the HTML: the pure-Python
-    HTML tokenizer spends ~12 ms on each attribute-heavy inline drawing, while a data: URL is
-    one attribute and its SVG is parsed by ElementTree. The SVG's <title> becomes the alt text.
-    """
-    title = _TITLE.search(svg)
-    alt = html_lib.unescape(title.group(1)) if title else ""
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return Markup('<img class="{}" alt="{}" src="data:image/svg+xml;base64,{}">').format(
-        css_class, alt, Markup(data)
-    )
 
 
 def illustration(code: str | None, side: str | None = None) -> Markup | None:
@@ -401,8 +211,8 @@ def short_dose(item) -> str:
             text = f"{sets} × {reps}" if sets > 1 else f"{reps} times"
         else:
             text = ""
-        if item.code in PER_SIDE:
-            only = item.code in ONLY_NAMED_SIDE and item.side in ("left", "right")
+        if per_side(item.code):
+            only = named_side_only(item.code) and item.side in ("left", "right")
             text += f", {item.side} only" if only else ", each side"
         return text.strip(", ")
     if item.code == "walk_run" and item.target:
@@ -595,16 +405,19 @@ def progress_rows(progress: list) -> list[dict]:
     return rows
 
 
-def _page_css_values(doc: PlanDocument) -> dict[str, str]:
-    reg = f" · Reg. {doc.physio_registration}" if doc.physio_registration else ""
-    return {
-        "css_clinic": css_string(doc.clinic_name),
-        "css_physio": css_string(f"{doc.physio_name}, physiotherapist{reg}"),
-        "css_trace": css_string(
-            f"Plan version {doc.export_version} · Assessment #{doc.assessment_id} · "
-            f"{long_date(doc.exported_at)}"
-        ),
-    }
+def section_items(plan: TreatmentPlan) -> dict[str, list]:
+    """The plan's included items by handout section (library data: ``HANDOUT_SECTIONS``)."""
+    found = {}
+    for section in HANDOUT_SECTIONS:
+        chosen = [
+            item
+            for item in plan.items
+            if item.included and (item.kind in section.kinds or item.code in section.codes)
+        ]
+        if not section.keep_plan_order:
+            chosen.sort(key=lambda item: LIBRARY_ORDER.get(item.code, len(LIBRARY_ORDER)))
+        found[section.key] = chosen
+    return found
 
 
 def plan_context(doc: PlanDocument) -> dict[str, Any]:
@@ -614,36 +427,19 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
     emergency = bool(plan.emergency)
     included = {i.code: i for i in plan.items if i.included}
     referral_items = plan.items_of("referral")
-    exercises = [] if emergency else [exercise_view(i, gentle) for i in plan.exercises]
+    items = {} if emergency else section_items(plan)
+    exercises = [exercise_view(i, gentle) for i in items.get("exercises", [])]
 
-    running = [] if emergency else plan.items_of("load", "running", "cross_training")
-    order = {
-        code: n
-        for n, code in enumerate(
-            (
-                "run_pause",
-                "load_reset",
-                "walk_run",
-                "pain_monitoring",
-                "cadence",
-                "warm_up",
-                "run_tall",
-                "surface",
-                "cross_training",
-            )
-        )
-    }
-    running = sorted(running, key=lambda i: order.get(i.code, len(order)))
     running_views = []
-    for item in running:
+    for item in items.get("running", []):
         view = advice_view(item, gentle)
         if item.code == "walk_run":
             view["stages"] = walk_run_stages(item)
         if item.code == "pain_monitoring":
             view["pain_rules"] = PAIN_RULES
-        if item.code in ("cadence", "walk_run", "warm_up"):
-            entry = INTERVENTIONS.get(item.code)
-            view["svg"] = illustration(entry.illustration if entry else None)
+        entry = INTERVENTIONS.get(item.code)
+        if entry and entry.illustration:
+            view["svg"] = illustration(entry.illustration)
         running_views.append(view)
     weeks = weekly_km(doc.runner) if not emergency else []
     load = included.get("load_reset")
@@ -654,19 +450,8 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
             # The runner's own weeks, with the level to drop back to, inside the load advice.
             view["chart"], view["target_km"], km_chart = km_chart, target_km, None
 
-    footwear = [] if emergency else [advice_view(i) for i in plan.items_of("footwear")]
-    education = (
-        []
-        if emergency
-        else [
-            advice_view(i)
-            for i in plan.items_of("education")
-            if i.code in ("edu_core", "edu_psych", "neural_care", "lifestyle")
-        ]
-    )
-    education.sort(
-        key=lambda v: ("edu_core", "edu_psych", "neural_care", "lifestyle").index(v["code"])
-    )
+    footwear = [advice_view(i) for i in items.get("footwear", [])]
+    education = [advice_view(i) for i in items.get("education", [])]
     safety = included.get("safety_net")
     ces = included.get("ces_card")
     flare = included.get("flare_up") if not emergency else None
@@ -726,7 +511,9 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         "physio_with_reg": f"{doc.physio_name}{reg}",
         "closing": closing,
         "accent": ACCENT,
-        **_page_css_values(doc),
+        "sections": [section.key for section in HANDOUT_SECTIONS],
+        "headings": {section.key: section.heading for section in HANDOUT_SECTIONS},
+        **page_css_values(doc),
     }
 
 
@@ -742,91 +529,3 @@ def render_plan_pdf(doc: PlanDocument) -> bytes:
     """The patient's take-home plan as PDF bytes (call inside a Flask app context)."""
     html, _css = render_plan_html(doc)
     return html_to_pdf(html)
-
-
-_FIRST_PERSON = (
-    (re.compile(r"^I have low back pain\. My physiotherapist recorded: "), ""),
-    (re.compile(r"^My physiotherapist is concerned about "), "I am concerned about "),
-    (re.compile(r"^My physiotherapist would like "), "I would like "),
-)
-
-
-def _letter_findings(referral) -> tuple[str, str]:
-    """(what was recorded, the concern) in the physio's own voice, from the referral sheet."""
-    recorded, concern = "", ""
-    for line in referral.what_to_tell:
-        if line.startswith("I have low back pain. My physiotherapist recorded: "):
-            recorded = _FIRST_PERSON[0][0].sub("", line)
-        elif line.startswith("My physiotherapist"):
-            for pattern, words in _FIRST_PERSON[1:]:
-                if pattern.match(line):
-                    concern = pattern.sub(words, line)
-    return recorded, concern
-
-
-_DECISION_VOICE = (
-    ("Your physiotherapist has referred you", "I have referred the patient"),
-    ("Your physiotherapist has told your GP", "I am informing you"),
-    (
-        "Your physiotherapist discussed these findings with you",
-        "I discussed these findings with the patient",
-    ),
-    (
-        "Your physiotherapist has not recorded a decision yet",
-        "No referral decision had been recorded when this letter was produced",
-    ),
-)
-
-
-def _decision_in_physio_voice(words: str) -> str:
-    for patient, physio in _DECISION_VOICE:
-        if words.startswith(patient):
-            return physio + words[len(patient) :]
-    return words
-
-
-def letter_context(doc: PlanDocument) -> dict[str, Any]:
-    plan, referral = doc.plan, doc.plan.referral
-    if referral is None or plan.tier not in ("E", "U"):
-        raise ValueError("A referral letter needs a plan with an E or U tier referral.")
-    recorded, concern = _letter_findings(referral)
-    reg = f" (registration {doc.physio_registration})" if doc.physio_registration else ""
-    return {
-        "doc": doc,
-        "plan": plan,
-        "referral": referral,
-        "emergency": plan.tier == "E",
-        "recorded": recorded,
-        "concern": concern,
-        "decision": _decision_in_physio_voice(referral.physio_decision),
-        "addressee": referral.referred_to
-        or ("The duty doctor, Emergency Department" if plan.tier == "E" else "The GP"),
-        "seen_on": long_date(doc.seen_on),
-        "written_on": long_date(doc.exported_at),
-        "ces": bool(plan.item("ces_card") and plan.item("ces_card").included),
-        "running_paused": bool(plan.item("run_pause") and plan.item("run_pause").included),
-        "physio_with_reg": f"{doc.physio_name}{reg}",
-        **_page_css_values(doc),
-    }
-
-
-def render_referral_letter_pdf(doc: PlanDocument) -> bytes:
-    """A one-page letter to the GP (or the emergency department) for an E or U tier plan."""
-    context = letter_context(doc)
-    css = render_template("pdf/letter.css", **context)
-    return html_to_pdf(render_template("pdf/letter.html", stylesheet=style_element(css), **context))
-
-
-__all__ = [
-    "DataOnlyURLFetcher",
-    "PlanDocument",
-    "RefusedURL",
-    "css_string",
-    "dose_words",
-    "font_config",
-    "html_to_pdf",
-    "render_plan_html",
-    "render_plan_pdf",
-    "render_referral_letter_pdf",
-    "warm_up",
-]
