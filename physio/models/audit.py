@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from physio.extensions import db
+from physio.extensions import Model
 from physio.models.base import UTCDateTime, utcnow
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One append-only audit entry. `entry_hash` chains each entry to the one before it
     (`prev_hash`), so editing or deleting any row breaks verification (physio/services/audit.py)."""
 

@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from physio.extensions import db
+from physio.extensions import Model
 from physio.models.base import UTCDateTime, utcnow
 from physio.models.clinic import Clinic
 
@@ -17,7 +17,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -49,7 +50,7 @@ def record(
     user_id: int | None,
     clinic_id: int | None,
     ip: str | None = None,
-    obj: object | None = None,
+    obj: Any | None = None,
     object_type: str | None = None,
     object_id: int | None = None,
     **detail,
