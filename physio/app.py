@@ -8,16 +8,23 @@ from pathlib import Path
 from flask import Flask, g, render_template
 from flask_login import current_user
 
-from config import Config, config_from_env
+from config import INSTANCE, Config, config_from_env
 
-ROOT = Path(__file__).resolve().parent.parent  # templates/ and migrations/ live at the top level
+PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """templates/ or migrations/: inside the package when installed from the wheel (pyproject's
+    force-include puts them there), at the top of the repository in a checkout."""
+    installed = PACKAGE / name
+    return installed if installed.is_dir() else PACKAGE.parent / name
 
 
 def create_app(config: Config | type[Config] | None = None, **overrides) -> Flask:
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
-        instance_path=str(ROOT / "instance"),
+        template_folder=str(data_dir("templates")),
+        instance_path=str(INSTANCE),
         instance_relative_config=True,
     )
     if config is None:
@@ -43,7 +50,7 @@ def register_extensions(app: Flask) -> None:
     from physio.security import register_security_headers
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(data_dir("migrations")))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
