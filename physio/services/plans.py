@@ -13,7 +13,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import undefer
 
-from physio.clinical import compare_visits, decision_problems, derive, series
+from physio.clinical import decision_problems, derive
 from physio.clock import local_date
 from physio.extensions import db
 from physio.models import Assessment, PatientLink, PlanEdits, PlanExport, User
@@ -115,16 +115,8 @@ def _progress(a: Assessment) -> tuple[list, dict]:
         )
         if v.is_signed and v.seen_at <= a.seen_at and v.chain_root_id != a.chain_root_id
     ]
-    if not visits:
-        return [], {}
-    ctx = assessment_service.patient_context(a.patient)
-    pairs = [
-        (assessment_service.record_of(v), None) for v in sorted(visits, key=lambda v: v.seen_at)
-    ]
-    pairs.append((assessment_service.record_of(a), None))
-    pairs = [(r, derive(r, ctx)) for r, _ in pairs]
-    first, last = pairs[0], pairs[-1]
-    return compare_visits(*first, *last, skip_missing=True), series(pairs)
+    earlier = sorted(visits, key=lambda v: v.seen_at)
+    return assessment_service.progress_between([*earlier, a], a.patient)
 
 
 def next_version(a: Assessment, kind: str) -> int:

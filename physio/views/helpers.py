@@ -10,6 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from physio.charts import progress_chart_svg
+from physio.clinical import format_number
 from physio.clock import local_time
 from physio.forms.render import render_field, render_section
 from physio.services import audit
@@ -57,22 +58,16 @@ def _blank(value) -> str:
     return "—" if value is None or value == "" or value == [] else str(value)
 
 
-def _num(value) -> str:
-    if value is None:
-        return "—"
-    number = float(value)
-    return f"{number:.0f}" if number.is_integer() else f"{number:.1f}"
-
-
 def _with_unit(value, unit: str) -> str:
     if value is None:
         return "—"
     glue = "" if unit.startswith(("/", "°", "%")) else " "
-    return f"{_num(value)}{glue}{unit}"
+    return f"{format_number(value)}{glue}{unit}"
 
 
 def _signed_num(value) -> str:
-    return "—" if value is None else ("+" if float(value) > 0 else "") + _num(value)
+    shown = format_number(value)
+    return f"+{shown}" if shown not in ("—", "0") and not shown.startswith("-") else shown
 
 
 def _progress_chart(series) -> Markup:
@@ -88,7 +83,7 @@ def template_filters() -> dict:
         "date": _date,
         "datetime": _datetime,
         "blank": _blank,
-        "num": _num,
+        "num": format_number,
         "signed_num": _signed_num,
         "with_unit": _with_unit,
     }
