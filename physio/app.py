@@ -88,14 +88,17 @@ def register_request_hooks(app: Flask) -> None:
     from flask import session
 
     from physio.scoping import set_clinic_scope
+    from physio.views.helpers import signed_in
 
     @app.before_request
     def _scope_to_clinic():
         # Every request of a logged-in user sees only that user's clinic.
         session.permanent = True  # idle timeout: PERMANENT_SESSION_LIFETIME, refreshed per request
         g.clinic_scope = None
+        g.me = None
         if current_user.is_authenticated:
             set_clinic_scope(current_user.clinic_id)
+            g.me = signed_in(current_user)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -118,10 +121,12 @@ def register_template_helpers(app: Flask) -> None:
         app.add_template_filter(fn, name)
 
     @app.context_processor
-    def _today():
+    def _today_and_me():
         from datetime import date
 
-        return {"today": date.today()}
+        # `me`: who is logged in, as plain values read when the request began, so a page
+        # rendered after the request's commit needs no reload of the user (None: nobody).
+        return {"today": date.today(), "me": g.get("me")}
 
 
 def register_commands(app: Flask) -> None:

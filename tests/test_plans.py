@@ -14,7 +14,7 @@ from sqlalchemy import select
 from physio.extensions import db
 from physio.models import PatientLink, PlanEdits, PlanExport
 from physio.models.base import utcnow
-from tests.helpers import count, login, signed_visit
+from tests.helpers import Factory, count, login, signed_visit
 
 FINDINGS = {
     "footwear-shoe_km": "950",
@@ -327,9 +327,16 @@ def summary_format(monkeypatch):
 
 
 def test_an_output_format_added_to_the_registry_is_exported_and_downloaded_by_url(
-    summary_format, app, physio_client, patient
+    summary_format, fresh_app
 ):
-    aid = signed_assessment(physio_client, patient)
+    # Download URLs are registered when the app is built: an app of its own, built after the
+    # format was added (the shared `app` was built before).
+    app = fresh_app()
+    make = Factory(app)
+    physio = make.user(make.clinic())
+    physio_client = app.test_client()
+    login(physio_client, physio)
+    aid = signed_assessment(physio_client, make.patient(physio))
     response = physio_client.post(f"/assessments/{aid}/plan/export", data={"kind": "summary"})
     assert response.headers["Location"].endswith(f"/assessments/{aid}/summary.txt")
     served = physio_client.get(f"/assessments/{aid}/summary.txt")

@@ -243,6 +243,21 @@ class AssessmentFormBase(BaseForm):
             ok = False
         return ok
 
+    def errors_by_name(self) -> dict[str, str]:
+        """Each invalid field's messages under its posted name ("pain-nprs_now",
+        "outcomes-psfs-0-score"): what the autosave reply shows next to each field."""
+        errors = {}
+        if self.seen_at.errors:
+            errors["seen_at"] = " ".join(self.seen_at.errors)
+        for section in SECTIONS:
+            sub = self[section.name].form
+            for name, field in sub._fields.items():
+                fields = [f for entry in field for f in entry.form] if name == "psfs" else [field]
+                for f in fields:
+                    if f.errors:
+                        errors[f.name] = " ".join(f.errors)
+        return errors
+
 
 @cache
 def assessment_form_class(*, odi: bool = False, sbst: bool = False) -> type[AssessmentFormBase]:

@@ -150,6 +150,28 @@ def unsigned_drafts(
     )
 
 
+@dataclass(frozen=True)
+class DraftRow:
+    """An unsigned draft on the clinic's drafts list."""
+
+    assessment_id: int
+    patient_name: str
+    kind: str
+    seen_at: datetime
+    created_at: datetime
+    created_by: str
+
+
+def unsigned_draft_rows(clinic_id: int) -> list[DraftRow]:
+    """unsigned_drafts() as plain rows for the drafts page."""
+    return [
+        DraftRow(
+            a.id, a.patient.full_name, a.kind.value, a.seen_at, a.created_at, a.created_by.name
+        )
+        for a in unsigned_drafts(clinic_id)
+    ]
+
+
 # --- life cycle -------------------------------------------------------------------------------
 
 

@@ -20,6 +20,8 @@ from physio.models import Assessment, PatientLink, PlanEdits, PlanExport, User
 from physio.models.base import utcnow
 from physio.plan import PlanContext, TreatmentPlan, apply_edits, build_plan
 from physio.services import assessments as assessment_service
+from physio.services import audit
+from physio.services.audit import Actor
 
 LINK_SALT = "patient-plan-link"
 
@@ -333,3 +335,20 @@ def links_of(assessment_id: int) -> list[PatientLink]:
             .order_by(PatientLink.created_at.desc())
         ).scalars()
     )
+
+
+def revoke_link(a: Assessment, link_id: int, user: User, actor: Actor) -> bool:
+    """Revoke one of `a`'s patient links at once (audited, committed). False when it was
+    already revoked; LinkInvalid when `a` has no such link (clinic-scoped, like every read)."""
+    link = db.session.execute(
+        select(PatientLink).where(PatientLink.id == link_id, PatientLink.assessment_id == a.id)
+    ).scalar_one_or_none()
+    if link is None:
+        raise LinkInvalid()
+    if link.revoked_at is not None:
+        return False
+    link.revoked_at = utcnow()
+    link.revoked_by_id = user.id
+    audit.record_by(actor, "share_revoke", a, link_id=link.id)
+    db.session.commit()
+    return True

@@ -179,24 +179,12 @@ def autosave(assessment_id: int):
     except service.EditConflict:
         db.session.rollback()
         return jsonify(ok=False, reason="conflict"), 409
-    errors = {}
-    for section in SECTIONS:
-        sub = getattr(form, section.name).form
-        for name, field in sub._fields.items():
-            if field.errors and name != "psfs":
-                errors[field.name] = " ".join(field.errors)
-        for entry in sub._fields.get("psfs", []):
-            for field in entry.form:
-                if field.errors:
-                    errors[field.name] = " ".join(field.errors)
-    if form.seen_at.errors:
-        errors["seen_at"] = " ".join(form.seen_at.errors)
     panel = render_template("assessments/_live.html", a=a, **live)
     return jsonify(
         ok=True,
         saved=valid,
         lock_version=a.lock_version,
-        errors=errors,
+        errors=form.errors_by_name(),
         panel=panel,
         tier=live["derived"].red_flags.tier,
     )

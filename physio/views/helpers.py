@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -16,17 +17,32 @@ from physio.forms.render import render_field, render_section
 from physio.services import audit
 
 
-def audit_here(action: str, obj: object | None = None, **detail) -> None:
-    """Record an audit entry for the logged-in user making this request."""
+@dataclass(frozen=True)
+class SignedIn:
+    """The logged-in user as the page header shows them."""
+
+    name: str
+    clinic_name: str
+    is_admin: bool
+
+
+def signed_in(user) -> SignedIn:
+    return SignedIn(user.name, user.clinic.name, user.is_admin)
+
+
+def actor() -> audit.Actor:
+    """Who makes this request (the logged-in user, if any) and from which address."""
     user = current_user if current_user.is_authenticated else None
-    audit.record(
-        action,
+    return audit.Actor(
         user_id=user.id if user else None,
         clinic_id=user.clinic_id if user else None,
         ip=request.remote_addr,
-        obj=obj,
-        **detail,
     )
+
+
+def audit_here(action: str, obj: object | None = None, **detail) -> None:
+    """Record an audit entry for the logged-in user making this request."""
+    audit.record_by(actor(), action, obj, **detail)
 
 
 def safe_next(target: str | None, default: str) -> str:
