@@ -437,6 +437,8 @@ def start_gunicorn(
     config: Path | None = None,
     workers: int = 2,
     extra: list[str] | None = None,
+    chdir: Path | None = None,
+    ready_timeout: float = 60.0,
 ) -> subprocess.Popen:
     """gunicorn on 127.0.0.1:port with 2 sync workers. `config`: the settings file (the app uses
     the project's gunicorn.conf.py, as in production: worker recycling, warm-up hook); the
@@ -452,7 +454,7 @@ def start_gunicorn(
         "--bind",
         f"127.0.0.1:{port}",
         "--chdir",
-        str(ROOT),
+        str(chdir or ROOT),
         "--timeout",
         "60",
         "--graceful-timeout",
@@ -465,8 +467,10 @@ def start_gunicorn(
         app_spec,
     ]
     out = open(log_path, "w")  # noqa: SIM115  (the child process writes it until stopped)
-    proc = processes.start(label, cmd, env=env, cwd=ROOT, stdout=out, stop_signal=signal.SIGTERM)
-    wait_http(port, "/login" if "physio" in app_spec else "/", proc, timeout=60)
+    proc = processes.start(
+        label, cmd, env=env, cwd=chdir or ROOT, stdout=out, stop_signal=signal.SIGTERM
+    )
+    wait_http(port, "/login" if "physio" in app_spec else "/", proc, timeout=ready_timeout)
     return proc
 
 

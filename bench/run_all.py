@@ -153,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdf", action="store_true", help="PDF rendering")
     parser.add_argument("--load", action="store_true", help="16 writers for 60 s, row counts")
     parser.add_argument(
+        "--openloop", action="store_true", help="open-loop consultation mix, stepped rates"
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help="short smoke run: 3 s wrk runs, scale --size 0.05, 3 plans, 10 s load",
@@ -166,12 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load-db", choices=("sqlite", "postgres", "both"), default="both")
     args = parser.parse_args(argv)
     exit_cleanly_on_signals()
-    chosen = [p for p in ("scale", "pdf", "http", "load") if getattr(args, p)] or [
-        "scale",
-        "pdf",
-        "http",
-        "load",
-    ]
+    parts = ("scale", "pdf", "http", "load", "openloop")
+    chosen = [p for p in parts if getattr(args, p)] or list(parts)
     problems = _check_tools()
     if problems:
         print("Cannot run the benchmarks: " + "; ".join(problems), file=sys.stderr)
@@ -202,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
                 seeded.touch()
 
         seeder = None
-        if {"http", "pdf", "load"} & set(chosen):
+        if {"http", "pdf", "load", "openloop"} & set(chosen):
             seeder = threading.Thread(target=seed, daemon=True)
             seeder.start()
         else:
@@ -246,6 +245,15 @@ def main(argv: list[str] | None = None) -> int:
                     workdir,
                     env,
                 )
+        if "openloop" in chosen:
+            rows += run_part(
+                "openloop",
+                "openloop.py",
+                ["--seconds", "5", "--steps", "4,40"] if quick else [],
+                1500,
+                workdir,
+                env,
+            )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     total = time.perf_counter() - started

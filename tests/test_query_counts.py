@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import event
 
 from physio.extensions import db
-from tests.helpers import ON_POSTGRES, PASSWORD, minimal_signable
+from physio.models import Assessment
+from tests.helpers import ON_POSTGRES, PASSWORD, minimal_signable, new_assessment
 
 
 @contextmanager
@@ -86,3 +87,30 @@ def test_queries_per_page_are_pinned_and_flat(app, physio_client, make, physio, 
     few, many = (queries_for(app, physio_client, url) for url in urls)
     assert many == few, f"{page_name}: {few} queries with little data, {many} with more (N+1?)"
     assert many <= CEILINGS[page_name], f"{page_name}: {many} queries"
+
+
+def test_autosave_reads_the_draft_once_and_not_again_after_the_commit(
+    app, physio_client, make, physio
+):
+    """Issue 16: the answer (lock_version, live panel) is built before the commit; reading the
+    expired row afterwards reloaded all its columns and PSFS rows (9 statements, now 7)."""
+    aid = new_assessment(physio_client, make.patient(physio))
+    data = minimal_signable(lock_version=1)
+    first = physio_client.post(f"/assessments/{aid}/autosave", data=data).get_json()
+    assert first["saved"]
+    data.update(
+        {"lock_version": str(first["lock_version"]), "history-presenting_complaint": "Hills"}
+    )
+    with counting(app) as statements:
+        answer = physio_client.post(f"/assessments/{aid}/autosave", data=data).get_json()
+    assert answer["saved"] and answer["lock_version"] == first["lock_version"] + 1
+    assert "<" in answer["panel"]  # the live panel's HTML came with the answer
+    reads_of_the_draft = [s for s in statements if s.startswith("SELECT assessments.")]
+    assert len(reads_of_the_draft) == 1, statements
+    # user, draft, its PSFS rows, patient (age and sex for the panel); UPDATE of the draft;
+    # the audit entry's INSERT (with the chain tail) and its hash UPDATE
+    assert len(statements) <= 7 + _LOCK, statements
+    with app.app_context():
+        stored = db.session.get(Assessment, aid)
+        assert stored.history_presenting_complaint == "Hills"
+        assert stored.lock_version == answer["lock_version"]

@@ -224,10 +224,13 @@ def _check_editable(a: Assessment, lock_version: int | None) -> None:
         raise EditConflict(a.id)
 
 
-def save_draft(a: Assessment, record: dict, user: User, lock_version: int | None) -> dict:
-    """Write a validated record to a draft. Returns {posted field name: (old, new)}."""
+def save_draft(
+    a: Assessment, record: dict, user: User, lock_version: int | None, before: dict | None = None
+) -> dict:
+    """Write a validated record to a draft. Returns {posted field name: (old, new)}.
+    `before`: record_of(a) as loaded, when the caller has read it already."""
     _check_editable(a, lock_version)
-    before = record_of(a)
+    before = before if before is not None else record_of(a)
     apply_record(a, record)
     a.updated_by = user
     a.updated_at = utcnow()

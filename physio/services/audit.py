@@ -12,9 +12,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, insert, select, update
 
 from physio.extensions import db
 from physio.models.audit import AuditEvent
@@ -24,6 +24,24 @@ from physio.services.paging import Page, paginate
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 7_310_442  # arbitrary, constant: "the audit chain" advisory lock
+
+
+# The two statements of an entry, built once (a statement built per call cost more to compile
+# and cache-key than to run).
+_events = cast(Table, AuditEvent.__table__)  # the Core table (typed as a FromClause)
+_COLUMNS = ("at", "clinic_id", "user_id", "ip", "action", "object_type", "object_id", "detail")
+_TAIL = select(_events.c.entry_hash).order_by(_events.c.id.desc()).limit(1).scalar_subquery()
+_APPEND = (
+    insert(_events)
+    .values(prev_hash=func.coalesce(_TAIL, GENESIS))
+    .returning(_events.c.id, _events.c.prev_hash)
+)
+_PG_LOCK = select(func.pg_advisory_xact_lock(_PG_LOCK_KEY))
+_SEAL = (
+    update(_events)
+    .where(_events.c.id == bindparam("entry_id"))
+    .values(entry_hash=bindparam("new_hash"))
+)
 
 
 def _digest(event: AuditEvent) -> str:
@@ -61,7 +79,7 @@ def record(
     """Add an audit entry to the current transaction (it commits or rolls back with it)."""
     session = db.session
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(_PG_LOCK_KEY)))
+        session.execute(_PG_LOCK)
     if obj is not None:
         object_type = object_type or type(obj).__name__.lower()
         object_id = object_id or obj.id
@@ -76,19 +94,16 @@ def record(
         # JSON-native now, so the hash computed here matches the one recomputed after a reload.
         detail=json.loads(json.dumps(detail, default=str)),
     )
-    session.add(event)
-    session.flush()  # SQLite: this INSERT takes the write lock before we read the tail
-    prev = session.execute(
-        select(AuditEvent.entry_hash)
-        .where(AuditEvent.id < event.id)
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-        .execution_options(skip_clinic_scope=True)
-    ).scalar_one_or_none()
-    event.prev_hash = prev or GENESIS
+    # One statement appends the entry and reads the tail it links to: on SQLite the INSERT
+    # holds the database write lock while its sub-select runs (on PostgreSQL the advisory lock
+    # above is held), so no other entry can slip in between. The hash needs the new id, hence
+    # the UPDATE. (Was: INSERT flush, tail SELECT, UPDATE flush.)
+    event.id, event.prev_hash = session.execute(
+        _APPEND, {name: getattr(event, name) for name in _COLUMNS}
+    ).one()
     event.entry_hash = _digest(event)
-    session.flush()
-    return event
+    session.execute(_SEAL, {"entry_id": event.id, "new_hash": event.entry_hash})
+    return event  # not in the session: the rows above are the entry
 
 
 @dataclass(frozen=True)

@@ -61,10 +61,14 @@ def _bind_form(a: Assessment, formdata=None):
     return form
 
 
-def _live_context(a: Assessment, form) -> dict:
-    """Computed values for the live panel: the stored record overlaid with whatever in the
-    form is valid so far (one implementation of the rules: the Python clinical core)."""
-    record = service.record_of(a)
+def _live_context(a: Assessment, form, stored: dict | None = None) -> dict:
+    """Computed values for the live panel: the stored record (`stored`, if the caller has it
+    already) overlaid with whatever in the form is valid so far (one implementation of the
+    rules: the Python clinical core)."""
+    if stored is None:
+        record = service.record_of(a)
+    else:  # a copy of each section, so the overlay below leaves `stored` as loaded
+        record = {**stored, **{section.name: dict(stored[section.name]) for section in SECTIONS}}
     partial = record_from_form(form, only_valid=True)
     if "seen_at" in partial:
         record["seen_at"] = partial["seen_at"]
@@ -162,28 +166,33 @@ def autosave(assessment_id: int):
     if a.is_signed:
         return jsonify(ok=False, reason="signed"), 409
     form = _bind_form(a, request.form)
-    live = _live_context(a, form)
+    stored = service.record_of(a)  # read once: for the live panel and for what changed
+    live = _live_context(a, form, stored)
     form.suggested_tier = live["derived"].red_flags.suggested_tier
     valid = form.validate()
     try:
         if valid:
             changes = service.save_draft(
-                a, record_from_form(form), current_user, _lock_version(form)
+                a, record_from_form(form), current_user, _lock_version(form), before=stored
             )
             if changes:
                 audit_here("update", a, fields=sorted(changes), via="autosave")
         else:
             payload = {k: request.form.getlist(k) for k in request.form if k != "csrf_token"}
             service.save_autosave(a, payload, _lock_version(form))
-        db.session.commit()
+        db.session.flush()
     except service.EditConflict:
         db.session.rollback()
         return jsonify(ok=False, reason="conflict"), 409
+    # Everything the answer needs is read before the commit: committing expires the row, and
+    # reading it afterwards reloaded all ~170 columns and the PSFS rows.
+    lock_version = a.lock_version
     panel = render_template("assessments/_live.html", a=a, **live)
+    db.session.commit()
     return jsonify(
         ok=True,
         saved=valid,
-        lock_version=a.lock_version,
+        lock_version=lock_version,
         errors=form.errors_by_name(),
         panel=panel,
         tier=live["derived"].red_flags.tier,
