@@ -1,6 +1,7 @@
 # physio — the two commands a new user needs:
 #   make run    set everything up and serve the demo on http://127.0.0.1:5000
-#   make test   set everything up and run the whole suite on SQLite and PostgreSQL
+#   make test   set everything up, run `make lint`, then the whole suite on SQLite and PostgreSQL
+#   make lint   ruff check, ruff format --check, and mypy against its shrinking baseline
 # Both install what is missing (Debian packages, .venv, the project) and are safe to repeat.
 
 SHELL := /bin/bash
@@ -16,7 +17,7 @@ RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-co
 # the cluster test puts nginx in front of two app hosts and keeps login limits in Redis.
 TEST_DEBS := $(RUN_DEBS) postgresql chromium chromium-driver poppler-utils nginx redis-server
 
-.PHONY: run test test-sqlite cluster-test deps-run deps-test bench load clean
+.PHONY: run test lint test-sqlite cluster-test deps-run deps-test bench load clean
 
 run: deps-run
 	$(FLASK) db upgrade
@@ -25,7 +26,7 @@ run: deps-run
 	@echo "Serving on http://$(HOST):$(PORT) (gunicorn, 2 workers; Ctrl+C stops it)"
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) 'physio:create_app()'
 
-test: deps-test
+test: deps-test lint
 	scripts/run-tests.sh
 	$(PY) scripts/cluster_test.py
 
@@ -33,6 +34,12 @@ test: deps-test
 # with SIGKILL under load: 0 lost or duplicated writes, audit chain and signed records intact.
 cluster-test: deps-test
 	$(PY) scripts/cluster_test.py
+
+# The house rules, checked before any test runs (rules and reasons: pyproject.toml).
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/mypy-gate.py
 
 # Quick loop while developing: SQLite only, no browser.
 test-sqlite: $(VENV)/.installed

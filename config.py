@@ -7,17 +7,27 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import ClassVar
 
 from dotenv import load_dotenv
 
 ROOT = Path(__file__).resolve().parent
-INSTANCE = ROOT / "instance"
+# A checkout keeps its database, secret key and .env in instance/ and at its top; an installed
+# wheel has no such folder of its own, so it uses Flask's place for installed apps,
+# <prefix>/var/physio-instance, unless PHYSIO_INSTANCE_PATH names another.
+CHECKOUT = (ROOT / "pyproject.toml").is_file()
+INSTANCE = Path(
+    os.environ.get("PHYSIO_INSTANCE_PATH")
+    or (ROOT / "instance" if CHECKOUT else Path(sys.prefix) / "var" / "physio-instance")
+)
 
 # Read .env once at import so gunicorn, `flask` and scripts all see the same settings;
-# real environment variables keep precedence (override=False).
-load_dotenv(ROOT / ".env", override=False)
+# real environment variables keep precedence (override=False). Installed: .env in the
+# current directory (the flask command also reads it from there).
+load_dotenv(ROOT / ".env" if CHECKOUT else Path.cwd() / ".env", override=False)
 
 
 def _development_secret_key() -> str:
@@ -46,7 +56,7 @@ class Config:
     ENV_NAME = "base"
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite:///physio.sqlite")  # relative: instance/
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -162,7 +162,7 @@ class Processes:
 
     def stop_all(self) -> None:
         while self.procs:
-            label, p, sig = self.procs.pop()
+            _label, p, sig = self.procs.pop()
             _stop(p, sig, 15.0)
 
 
@@ -284,8 +284,8 @@ def copy_database(source_url: str, target_url: str) -> None:
     from sqlalchemy import create_engine, func, select, text
 
     sys.path.insert(0, str(ROOT))
-    import physio.models  # noqa: F401,E402
-    from physio.extensions import db  # noqa: E402
+    import physio.models  # noqa: F401
+    from physio.extensions import db
 
     src, dst = create_engine(source_url), create_engine(target_url)
     try:
@@ -632,7 +632,7 @@ class Client:
 
     def login(self, email: str, password: str = DEMO_PASSWORD) -> None:
         token = self.csrf("/login")
-        status, headers, body = self.post(
+        status, _headers, body = self.post(
             "/login", {"csrf_token": token, "email": email, "password": password}
         )
         if status != 302:

@@ -34,6 +34,7 @@ if sys.path and os.path.abspath(sys.path[0] or ".") == _HERE:
     sys.path.pop(0)  # bench/http.py must not shadow the standard library's http package
 
 import argparse  # noqa: E402
+import itertools  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
@@ -122,8 +123,11 @@ def worker(tree: str, db_url: str, n: int) -> None:
     r = call(
         "POST",
         edit,
-        data=with_marker(demo_form(0), "hotpath")
-        + [("csrf_token", token(edit)), ("lock_version", "1")],
+        data=[
+            *with_marker(demo_form(0), "hotpath"),
+            ("csrf_token", token(edit)),
+            ("lock_version", "1"),
+        ],
     )
     assert r.status_code == 302, r.status_code
     call("GET", edit)  # shows the flash
@@ -153,8 +157,11 @@ def worker(tree: str, db_url: str, n: int) -> None:
         r = call(
             "POST",
             f"/assessments/{save_aid}/edit",
-            data=with_marker(form, f"hotpath save n{state['k']}")
-            + [("csrf_token", save_token), ("lock_version", str(save_state["lock"]))],
+            data=[
+                *with_marker(form, f"hotpath save n{state['k']}"),
+                ("csrf_token", save_token),
+                ("lock_version", str(save_state["lock"])),
+            ],
         )
         assert r.status_code == 302, (r.status_code, r.data[:300])
         save_state["lock"] += 1
@@ -386,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{kind:<22}" + "".join(f"{c:>26}" for c in cells))
     if len(revs) > 1:
         print("\nin/out (each version ÷ the one before it, per round, median):")
-        for a, b in zip(revs, revs[1:], strict=False):
+        for a, b in itertools.pairwise(revs):
             # CPU time is already free of the scheduling noise of a shared machine; dividing
             # by the bare page of the round would add that page's own spread.
             ratios = {

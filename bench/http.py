@@ -97,7 +97,7 @@ def _prepare_drafts(port: int, db_path: Path, connections: int) -> tuple[list[di
         token, lock = CSRF_RE.search(text).group(1), int(LOCK_RE.search(text).group(1))
         marker = f"bench http c{i} setup"
         status, _, body = client.post(
-            edit, with_marker(form, marker) + [("csrf_token", token), ("lock_version", str(lock))]
+            edit, [*with_marker(form, marker), ("csrf_token", token), ("lock_version", str(lock))]
         )
         if status != 302:
             raise RuntimeError(f"saving draft {aid} failed: {status} {body[:500]!r}")

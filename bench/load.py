@@ -102,7 +102,7 @@ def client_loop(
             with tally.lock:
                 tally.created.append(aid)
             marker = f"load {run_id} c{i} n{k}"
-            data = with_marker(form, marker) + [("csrf_token", token), ("lock_version", "1")]
+            data = [*with_marker(form, marker), ("csrf_token", token), ("lock_version", "1")]
             with tally.lock:
                 tally.sent += 1
             t0 = time.perf_counter()

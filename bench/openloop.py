@@ -241,7 +241,7 @@ def prepare(
     edit = f"/assessments/{template_id}/edit"
     token = first.csrf(edit)
     status, _, body = first.post(
-        edit, with_marker(demo_form(0), "template") + [("csrf_token", token), ("lock_version", "1")]
+        edit, [*with_marker(demo_form(0), "template"), ("csrf_token", token), ("lock_version", "1")]
     )
     if status != 302:
         raise RuntimeError(f"saving the template draft failed: {status} {body[:300]!r}")

@@ -8,16 +8,23 @@ from pathlib import Path
 from flask import Flask, g, render_template
 from flask_login import current_user
 
-from config import Config, config_from_env
+from config import INSTANCE, Config, config_from_env
 
-ROOT = Path(__file__).resolve().parent.parent  # templates/ and migrations/ live at the top level
+PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """templates/ or migrations/: inside the package when installed from the wheel (pyproject's
+    force-include puts them there), at the top of the repository in a checkout."""
+    installed = PACKAGE / name
+    return installed if installed.is_dir() else PACKAGE.parent / name
 
 
 def create_app(config: Config | type[Config] | None = None, **overrides) -> Flask:
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
-        instance_path=str(ROOT / "instance"),
+        template_folder=str(data_dir("templates")),
+        instance_path=str(INSTANCE),
         instance_relative_config=True,
     )
     if config is None:
@@ -43,7 +50,7 @@ def register_extensions(app: Flask) -> None:
     from physio.security import register_security_headers
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(data_dir("migrations")))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -53,7 +60,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     register_security_headers(app)
 
-    from physio.models import User  # noqa: F401  (models registered before use)
+    from physio.models import User
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -92,14 +99,17 @@ def register_request_hooks(app: Flask) -> None:
     from flask import session
 
     from physio.scoping import set_clinic_scope
+    from physio.views.helpers import signed_in
 
     @app.before_request
     def _scope_to_clinic():
         # Every request of a logged-in user sees only that user's clinic.
         session.permanent = True  # idle timeout: PERMANENT_SESSION_LIFETIME, refreshed per request
         g.clinic_scope = None
+        g.me = None
         if current_user.is_authenticated:
             set_clinic_scope(current_user.clinic_id)
+            g.me = signed_in(current_user)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -122,10 +132,12 @@ def register_template_helpers(app: Flask) -> None:
         app.add_template_filter(fn, name)
 
     @app.context_processor
-    def _today():
+    def _today_and_me():
         from datetime import date
 
-        return {"today": date.today()}
+        # `me`: who is logged in, as plain values read when the request began, so a page
+        # rendered after the request's commit needs no reload of the user (None: nobody).
+        return {"today": date.today(), "me": g.get("me")}
 
 
 def register_commands(app: Flask) -> None:

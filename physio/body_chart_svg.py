@@ -8,6 +8,7 @@ viewer's right; on the back view it is on the viewer's left (as when standing be
 
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 
 from markupsafe import Markup, escape
@@ -29,7 +30,7 @@ SYMPTOM_SWATCH = {"pain": "#d92d20", "pins_needles": "#dc6803", "numbness": "#15
 
 
 def _at(table, y: float) -> float:
-    for (y0, v0), (y1, v1) in zip(table, table[1:], strict=False):
+    for (y0, v0), (y1, v1) in itertools.pairwise(table):
         if y0 <= y <= y1:
             return v0 + (v1 - v0) * (y - y0) / (y1 - y0)
     return table[0][1] if y < table[0][0] else table[-1][1]

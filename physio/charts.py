@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
+from physio.clinical import format_number
+
 # (measure key, panel title, y-axis maximum or None to fit, lower is better)
 DEFAULT_PANELS: tuple[tuple[str, str, float | None, bool], ...] = (
     ("nprs_now", "Pain now (0–10)", 10, True),
@@ -21,10 +23,6 @@ DEFAULT_PANELS: tuple[tuple[str, str, float | None, bool], ...] = (
 ACCENT = "#0f766e"
 GRID = "#d0d5dd"
 INK = "#344054"
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
 def _panel(
@@ -72,7 +70,7 @@ def _panel(
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.6" fill="{ACCENT}"/>')
         parts.append(
             f'<text x="{x:.1f}" y="{y - 7:.1f}" font-size="10" text-anchor="middle" '
-            f'font-weight="700" fill="{INK}">{_fmt(value)}</text>'
+            f'font-weight="700" fill="{INK}">{format_number(value)}</text>'
         )
         parts.append(
             f'<text x="{x:.1f}" y="{y0 + h - 8}" font-size="8.5" '

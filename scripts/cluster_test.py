@@ -227,7 +227,7 @@ def patients_and_signed_visits(port: int, n: int = 8, signed: int = 2) -> tuple[
         token = c.csrf(f"/assessments/{aid}/edit")
         status, _, body = c.post(
             f"/assessments/{aid}/edit",
-            demo_form(0) + [("csrf_token", token), ("lock_version", "1")],
+            [*demo_form(0), ("csrf_token", token), ("lock_version", "1")],
         )
         status, _, body = c.post(
             f"/assessments/{aid}/sign", {"csrf_token": token, "password": DEMO_PASSWORD}

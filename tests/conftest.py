@@ -1,6 +1,11 @@
-"""Shared fixtures: a real database per test (SQLite in memory, or the PostgreSQL named by
+"""Shared fixtures: a real database (SQLite in memory, or the PostgreSQL named by
 TEST_DATABASE_URL), factories for clinics, users and patients, and a logged-in client.
-What the fixtures use lives in tests/helpers.py."""
+
+The app and its schema are built once per session (`_session_app`); each test that asks for
+`app` gets it with empty tables, fresh rate-limit counters, and any change it makes to
+`app.config` undone afterwards. A test that needs other settings at start-up (CSRF on, say)
+builds its own app with `fresh_app(**overrides)`. What the fixtures use lives in tests/helpers.py.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,22 @@ import pytest
 
 from physio.extensions import db
 from physio.models import Clinic, User
-from tests.helpers import Factory, login, make_app
+from tests.helpers import Factory, isolated, login, make_app
 
 
-@pytest.fixture
-def app():
+@pytest.fixture(scope="session")
+def _session_app():
     app = make_app()
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(_session_app):
+    with isolated(_session_app) as app:
+        yield app
 
 
 @pytest.fixture

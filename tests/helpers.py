@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from sqlalchemy import func, select, text
 from config import TestingConfig
 from physio.app import create_app
 from physio.clinical.schema import PSFS_ENTRIES, SECTIONS
-from physio.extensions import db
+from physio.extensions import db, limiter
 from physio.models import Clinic, Patient, Role, User
 from physio.security import hash_password
 
@@ -29,25 +30,58 @@ PASSWORD = "correct-horse-battery"
 _schema_ready = False
 
 
-def _reset_postgres() -> None:
-    """One schema per session; every test starts from empty tables (TRUNCATE is fast)."""
+def _create_schema() -> None:
+    """SQLite in memory: a new database per app, so create the tables. PostgreSQL: one shared
+    database, so create them once per session and empty them for every new app."""
     global _schema_ready
+    if not ON_POSTGRES:
+        db.create_all()
+        return
     if not _schema_ready:
         db.drop_all()
         db.create_all()
         _schema_ready = True
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    reset_database()
+
+
+def reset_database() -> None:
+    """Empty every table (inside an app context): the fast per-test reset of the shared app.
+    PostgreSQL: one TRUNCATE (identities restart at 1). SQLite: DELETE children first; a table
+    without AUTOINCREMENT hands out ids from 1 again once it is empty."""
+    if ON_POSTGRES:
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
     db.session.commit()
 
 
+@contextmanager
+def isolated(app):
+    """Lend the session's shared app to one test: empty tables and fresh rate-limit counters on
+    entry; on exit, the test's changes to `app.config` (and to the limiter, which is one object
+    that every app's init_app() reconfigures) are undone."""
+    config = dict(app.config)
+    limiter_enabled = limiter.enabled
+    with app.app_context():
+        reset_database()
+    limiter.reset()
+    try:
+        yield app
+    finally:
+        app.config.clear()
+        app.config.update(config)
+        limiter.enabled = limiter_enabled
+        with app.app_context():
+            db.session.remove()
+
+
 def make_app(**overrides):
+    """A new app with its own configuration and an empty schema (see `fresh_app` and `app`)."""
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL, **overrides)
     with app.app_context():
-        if ON_POSTGRES:
-            _reset_postgres()
-        else:
-            db.create_all()
+        _create_schema()
     return app
 
 

@@ -123,8 +123,19 @@ def test_cli_seed_demo_loads_then_refuses_without_force(app, runner):
     assert count(app, Patient) >= 12
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 1 and "--force" in again.output
+
+
+def test_cli_seed_demo_force_adds_the_demo_to_a_database_with_data(app, runner, make, monkeypatch):
+    # The seeding itself (a dozen PDF exports) is exercised above; here only the flag.
+    make.user(make.clinic("Existing"))
+    seeded = []
+    monkeypatch.setattr(
+        "physio.demo.seed_demo", lambda: seeded.append(1) or [("a@physio.example", "admin")]
+    )
+    assert runner.invoke(args=["seed-demo"]).exit_code == 1 and seeded == []
     forced = runner.invoke(args=["seed-demo", "--force"])
     assert forced.exit_code == 0, forced.output
+    assert seeded == [1] and "a@physio.example" in forced.output
 
 
 def test_cli_users_create_warns_about_a_weak_password_but_creates_the_user(app, runner):

@@ -206,9 +206,16 @@ def test_emergency_tier_needs_decision_before_signing(app, physio_client, patien
     aid = new_assessment(physio_client, patient)
     data = {**minimal_signable(lock_version=1), "red_flags-ces_saddle": "yes"}
     physio_client.post(f"/assessments/{aid}/edit", data=data)
-    page = sign(physio_client, aid).get_data(as_text=True)
-    assert "tier-E" in page
-    assert "decision" in page.lower()
+    refused = sign(physio_client, aid)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "tier-E" in page
+    # The refusal names the missing decision at the decision field (the form itself always
+    # shows a "Decision" field, so finding the word proves nothing).
+    assert re.search(
+        r'data-field="red_flags-decision">.*?Record the decision for this emergency \(E\)',
+        page,
+        re.S,
+    )
     assert stored(app, aid)[2] == Status.DRAFT
     data.update(
         {

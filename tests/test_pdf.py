@@ -63,23 +63,23 @@ def runner_figures(rec: dict) -> dict:
 
 
 def document(rec: dict, plan=None, **changes) -> PlanDocument:
-    values = dict(
-        plan=plan or plan_for(rec),
-        patient_name="Jane Runner",
-        patient_first_name="Jane",
-        clinic_name="City Physiotherapy",
-        clinic_phone="020 7946 0000",
-        physio_name="Sam Okafor",
-        physio_registration="PH123456",
-        assessment_id=41,
-        assessment_version=2,
-        seen_on=date(2025, 3, 3),
-        export_version=3,
-        exported_at=datetime(2025, 3, 4, 9, 15, tzinfo=UTC),
-        progress=[],
-        series={},
-        runner=runner_figures(rec),
-    )
+    values = {
+        "plan": plan or plan_for(rec),
+        "patient_name": "Jane Runner",
+        "patient_first_name": "Jane",
+        "clinic_name": "City Physiotherapy",
+        "clinic_phone": "020 7946 0000",
+        "physio_name": "Sam Okafor",
+        "physio_registration": "PH123456",
+        "assessment_id": 41,
+        "assessment_version": 2,
+        "seen_on": date(2025, 3, 3),
+        "export_version": 3,
+        "exported_at": datetime(2025, 3, 4, 9, 15, tzinfo=UTC),
+        "progress": [],
+        "series": {},
+        "runner": runner_figures(rec),
+    }
     values.update(changes)
     return PlanDocument(**values)
 
@@ -467,7 +467,7 @@ def test_pdf_referral_letter_for_an_emergency_names_the_concern(pdf_app):
 
 
 def test_pdf_referral_letter_needs_an_e_or_u_tier(pdf_app):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="E or U tier"):
         render_referral_letter_pdf(document(record()))
 
 

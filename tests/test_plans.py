@@ -14,7 +14,7 @@ from sqlalchemy import select
 from physio.extensions import db
 from physio.models import PatientLink, PlanEdits, PlanExport
 from physio.models.base import utcnow
-from tests.helpers import count, login, signed_visit
+from tests.helpers import Factory, count, login, signed_visit
 
 FINDINGS = {
     "footwear-shoe_km": "950",
@@ -278,19 +278,20 @@ def test_plan_edits_follow_an_amendment(app, physio_client, patient):
     )
 
 
-@pytest.mark.parametrize(
-    ("method", "url"),
-    [
-        ("get", "/assessments/{aid}/plan"),
-        ("post", "/assessments/{aid}/plan"),
-        ("post", "/assessments/{aid}/plan/export"),
-        ("get", "/assessments/{aid}/plan.pdf"),
-        ("get", "/assessments/{aid}/letter.pdf"),
-        ("post", "/assessments/{aid}/share"),
-        ("post", "/assessments/{aid}/links/1/revoke"),
-    ],
-)
-def test_other_clinics_plan_urls_are_404(app, client, make, physio, method, url):
+OTHER_CLINIC_PLAN_URLS = [
+    ("get", "/assessments/{aid}/plan"),
+    ("post", "/assessments/{aid}/plan"),
+    ("post", "/assessments/{aid}/plan/export"),
+    ("get", "/assessments/{aid}/plan.pdf"),
+    ("get", "/assessments/{aid}/letter.pdf"),
+    ("post", "/assessments/{aid}/share"),
+    ("post", "/assessments/{aid}/links/1/revoke"),
+]
+
+
+def test_other_clinics_plan_urls_are_404(app, client, make, physio, subtests):
+    # One exported and shared plan of another clinic, then every URL (a subtest each): the
+    # export is the slow part, and a refused request changes nothing for the next URL.
     stranger = make.user(make.clinic())
     their_patient = make.patient(stranger)
     login(client, stranger)
@@ -299,7 +300,10 @@ def test_other_clinics_plan_urls_are_404(app, client, make, physio, method, url)
     client.post(f"/assessments/{aid}/share")
     client.post("/logout")
     login(client, physio)
-    assert getattr(client, method)(url.format(aid=aid)).status_code == 404
+    for method, url in OTHER_CLINIC_PLAN_URLS:
+        with subtests.test(method=method, url=url):
+            assert getattr(client, method)(url.format(aid=aid)).status_code == 404
+    assert count(app, PlanExport) == 1 and count(app, PatientLink) == 1
 
 
 def test_export_from_the_plan_form_saves_the_edits_first(app, physio_client, patient):
@@ -330,9 +334,16 @@ def summary_format(monkeypatch):
 
 
 def test_an_output_format_added_to_the_registry_is_exported_and_downloaded_by_url(
-    summary_format, app, physio_client, patient
+    summary_format, fresh_app
 ):
-    aid = signed_assessment(physio_client, patient)
+    # Download URLs are registered when the app is built: an app of its own, built after the
+    # format was added (the shared `app` was built before).
+    app = fresh_app()
+    make = Factory(app)
+    physio = make.user(make.clinic())
+    physio_client = app.test_client()
+    login(physio_client, physio)
+    aid = signed_assessment(physio_client, make.patient(physio))
     response = physio_client.post(f"/assessments/{aid}/plan/export", data={"kind": "summary"})
     assert response.headers["Location"].endswith(f"/assessments/{aid}/summary.txt")
     served = physio_client.get(f"/assessments/{aid}/summary.txt")

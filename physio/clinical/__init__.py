@@ -4,6 +4,7 @@ No Flask, SQLAlchemy or WTForms here: everything takes plain dicts (the record a
 docs/assessment.md) and returns frozen dataclasses, so it is testable on its own.
 """
 
+from ._util import format_number
 from .derive import Derived, derive
 from .load import LoadFigures, training_load
 from .physical import PhysicalFigures, physical_figures
@@ -44,6 +45,7 @@ __all__ = [
     "decision_issues",
     "decision_problems",
     "derive",
+    "format_number",
     "odi_percent",
     "physical_figures",
     "psfs_activity_changes",

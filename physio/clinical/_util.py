@@ -39,6 +39,19 @@ def num(value: Any) -> float | None:
     return result if math.isfinite(result) else None
 
 
+def format_number(value: Any, places: int = 1, missing: str = "—") -> str:
+    """A figure as people read it: 25, 12.5, 0.8 — rounded to ``places`` decimals, without
+    trailing zeros, never "-0"; ``missing`` for a blank or a non-number. The one number
+    formatter of the app: pages, charts, PDFs and the plan's sentences all use it."""
+    number = num(value)
+    if number is None:
+        return missing
+    rounded = round(number, places)
+    if rounded == int(rounded):
+        return str(int(rounded))
+    return f"{rounded:.{places}f}".rstrip("0").rstrip(".")
+
+
 def is_true(value: Any) -> bool:
     """Strictly ticked: ``True`` (or the integer 1 some drivers return), never a string."""
     return value is True or (type(value) is int and value == 1)

@@ -281,6 +281,29 @@ class AssessmentFormBase(BaseForm):
             ok = False
         return ok
 
+    def invalid_fields(self) -> list[dict[str, str]]:
+        """[{field, label, message}] for every value that is not valid, in page order, under its
+        posted name ("pain-nprs_now", "outcomes-psfs-0-score"): what the autosave reply and a
+        refused sign name and link next to each field."""
+        found = []
+
+        def add(field, label: str) -> None:
+            if field.errors:
+                message = " ".join(map(str, field.errors))
+                found.append({"field": field.name, "label": label, "message": message})
+
+        add(self.seen_at, self.seen_at.label.text)
+        for section in SECTIONS:
+            sub = self[section.name].form
+            for name, field in sub._fields.items():
+                if name == "psfs":
+                    for i, entry in enumerate(field):
+                        for part in entry.form:
+                            add(part, f"PSFS activity {i + 1}: {part.label.text}")
+                else:
+                    add(field, f"{section.title} · {field.label.text}")
+        return found
+
 
 @cache
 def assessment_form_class(*, odi: bool = False, sbst: bool = False) -> type[AssessmentFormBase]:

@@ -33,7 +33,7 @@ def _unprocessed_field(unbound_field, name: str, prefix: str, translations):
         None,
         None,
         unbound_field,
-        dict(name=name, prefix=prefix, translations=translations, _meta=DefaultMeta()),
+        {"name": name, "prefix": prefix, "translations": translations, "_meta": DefaultMeta()},
     )
     field.meta = field._form = None  # set on each copy
     return field

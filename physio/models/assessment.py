@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from physio.clinical.schema import all_fields
-from physio.extensions import db
+from physio.extensions import Model
 from physio.models.base import ClinicOwned, UTCDateTime, utcnow
 from physio.models.patient import Patient
 from physio.models.user import User
@@ -70,7 +70,7 @@ FindingColumns = type(
 )
 
 
-class Assessment(FindingColumns, ClinicOwned, db.Model):
+class Assessment(FindingColumns, ClinicOwned, Model):
     __tablename__ = "assessments"
     __table_args__ = (
         Index("ix_assessments_patient_seen_at", "patient_id", "seen_at"),
@@ -146,7 +146,7 @@ class Assessment(FindingColumns, ClinicOwned, db.Model):
         return f"<Assessment {self.id} v{self.version} {self.status.value}>"
 
 
-class PsfsItem(db.Model):
+class PsfsItem(Model):
     """One Patient-Specific Functional Scale activity and its 0–10 rating."""
 
     __tablename__ = "psfs_items"

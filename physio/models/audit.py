@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from physio.extensions import db
-from physio.models.base import UTCDateTime, utcnow
+from physio.extensions import Model
+from physio.models.base import ClinicOwned, UTCDateTime, utcnow
 
 
-class AuditEvent(db.Model):
+class AuditEvent(ClinicOwned, Model):
     """One append-only audit entry. `entry_hash` chains each entry to the one before it
     (`prev_hash`), so editing or deleting any row breaks verification (physio/services/audit.py)."""
 
@@ -21,8 +21,10 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Not ClinicOwned on purpose: verification walks the whole chain across clinics.
-    clinic_id: Mapped[int | None] = mapped_column(ForeignKey("clinics.id"))
+    # Clinic-scoped reads (the admin's audit page), but nullable: a failed login of an unknown
+    # email belongs to no clinic. Writing and verifying the chain read across clinics
+    # (skip_clinic_scope in physio/services/audit.py).
+    clinic_id: Mapped[int | None] = mapped_column(ForeignKey("clinics.id"))  # type: ignore[assignment]
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     ip: Mapped[str | None] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(40), index=True)

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from physio.extensions import db
+from physio.extensions import Model
 from physio.models.base import UTCDateTime, utcnow
 
 
-class Clinic(db.Model):
+class Clinic(Model):
     __tablename__ = "clinics"
 
     id: Mapped[int] = mapped_column(primary_key=True)

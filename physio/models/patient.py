@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from physio.extensions import db
+from physio.extensions import Model
 from physio.models.base import ClinicOwned, UTCDateTime, utcnow
 from physio.models.user import User
 
@@ -24,7 +24,7 @@ def search_key(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ø", "o")
 
 
-class Patient(ClinicOwned, db.Model):
+class Patient(ClinicOwned, Model):
     __tablename__ = "patients"
     __table_args__ = (
         UniqueConstraint("clinic_id", "reference"),

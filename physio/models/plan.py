@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from physio.extensions import db
+from physio.extensions import Model
 from physio.models.assessment import Assessment
 from physio.models.base import ClinicOwned, UTCDateTime, utcnow
 from physio.models.user import User
 
 
-class PlanEdits(ClinicOwned, db.Model):
+class PlanEdits(ClinicOwned, Model):
     """The physio's edits of the plan derived from one assessment version (physio/plan/edits.py
     format). The plan itself is always re-derived from the record, then these are applied."""
 
@@ -30,7 +30,7 @@ class PlanEdits(ClinicOwned, db.Model):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
-class PlanExport(ClinicOwned, db.Model):
+class PlanExport(ClinicOwned, Model):
     """One exported PDF, stored as it was handed out. Never updated (enforced below)."""
 
     __tablename__ = "plan_exports"
@@ -57,7 +57,7 @@ def _exports_are_immutable(mapper, connection, target) -> None:
     raise ValueError("an exported plan is immutable; export a new version instead")
 
 
-class PatientLink(ClinicOwned, db.Model):
+class PatientLink(ClinicOwned, Model):
     """A signed, expiring, revocable link (/p/<token>) to an assessment's latest plan PDF."""
 
     __tablename__ = "patient_links"

@@ -7,8 +7,8 @@ from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from physio.extensions import db
-from physio.models.base import UTCDateTime, utcnow
+from physio.extensions import Model
+from physio.models.base import ClinicOwned, UTCDateTime, utcnow
 from physio.models.clinic import Clinic
 
 
@@ -17,11 +17,12 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, ClinicOwned, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Not ClinicOwned: users are loaded before the clinic scope is known (login, user_loader).
+    # Clinic-scoped reads while someone is logged in; the login and Flask-Login's user_loader
+    # run before the scope is set, and the email check spans clinics (skip_clinic_scope).
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254), unique=True)

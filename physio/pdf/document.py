@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from physio.clinical import format_number
 from physio.pdf.engine import css_string
 from physio.plan.model import TreatmentPlan
 
@@ -54,12 +55,7 @@ def weekday_date(day: date | None) -> str:
 
 
 def number(value: float | None) -> str:
-    if value is None:
-        return "–"
-    value = float(value)
-    if value.is_integer():
-        return str(int(value))
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    return format_number(value, missing="–")
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

@@ -157,7 +157,7 @@ def _apply(item: PlanItem, edit: Mapping[str, Any], positions: dict[str, float])
         if key not in edit:
             continue
         raw = edit[key]
-        if raw is None or isinstance(raw, str) and not raw.strip():
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
             setattr(item, key, None)
             continue
         value = _int(raw)
@@ -175,7 +175,7 @@ def _apply(item: PlanItem, edit: Mapping[str, Any], positions: dict[str, float])
         if key not in edit:
             continue
         raw = edit[key]
-        if raw is None or isinstance(raw, str) and not raw.strip():
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
             setattr(item, key, None)
         elif not isinstance(raw, str):
             errors.append(f"{name}: {key.replace('_', ' ')} must be text.")
@@ -191,7 +191,7 @@ def _apply(item: PlanItem, edit: Mapping[str, Any], positions: dict[str, float])
         raw = edit["reason"]
         if not item.added_by_physio:
             errors.append(f"{name}: only an item you added takes your own reason.")
-        elif raw is None or isinstance(raw, str) and not raw.strip():
+        elif raw is None or (isinstance(raw, str) and not raw.strip()):
             item.reason = "Added by your physiotherapist."
         elif not isinstance(raw, str) or len(raw.strip()) > REASON_MAX:
             errors.append(f"{name}: the reason must be text of at most {REASON_MAX} characters.")

@@ -18,6 +18,7 @@ Pure Python, no Flask: safe to import from the PDF export and from tests.
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 from physio.plan.figures import (
     Arm,
@@ -38,7 +39,7 @@ from physio.plan.figures import (
 
 def _quadruped(**changes) -> Pose:
     """On hands and knees, head to the right: hands under shoulders, knees under hips."""
-    base = dict(
+    base = Pose(
         trunk=9.3,
         neck=8,
         near_arm=Arm(80.7, 0, 90),
@@ -48,8 +49,7 @@ def _quadruped(**changes) -> Pose:
         x=100,
         contacts=("near_knee", "near_wrist"),
     )
-    base.update(changes)
-    return Pose(**base)
+    return replace(base, **changes)
 
 
 #: lying on the back, head to the left, knees bent and feet flat ("crook lying")
@@ -58,7 +58,7 @@ _ARMS_BY_SIDES = Arm(shoulder=-8)
 
 
 def _hook_lying(**changes) -> Pose:
-    base = dict(
+    base = Pose(
         trunk=180,
         near_arm=_ARMS_BY_SIDES,
         far_arm=_ARMS_BY_SIDES,
@@ -67,20 +67,18 @@ def _hook_lying(**changes) -> Pose:
         x=112,
         contacts=("shoulder", "pelvis", "near_heel", "near_toe"),
     )
-    base.update(changes)
-    return Pose(**base)
+    return replace(base, **changes)
 
 
 def _standing(**changes) -> Pose:
-    base = dict(
+    base = Pose(
         trunk=90,
         near_arm=Arm(shoulder=6, elbow=12),
         far_arm=Arm(shoulder=-4, elbow=12),
         x=100,
         contacts=("near_heel", "near_toe"),
     )
-    base.update(changes)
-    return Pose(**base)
+    return replace(base, **changes)
 
 
 # --- the library -----------------------------------------------------------------

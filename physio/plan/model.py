@@ -35,7 +35,7 @@ EXERCISE_CAP_PSYCH = 4
 
 
 def _date_or_none(value):
-    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
         return value
     if isinstance(value, datetime):
         return value.date()

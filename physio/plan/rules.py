@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
 
-from physio.clinical import derive
+from physio.clinical import derive, format_number
 from physio.clinical._util import as_date, as_list, is_true, num, section, text
 from physio.clinical.load import TWO_WEEK_DISCUSS_PCT, pct_change
 from physio.clinical.physical import (
@@ -93,13 +93,8 @@ def dig(obj: Any, *names: str) -> Any:
 
 
 def fmt(value: float | None, places: int = 1) -> str:
-    """A figure as a patient reads it: 25, 12.5, 0.8."""
-    if value is None:
-        return "?"
-    rounded = round(float(value), places)
-    if rounded == int(rounded):
-        return str(int(rounded))
-    return f"{rounded:.{places}f}".rstrip("0").rstrip(".")
+    """A figure as a patient reads it: 25, 12.5, 0.8 (physio.clinical.format_number)."""
+    return format_number(value, places, missing="?")
 
 
 def join_words(words: list[str]) -> str:

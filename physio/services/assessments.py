@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from physio.clinical import Derived, decision_issues, derive
+from physio.clinical import Derived, compare_visits, decision_issues, derive, series
 from physio.clinical import review as review_rules
 from physio.clinical.body_chart import marks_from
 from physio.clinical.red_flags import RULES_BY_FIELD
@@ -163,6 +163,28 @@ def unsigned_drafts(
             .limit(limit)
         ).scalars()
     )
+
+
+@dataclass(frozen=True)
+class DraftRow:
+    """An unsigned draft on the clinic's drafts list."""
+
+    assessment_id: int
+    patient_name: str
+    kind: str
+    seen_at: datetime
+    created_at: datetime
+    created_by: str
+
+
+def unsigned_draft_rows(clinic_id: int) -> list[DraftRow]:
+    """unsigned_drafts() as plain rows for the drafts page."""
+    return [
+        DraftRow(
+            a.id, a.patient.full_name, a.kind.value, a.seen_at, a.created_at, a.created_by.name
+        )
+        for a in unsigned_drafts(clinic_id)
+    ]
 
 
 # --- life cycle -------------------------------------------------------------------------------
@@ -472,20 +494,23 @@ def changed_fields(before: dict, after: dict) -> dict[str, tuple]:
     return changes
 
 
+def progress_between(visits: list[Assessment], patient: Patient) -> tuple[list, dict]:
+    """Progress from the first to the last of `visits` (oldest first): the measure comparisons
+    and the chart series (measure → dated values). Nothing for fewer than two visits. The one
+    place that pairs records with their derived figures, for the patient page and the PDF."""
+    if len(visits) < 2:
+        return [], {}
+    context = patient_context(patient)
+    pairs = [(record, derive(record, context)) for record in map(record_of, visits)]
+    return compare_visits(*pairs[0], *pairs[-1], skip_missing=True), series(pairs)
+
+
 def timeline_context(patient: Patient) -> dict:
     """The patient page's assessments (current version per visit) and progress comparisons."""
-    from physio.clinical import compare_visits, series
-
     rows = patient_assessments(patient.id)
     visits = current_versions(rows)
     signed = sorted((a for a in visits if a.is_signed), key=lambda a: a.seen_at)
-    ctx = patient_context(patient)
-    pairs = [(record_of(a), None) for a in signed]
-    pairs = [(r, derive(r, ctx)) for r, _ in pairs]
-    progress = []
-    if len(pairs) >= 2:
-        first, last = pairs[0], pairs[-1]
-        progress = compare_visits(first[0], first[1], last[0], last[1], skip_missing=True)
+    progress, chart_series = progress_between(signed, patient)
     versions_count: dict[int, int] = {}
     for a in rows:
         versions_count[a.chain_root_id] = versions_count.get(a.chain_root_id, 0) + 1
@@ -494,5 +519,5 @@ def timeline_context(patient: Patient) -> dict:
         "signed_visits": signed,
         "versions_count": versions_count,
         "progress": progress,
-        "series": series(pairs) if len(pairs) >= 2 else {},
+        "series": chart_series,
     }

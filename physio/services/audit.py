@@ -11,12 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 
 from physio.extensions import db
 from physio.models.audit import AuditEvent
 from physio.models.base import utcnow
+from physio.models.user import User
+from physio.services.paging import Page, paginate
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 7_310_442  # arbitrary, constant: "the audit chain" advisory lock
@@ -24,7 +28,7 @@ _PG_LOCK_KEY = 7_310_442  # arbitrary, constant: "the audit chain" advisory lock
 
 # The two statements of an entry, built once (a statement built per call cost more to compile
 # and cache-key than to run).
-_events = AuditEvent.__table__
+_events = cast(Table, AuditEvent.__table__)  # the Core table (typed as a FromClause)
 _COLUMNS = ("at", "clinic_id", "user_id", "ip", "action", "object_type", "object_id", "detail")
 _TAIL = select(_events.c.entry_hash).order_by(_events.c.id.desc()).limit(1).scalar_subquery()
 _APPEND = (
@@ -67,7 +71,7 @@ def record(
     user_id: int | None,
     clinic_id: int | None,
     ip: str | None = None,
-    obj: object | None = None,
+    obj: Any | None = None,
     object_type: str | None = None,
     object_id: int | None = None,
     **detail,
@@ -100,6 +104,94 @@ def record(
     event.entry_hash = _digest(event)
     session.execute(_SEAL, {"entry_id": event.id, "new_hash": event.entry_hash})
     return event  # not in the session: the rows above are the entry
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does something, and from where (the request's client address)."""
+
+    user_id: int | None
+    clinic_id: int | None
+    ip: str | None
+
+
+def record_by(actor: Actor, action: str, obj: object | None = None, **detail) -> AuditEvent:
+    return record(
+        action, user_id=actor.user_id, clinic_id=actor.clinic_id, ip=actor.ip, obj=obj, **detail
+    )
+
+
+# --- the clinic's audit log page --------------------------------------------------------------
+
+FILTERS = ("action", "user_id", "object_type", "object_id", "since", "until")
+OBJECT_TYPES = ("patient", "assessment", "user", "clinic")
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    who: str
+    ip: str | None
+    action: str
+    object_type: str | None
+    object_id: int | None
+    detail: dict
+
+
+@dataclass(frozen=True)
+class AuditSearch:
+    page: Page[AuditRow]
+    users: list[tuple[int, str]]  # (id, name) of the clinic's users, for the filter
+    actions: list[str]  # every action the clinic's log holds, for the filter
+
+
+def _day(text: str) -> date | None:
+    """A date filter; one outside 1900–9000 is ignored (the day after 9999-12-31 overflows)."""
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    return day if 1900 <= day.year <= 9000 else None
+
+
+def search(filters: dict[str, str], *, page: int, tz: tzinfo) -> AuditSearch:
+    """One page of the current clinic's audit entries, newest first, filtered by action, user,
+    record and dates (days in the clinic's time zone `tz`). Clinic-scoped by physio/scoping.py;
+    a filter that is not a number or a date is ignored."""
+    stmt = select(AuditEvent)
+    if filters.get("action"):
+        stmt = stmt.where(AuditEvent.action == filters["action"])
+    if filters.get("user_id", "").isdigit():
+        stmt = stmt.where(AuditEvent.user_id == int(filters["user_id"]))
+    if filters.get("object_type"):
+        stmt = stmt.where(AuditEvent.object_type == filters["object_type"])
+    if filters.get("object_id", "").isdigit():
+        stmt = stmt.where(AuditEvent.object_id == int(filters["object_id"]))
+    if since := _day(filters.get("since", "")):
+        stmt = stmt.where(AuditEvent.at >= datetime.combine(since, time.min, tz))
+    if until := _day(filters.get("until", "")):
+        stmt = stmt.where(AuditEvent.at < datetime.combine(until + timedelta(days=1), time.min, tz))
+    names = dict(db.session.execute(select(User.id, User.name).order_by(User.name)).all())
+
+    def row(e: AuditEvent) -> AuditRow:
+        unnamed = "patient link" if e.action == "patient_download" else "—"
+        who = names.get(e.user_id, unnamed) if e.user_id is not None else unnamed
+        detail = dict(e.detail or {})
+        return AuditRow(e.id, e.at, who, e.ip, e.action, e.object_type, e.object_id, detail)
+
+    actions = db.session.execute(
+        select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    ).scalars()
+    return AuditSearch(
+        page=paginate(stmt.order_by(AuditEvent.id.desc()), page=page, per_page=PER_PAGE, row=row),
+        users=list(names.items()),
+        actions=list(actions),
+    )
+
+
+# --- verification -----------------------------------------------------------------------------
 
 
 @dataclass

@@ -13,13 +13,15 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import undefer
 
-from physio.clinical import compare_visits, decision_problems, derive, series
+from physio.clinical import decision_problems, derive
 from physio.clock import local_date
 from physio.extensions import db
 from physio.models import Assessment, PatientLink, PlanEdits, PlanExport, User
 from physio.models.base import utcnow
 from physio.plan import PlanContext, TreatmentPlan, apply_edits, build_plan
 from physio.services import assessments as assessment_service
+from physio.services import audit
+from physio.services.audit import Actor
 
 LINK_SALT = "patient-plan-link"
 
@@ -115,16 +117,8 @@ def _progress(a: Assessment) -> tuple[list, dict]:
         )
         if v.is_signed and v.seen_at <= a.seen_at and v.chain_root_id != a.chain_root_id
     ]
-    if not visits:
-        return [], {}
-    ctx = assessment_service.patient_context(a.patient)
-    pairs = [
-        (assessment_service.record_of(v), None) for v in sorted(visits, key=lambda v: v.seen_at)
-    ]
-    pairs.append((assessment_service.record_of(a), None))
-    pairs = [(r, derive(r, ctx)) for r, _ in pairs]
-    first, last = pairs[0], pairs[-1]
-    return compare_visits(*first, *last, skip_missing=True), series(pairs)
+    earlier = sorted(visits, key=lambda v: v.seen_at)
+    return assessment_service.progress_between([*earlier, a], a.patient)
 
 
 def next_version(a: Assessment, kind: str) -> int:
@@ -342,3 +336,20 @@ def links_of(assessment_id: int) -> list[PatientLink]:
             .order_by(PatientLink.created_at.desc())
         ).scalars()
     )
+
+
+def revoke_link(a: Assessment, link_id: int, user: User, actor: Actor) -> bool:
+    """Revoke one of `a`'s patient links at once (audited, committed). False when it was
+    already revoked; LinkInvalid when `a` has no such link (clinic-scoped, like every read)."""
+    link = db.session.execute(
+        select(PatientLink).where(PatientLink.id == link_id, PatientLink.assessment_id == a.id)
+    ).scalar_one_or_none()
+    if link is None:
+        raise LinkInvalid()
+    if link.revoked_at is not None:
+        return False
+    link.revoked_at = utcnow()
+    link.revoked_by_id = user.id
+    audit.record_by(actor, "share_revoke", a, link_id=link.id)
+    db.session.commit()
+    return True

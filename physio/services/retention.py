@@ -8,6 +8,7 @@ audit log keeps the fact of the erasure (without personal details).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -22,10 +23,29 @@ from physio.models import (
     PsfsItem,
 )
 from physio.models.base import utcnow
+from physio.services import audit
+from physio.services.audit import Actor
 
 
 class NotYetErasable(Exception):
     pass
+
+
+class ConfirmationMismatch(Exception):
+    """The typed confirmation is not the patient's reference (or last name)."""
+
+
+@dataclass(frozen=True)
+class ArchivedRow:
+    """One archived patient on the retention page."""
+
+    patient_id: int
+    name: str  # "Last, First"
+    reference: str | None
+    archived_at: datetime
+    retention_ends: datetime
+    erasable: bool
+    confirm_word: str  # what the admin types to confirm erasure
 
 
 def last_contact(patient: Patient) -> datetime:
@@ -51,12 +71,68 @@ def erasable(patient: Patient, years: int, now: datetime | None = None) -> bool:
     return patient.archived_at is not None and retention_ends(patient, years) <= (now or utcnow())
 
 
+def confirm_word(patient: Patient) -> str:
+    return patient.reference or patient.last_name
+
+
+def archived(years: int) -> list[ArchivedRow]:
+    """The clinic's archived patients (clinic-scoped), by name, with the end of their
+    retention period."""
+    patients = db.session.execute(
+        select(Patient).where(Patient.archived_at.is_not(None)).order_by(Patient.last_name_key)
+    ).scalars()
+    return [
+        ArchivedRow(
+            patient_id=p.id,
+            name=f"{p.last_name}, {p.first_name}",
+            reference=p.reference,
+            archived_at=p.archived_at,
+            retention_ends=retention_ends(p, years),
+            erasable=erasable(p, years),
+            confirm_word=confirm_word(p),
+        )
+        for p in patients
+        if p.archived_at is not None
+    ]
+
+
 def archive(patient: Patient) -> None:
     patient.archived_at = utcnow()
 
 
 def unarchive(patient: Patient) -> None:
     patient.archived_at = None
+
+
+def set_archived(patient: Patient, archived: bool, actor: Actor) -> None:
+    """Archive (hide from search, keep whole) or restore a patient; audited and committed."""
+    if archived:
+        archive(patient)
+    else:
+        unarchive(patient)
+    audit.record_by(actor, "archive" if archived else "unarchive", patient)
+    db.session.commit()
+
+
+def erase_confirmed(patient: Patient, years: int, typed: str, actor: Actor) -> dict:
+    """Erase after the admin typed the patient's reference (or last name): the records go, the
+    audit log keeps the fact (no personal details). Committed; returns the deleted counts."""
+    if typed.strip() != confirm_word(patient):
+        raise ConfirmationMismatch(patient.id)
+    patient_id = patient.id
+    ends = retention_ends(patient, years)
+    counts = erase(patient, years)
+    audit.record_by(
+        actor,
+        "erase",
+        object_type="patient",
+        object_id=patient_id,
+        retention_years=years,
+        retention_ended=ends.isoformat(),
+        deleted=counts,
+    )
+    db.session.commit()
+    return counts
 
 
 def erase(patient: Patient, years: int) -> dict:

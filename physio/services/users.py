@@ -25,7 +25,11 @@ def get_or_create_clinic(name: str) -> Clinic:
 def email_taken(email: str) -> bool:
     return (
         db.session.execute(
-            select(func.count()).select_from(User).where(func.lower(User.email) == email.lower())
+            select(func.count())
+            .select_from(User)
+            .where(func.lower(User.email) == email.lower())
+            # One login per email across all clinics: the check looks beyond the admin's clinic.
+            .execution_options(skip_clinic_scope=True)
         ).scalar_one()
         > 0
     )

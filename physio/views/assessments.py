@@ -280,7 +280,7 @@ def autosave(assessment_id: int):
     lock_version = a.lock_version
     panel = render_template("assessments/_live.html", a=a, **live)
     db.session.commit()
-    invalid = _invalid_fields(form)
+    invalid = form.invalid_fields()
     return jsonify(
         ok=True,
         saved=valid,
@@ -290,33 +290,6 @@ def autosave(assessment_id: int):
         panel=panel,
         tier=live["derived"].red_flags.tier,
     )
-
-
-def _invalid_fields(form) -> list[dict]:
-    """[{field, label, message}] for every value that is not valid, in page order."""
-    found = []
-
-    def add(field, label=None):
-        if field.errors:
-            found.append(
-                {
-                    "field": field.name,
-                    "label": label or field.label.text,
-                    "message": " ".join(map(str, field.errors)),
-                }
-            )
-
-    add(form.seen_at)
-    for section in SECTIONS:
-        sub = getattr(form, section.name).form
-        for name, field in sub._fields.items():
-            if name == "psfs":
-                for i, entry in enumerate(field):
-                    for part in entry.form:
-                        add(part, f"PSFS activity {i + 1}: {part.label.text}")
-            else:
-                add(field, f"{section.title} · {field.label.text}")
-    return found
 
 
 @bp.route("/assessments/<int:assessment_id>/sign", methods=["POST"])
@@ -334,7 +307,7 @@ def sign(assessment_id: int):
         if not form.validate():
             problems = [
                 service.Problem(item["field"], f"{item['label']}: {item['message']}")
-                for item in _invalid_fields(form)
+                for item in form.invalid_fields()
             ]
             return _render_form(a, form, status=422, problems=problems)
         try:

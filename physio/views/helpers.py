@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -12,23 +13,39 @@ from markupsafe import Markup
 
 from physio.body_chart_svg import body_chart_markup, body_chart_svg
 from physio.charts import progress_chart_svg
+from physio.clinical import format_number
 from physio.clinical.body_chart import describe as describe_chart
 from physio.clock import local_time
 from physio.forms.render import render_field, render_section
 from physio.services import audit
 
 
-def audit_here(action: str, obj: object | None = None, **detail) -> None:
-    """Record an audit entry for the logged-in user making this request."""
+@dataclass(frozen=True)
+class SignedIn:
+    """The logged-in user as the page header shows them."""
+
+    name: str
+    clinic_name: str
+    is_admin: bool
+
+
+def signed_in(user) -> SignedIn:
+    return SignedIn(user.name, user.clinic.name, user.is_admin)
+
+
+def actor() -> audit.Actor:
+    """Who makes this request (the logged-in user, if any) and from which address."""
     user = current_user if current_user.is_authenticated else None
-    audit.record(
-        action,
+    return audit.Actor(
         user_id=user.id if user else None,
         clinic_id=user.clinic_id if user else None,
         ip=request.remote_addr,
-        obj=obj,
-        **detail,
     )
+
+
+def audit_here(action: str, obj: object | None = None, **detail) -> None:
+    """Record an audit entry for the logged-in user making this request."""
+    audit.record_by(actor(), action, obj, **detail)
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -68,22 +85,16 @@ def _blank(value) -> str:
     return "—" if value is None or value == "" or value == [] else str(value)
 
 
-def _num(value) -> str:
-    if value is None:
-        return "—"
-    number = float(value)
-    return f"{number:.0f}" if number.is_integer() else f"{number:.1f}"
-
-
 def _with_unit(value, unit: str) -> str:
     if value is None:
         return "—"
     glue = "" if unit.startswith(("/", "°", "%")) else " "
-    return f"{_num(value)}{glue}{unit}"
+    return f"{format_number(value)}{glue}{unit}"
 
 
 def _signed_num(value) -> str:
-    return "—" if value is None else ("+" if float(value) > 0 else "") + _num(value)
+    shown = format_number(value)
+    return f"+{shown}" if shown not in ("—", "0") and not shown.startswith("-") else shown
 
 
 def _body_chart_img(marks, css_class: str = "body-chart") -> Markup:
@@ -113,7 +124,7 @@ def template_filters() -> dict:
         "iso_datetime": _iso_datetime,
         "datetime": _datetime,
         "blank": _blank,
-        "num": _num,
+        "num": format_number,
         "signed_num": _signed_num,
         "with_unit": _with_unit,
     }

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from physio.extensions import db
 from physio.forms.patient import PatientForm
 from physio.models import Patient
 from physio.scoping import get_or_404
 from physio.services import assessments as assessment_service
 from physio.services import patients as patient_service
-from physio.views.helpers import audit_here
+from physio.views.helpers import actor
 
 bp = Blueprint("patients", __name__)
+
+DUPLICATE_REFERENCE = "Another patient of this clinic has this reference."
 
 
 @bp.before_request
@@ -31,11 +34,10 @@ def home():
 def index():
     """Search patients by name, reference or date of birth; paginated."""
     query = request.args.get("q", "").replace("\x00", "").strip()[:100]
-    page = db.paginate(
-        patient_service.search_statement(query),
+    page = patient_service.search(
+        query,
+        page=request.args.get("page", 1, type=int),
         per_page=current_app.config["PATIENTS_PER_PAGE"],
-        max_per_page=100,
-        error_out=False,
     )
     return render_template("patients/index.html", page=page, query=query)
 
@@ -43,7 +45,7 @@ def index():
 @bp.route("/drafts")
 def drafts():
     """The clinic's assessments still unsigned 24 hours after they were started."""
-    rows = assessment_service.unsigned_drafts(current_user.clinic_id)
+    rows = assessment_service.unsigned_draft_rows(current_user.clinic_id)
     return render_template("patients/drafts.html", drafts=rows)
 
 
@@ -53,13 +55,11 @@ def new():
     form = PatientForm()
     if form.validate_on_submit():
         try:
-            patient = patient_service.create_patient(form.data, current_user)
+            patient_id = patient_service.add_patient(form.data, current_user, actor())
         except patient_service.DuplicateReference:
-            form.reference.errors.append("Another patient of this clinic has this reference.")
+            form.reference.errors.append(DUPLICATE_REFERENCE)
         else:
-            audit_here("create", patient)
-            db.session.commit()
-            return redirect(url_for("patients.show", patient_id=patient.id))
+            return redirect(url_for("patients.show", patient_id=patient_id))
     return render_template("patients/form.html", form=form, patient=None), (
         422 if form.errors else 200
     )
@@ -69,12 +69,8 @@ def new():
 def show(patient_id: int):
     """Patient page: details, assessments, progress."""
     patient = get_or_404(Patient, patient_id)
-    context = assessment_service.timeline_context(patient)
-    # Render before the audit commit: committing expires every loaded row (re-queries).
-    page = render_template("patients/show.html", patient=patient, **context)
-    audit_here("view", patient)
-    db.session.commit()
-    return page
+    page = patient_service.patient_page(patient, actor(), date.today())
+    return render_template("patients/show.html", **vars(page))
 
 
 @bp.route("/patients/<int:patient_id>/edit", methods=["GET", "POST"])
@@ -84,15 +80,11 @@ def edit(patient_id: int):
     form = PatientForm(obj=patient)
     if form.validate_on_submit():
         try:
-            changes = patient_service.update_patient(patient, form.data, current_user)
+            patient_service.edit_patient(patient, form.data, current_user, actor())
         except patient_service.DuplicateReference:
-            db.session.rollback()
-            form.reference.errors.append("Another patient of this clinic has this reference.")
+            form.reference.errors.append(DUPLICATE_REFERENCE)
         else:
-            if changes:
-                audit_here("update", patient, changes=changes)
-            db.session.commit()
-            return redirect(url_for("patients.show", patient_id=patient.id))
+            return redirect(url_for("patients.show", patient_id=patient_id))
     return render_template("patients/form.html", form=form, patient=patient), (
         422 if form.errors else 200
     )

@@ -18,13 +18,13 @@ from flask_login import current_user, login_required
 
 from physio.extensions import db
 from physio.forms.plan import edits_from_form, plan_form
-from physio.models import Assessment, PatientLink
+from physio.models import Assessment
 from physio.models.base import utcnow
 from physio.pdf.formats import FORMATS
 from physio.plan.library import INTERVENTIONS
 from physio.scoping import get_or_404
 from physio.services import plans as plan_service
-from physio.views.helpers import audit_here
+from physio.views.helpers import actor, audit_here
 
 bp = Blueprint("plans", __name__)
 
@@ -233,13 +233,10 @@ def share(assessment_id: int):
 def revoke(assessment_id: int, link_id: int):
     """Revoke a patient link at once."""
     a = get_or_404(Assessment, assessment_id)
-    link = get_or_404(PatientLink, link_id)
-    if link.assessment_id != a.id:
-        return render_template("errors/404.html"), 404
-    if link.revoked_at is None:
-        link.revoked_at = utcnow()
-        link.revoked_by_id = current_user.id
-        audit_here("share_revoke", a, link_id=link.id)
-        db.session.commit()
+    try:
+        revoked = plan_service.revoke_link(a, link_id, current_user, actor())
+    except plan_service.LinkInvalid:  # another assessment's link (or none): as if missing
+        abort(404)
+    if revoked:
         flash("Link revoked: it no longer works.", "success")
-    return redirect(url_for("plans.plan", assessment_id=a.id))
+    return redirect(url_for("plans.plan", assessment_id=assessment_id))

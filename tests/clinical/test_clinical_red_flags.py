@@ -38,7 +38,7 @@ FIELDS_AND_TIERS = {  # docs/assessment.md red_flags table, in order
 def record(yes=(), *, previous_episodes=3, red_flags=None, physical=None, pain=None) -> dict:
     """All 20 flags answered "no" except ``yes``; not a first episode unless asked."""
     answers = {rule.field: "no" for rule in RED_FLAG_RULES}
-    answers.update({name: "yes" for name in yes})
+    answers.update(dict.fromkeys(yes, "yes"))
     answers.update(red_flags or {})
     return {
         "kind": "initial",

@@ -133,7 +133,7 @@ BASE = {
         "lumbar_extension_painful": False,
         "neuro_deficit": "none",
     },
-    "red_flags": {name: "no" for name in RED_FLAG_FIELDS},
+    "red_flags": dict.fromkeys(RED_FLAG_FIELDS, "no"),
     "yellow_flags": {"present": []},
     "impression": {"working_diagnosis": "non_specific_lbp", "review_in_weeks": 4},
 }
