@@ -83,7 +83,7 @@ def register_blueprints(app: Flask) -> None:
     for module in (auth, patients, assessments, plans, public, admin, audit_log, retention):
         app.register_blueprint(module.bp)
 
-    icon = (Path(app.static_folder) / "img" / "favicon.ico").read_bytes()
+    icon = (Path(app.static_folder or "static") / "img" / "favicon.ico").read_bytes()
 
     @app.route("/favicon.ico")
     def favicon():

@@ -103,7 +103,7 @@ def marks_from(values) -> list[Mark]:
         if isinstance(value, Mark):
             mark = value
         elif isinstance(value, dict):
-            mark = Mark(value.get("region"), value.get("symptom"), value.get("intensity"))
+            mark = Mark(str(value.get("region")), str(value.get("symptom")), value.get("intensity"))
         else:
             mark = parse_mark(value)
         by_key[(mark.region, mark.symptom)] = mark

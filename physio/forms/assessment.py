@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from wtforms import (
     BooleanField,
@@ -358,7 +359,7 @@ def record_from_form(form: AssessmentFormBase, *, only_valid: bool = False) -> d
 
 def form_data_from_record(record: dict) -> dict:
     """Form `data=` for an existing record."""
-    data = {"seen_at": record.get("seen_at")}
+    data: dict[str, Any] = {"seen_at": record.get("seen_at")}
     for section in SECTIONS:
         data[section.name] = dict(record.get(section.name) or {})
     psfs = list(record.get("outcomes", {}).get("psfs") or [])
