@@ -83,6 +83,13 @@ class Config:
     TIMEZONE = os.environ.get("TIMEZONE", "Europe/London")  # how visit times are entered and shown
     PATIENTS_PER_PAGE = 25
     PATIENT_LINK_MAX_AGE_DAYS = int(os.environ.get("PATIENT_LINK_MAX_AGE_DAYS", 30))
+    # Questionnaire links sent before a visit (docs/interface.md, round 2).
+    QUESTIONNAIRE_LINK_DAYS = int(os.environ.get("QUESTIONNAIRE_LINK_DAYS", 14))
+    # Email to patients (physio/mail.py): unset means copy link / QR code only.
+    SMTP_URL = os.environ.get("SMTP_URL") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM") or None
+    # The address patients open links at, for links made outside a request (reminders by cron).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None
     RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", 8))
     PASSWORD_MIN_LENGTH = 10
 
@@ -103,6 +110,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = True
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
+    SMTP_URL = None  # tests that send mail start their own SMTP server on loopback
 
 
 class ProductionConfig(Config):

@@ -59,6 +59,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     register_security_headers(app)
+    from physio import mail
+
+    mail.init_app(app)
 
     from physio.models import User
 
@@ -74,13 +77,26 @@ def register_blueprints(app: Flask) -> None:
         assessments,
         audit_log,
         auth,
+        patient_links,
         patients,
         plans,
         public,
+        questionnaire,
         retention,
     )
 
-    for module in (auth, patients, assessments, plans, public, admin, audit_log, retention):
+    for module in (
+        auth,
+        patients,
+        assessments,
+        plans,
+        public,
+        questionnaire,
+        patient_links,
+        admin,
+        audit_log,
+        retention,
+    ):
         app.register_blueprint(module.bp)
 
     icon = (Path(app.static_folder or "static") / "img" / "favicon.ico").read_bytes()

@@ -86,6 +86,7 @@ def progress_chart_svg(
     panel_width: float = 260,
     height: float = 130,
     columns: int = 2,
+    title: str = "Progress over visits",
 ) -> str:
     """Small line charts in a grid (`columns` per row), one per measure with a value."""
     shown = [(key, title, y_max, lower) for key, title, y_max, lower in panels if series.get(key)]
@@ -111,5 +112,20 @@ def progress_chart_svg(
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {total_height:.0f}" '
         f'class="chart" role="img" font-family="DejaVu Sans, sans-serif">'
-        f"<title>Progress over visits: {escape(names)}</title>\n" + "\n".join(body) + "</svg>"
+        f"<title>{escape(title)}: {escape(names)}</title>\n" + "\n".join(body) + "</svg>"
     )
+
+
+PAIN_LOG_PANELS: tuple[tuple[str, str, float | None, bool], ...] = (
+    ("during", "Pain during runs (0–10)", 10, True),
+    ("next_morning", "Pain the morning after (0–10)", 10, True),
+)
+
+
+def pain_log_chart_svg(runs: list[tuple[date, int | None, int | None]]) -> str:
+    """The patient's logged runs: pain during and the next morning, by day (home log)."""
+    series: dict[str, list[tuple[date, float]]] = {
+        "during": [(day, during) for day, during, _ in runs if during is not None],
+        "next_morning": [(day, morning) for day, _, morning in runs if morning is not None],
+    }
+    return progress_chart_svg(series, PAIN_LOG_PANELS, title="Pain logged after runs")

@@ -184,6 +184,81 @@ def analyze_command():
     click.echo(f"Statistics refreshed ({db.engine.dialect.name}).")
 
 
+questionnaires_cli = AppGroup("questionnaires", help="Questionnaire links sent to patients.")
+
+
+@questionnaires_cli.command("remind")
+@click.option(
+    "--after-days",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Remind when a link was emailed at least this many days ago and is not completed.",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="The address patients open, e.g. https://physio.example.org (default: PUBLIC_BASE_URL).",
+)
+def remind_command(after_days, base_url):
+    """Email one reminder for each questionnaire link not completed after N days (for cron).
+    A link gets at most one reminder; completed, revoked, locked and expired links get none."""
+    from flask import current_app, url_for
+
+    from physio.clock import local_date
+    from physio.mail import MailNotSent, mail_enabled, send_mail
+    from physio.models import Clinic
+    from physio.models.base import utcnow
+    from physio.services import audit
+    from physio.services import questionnaires as service
+    from physio.views.patient_links import mail_text
+
+    if not mail_enabled():
+        raise click.ClickException("Email is not configured (set SMTP_URL): no reminder was sent.")
+    base_url = base_url or current_app.config.get("PUBLIC_BASE_URL")
+    if not base_url:
+        raise click.ClickException(
+            "Give --base-url (or set PUBLIC_BASE_URL): the address patients open the links at."
+        )
+    sent = skipped = failed = 0
+    for q in service.due_reminders(after_days):
+        patient, clinic = q.patient, db.session.get_one(Clinic, q.clinic_id)
+        if not patient.email:
+            skipped += 1
+            continue
+        token = service.new_reminder_token(q)
+        with current_app.test_request_context(base_url=base_url):
+            url = url_for("patient_questionnaire.questionnaire", token=token, _external=True)
+            body = mail_text(
+                "questionnaire_reminder",
+                patient=patient,
+                clinic=clinic,
+                url=url,
+                expires=local_date(q.expires_at),
+            )
+        try:
+            send_mail(
+                patient.email, f"Reminder: questions before your visit to {clinic.name}", body
+            )
+        except MailNotSent as problem:
+            db.session.rollback()
+            failed += 1
+            click.echo(f"Questionnaire {q.id}: not sent ({problem}).", err=True)
+            continue
+        q.reminded_at = utcnow()
+        audit.record("questionnaire_remind", user_id=None, clinic_id=q.clinic_id, obj=q, via="cli")
+        db.session.commit()
+        sent += 1
+    click.echo(
+        f"Sent {sent} reminder{'s' if sent != 1 else ''}"
+        + (f"; {skipped} skipped (no email address)" if skipped else "")
+        + (f"; {failed} failed" if failed else "")
+        + "."
+    )
+    if failed:
+        raise SystemExit(1)
+
+
 commands = [
     users_cli,
     seed_demo_command,
@@ -192,4 +267,5 @@ commands = [
     restore_command,
     render_plan_command,
     analyze_command,
+    questionnaires_cli,
 ]

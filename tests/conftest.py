@@ -93,3 +93,14 @@ def physio_client(client, physio):
 def admin_client(client, admin):
     login(client, admin)
     return client
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback for the test (tests/helpers.py LoopbackSMTP)."""
+    from tests.helpers import LoopbackSMTP
+
+    server = LoopbackSMTP()
+    server.controller.start()
+    yield server
+    server.controller.stop()

@@ -279,6 +279,109 @@ def signed_visit(client, patient, **fields) -> int:
     return aid
 
 
+# --- the patient side: links, questionnaires, mail ----------------------------------------------
+
+LINK_PATH = re.compile(r"http://localhost(/[pq]/[A-Za-z0-9_\-]{20,})")
+
+
+def new_link_path(page_html: str) -> str:
+    """The path of the link shown once on the physio's page after it was made."""
+    return LINK_PATH.search(page_html).group(1)
+
+
+def send_questionnaire(client, patient, instruments=("nprs", "rmdq", "psfs"), **extra) -> str:
+    """Make a questionnaire link over HTTP, as the physio does; return its path (/q/<token>)."""
+    response = client.post(
+        f"/patients/{patient.id}/questionnaires",
+        data={"instruments": list(instruments), **extra},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200, response.status_code
+    return new_link_path(response.get_data(as_text=True))
+
+
+def answers_for(page_key: str, fields: list[str], psfs_fixed: int = 0) -> dict:
+    """Plausible answers for one questionnaire page, by the contract's field names."""
+    data: dict = {"page": page_key}
+    if page_key == "psfs":
+        for i in range(psfs_fixed):
+            data[f"outcomes-psfs-{i}-score"] = str(4 + i)
+        data[f"outcomes-psfs-{psfs_fixed}-activity"] = "Running 10 km"
+        data[f"outcomes-psfs-{psfs_fixed}-score"] = "3"
+        return data
+    for name in fields:
+        if name.startswith("pain-"):
+            data[name] = {"pain-nprs_best_24h": "2", "pain-nprs_worst_24h": "7"}.get(name, "5")
+        elif name.startswith("outcomes-rmdq_"):
+            if int(name.rsplit("_", 1)[1]) % 3 == 0:  # items 3, 6, 9, … apply today
+                data[name] = "y"
+        elif name == "outcomes-sbst_9":
+            data[name] = "very_much"
+        elif name.startswith("outcomes-sbst_"):
+            data[name] = "y" if int(name.rsplit("_", 1)[1]) in (1, 5, 6) else "n"
+        elif name.startswith("outcomes-odi_"):
+            data[name] = "2"
+    return data
+
+
+class LoopbackSMTP:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
+
+    def __init__(self):
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        self.messages: list = []
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
+        from email import message_from_bytes
+        from email.policy import default
+
+        self.messages.append(
+            (envelope.rcpt_tos, message_from_bytes(envelope.content, policy=default))
+        )
+        return "250 Message accepted"
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def bodies(self) -> list[str]:
+        return [message.get_body(("plain",)).get_content() for _, message in self.messages]
+
+
+_PAGE_KEY = re.compile(r'name="page" value="([^"]+)"')
+_FIELD_NAME = re.compile(r'name="((?:pain|outcomes)-[a-z0-9_\-]+)"')
+
+
+def answer_every_page(client, path: str, date_of_birth: str, *, send: bool = True) -> list[str]:
+    """Open a questionnaire link, give the date of birth, answer each page as a patient would
+    (following the app's redirects) and send; returns the page keys answered, in order."""
+    response = client.post(path, data={"date_of_birth": date_of_birth})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    answered = []
+    page = client.get(path)
+    for _ in range(40):
+        html = page.get_data(as_text=True)
+        key = _PAGE_KEY.search(html).group(1)
+        if key == "check":
+            break
+        fields = sorted(set(_FIELD_NAME.findall(html)))
+        fixed = html.count('type="hidden" name="outcomes-psfs-')
+        response = client.post(path, data=answers_for(key, fields, psfs_fixed=fixed))
+        assert response.status_code == 302, (key, response.get_data(as_text=True)[:500])
+        answered.append(key)
+        page = client.get(response.headers["Location"])
+    if send:
+        assert client.post(path, data={"page": "check"}).status_code == 302
+    return answered
+
+
 def plan_summary_text(document) -> bytes:
     """A tiny output format for the export-registry test: the plan's item titles as text."""
     titles = [item.title for item in document.plan.items if item.included]

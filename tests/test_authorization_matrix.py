@@ -13,8 +13,8 @@ import pytest
 from config import TestingConfig
 from physio.app import create_app
 from physio.extensions import db
-from physio.models import Assessment, PatientLink, PlanExport, Status
-from physio.services.plans import token_for
+from physio.models import Assessment, PatientLink, PlanExport, Questionnaire, Status
+from physio.services.patient_links import new_token
 from tests.helpers import Factory, login
 
 # endpoint -> access rule
@@ -29,6 +29,12 @@ EXPECTATIONS = {
     "favicon": PUBLIC,
     "auth.logout": ANY_USER,
     "public.patient_plan": PUBLIC,
+    "public.patient_plan_pdf": PUBLIC,
+    "public.patient_log": PUBLIC,
+    "patient_questionnaire.questionnaire": PUBLIC,
+    "patient_links.send": CLINIC,
+    "patient_links.revoke": CLINIC,
+    "patient_links.response": CLINIC,
     "patients.home": ANY_USER,
     "patients.index": ANY_USER,
     "patients.drafts": ANY_USER,
@@ -117,26 +123,40 @@ def world(app):
                     created_by_id=users["physio_a"].id,
                 )
             )
+        plan_token, plan_hash = new_token()
         link = PatientLink(
             clinic_id=clinic_a.id,
             assessment_id=a.id,
-            nonce="ab" * 16,
+            token_hash=plan_hash,
             created_by_id=users["physio_a"].id,
             expires_at=now + timedelta(days=9),
         )
-        db.session.add(link)
+        questionnaire_token, questionnaire_hash = new_token()
+        questionnaire = Questionnaire(
+            clinic_id=clinic_a.id,
+            patient_id=patient.id,
+            token_hash=questionnaire_hash,
+            instruments=["nprs"],
+            created_by_id=users["physio_a"].id,
+            expires_at=now + timedelta(days=9),
+        )
+        db.session.add_all([link, questionnaire])
         db.session.commit()
         ids = {
             "patient_id": patient.id,
             "assessment_id": a.id,
             "link_id": link.id,
+            "questionnaire_id": questionnaire.id,
             "user_id": colleague.id,
-            "token": token_for(link, app.config["SECRET_KEY"]),
+            "token": plan_token,
+            "questionnaire_token": questionnaire_token,
         }
     return users, ids
 
 
 def _url(rule: str, ids: dict) -> str:
+    if rule.startswith("/q/"):  # a questionnaire link has its own token
+        ids = {**ids, "token": ids["questionnaire_token"]}
     url = rule
     for name, value in ids.items():
         url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))

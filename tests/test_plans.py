@@ -219,20 +219,26 @@ def share(client, aid) -> str:
     ).group(1)
 
 
-def test_patient_link_serves_the_pdf_without_login_until_revoked(app, physio_client, patient):
+def test_patient_link_serves_the_plan_and_pdf_without_login_until_revoked(
+    app, physio_client, patient
+):
     aid = signed_assessment(physio_client, patient)
     physio_client.post(f"/assessments/{aid}/plan/export")
     path = share(physio_client, aid)
     anonymous = app.test_client()
     response = anonymous.get(path)
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "Your treatment plan" in response.get_data(as_text=True)
+    pdf = anonymous.get(path + "/plan.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert anonymous.get(path[:-3] + "xyz").status_code == 404  # tampered
     with app.app_context():
         link_id = db.session.execute(select(PatientLink.id)).scalar_one()
     physio_client.post(f"/assessments/{aid}/links/{link_id}/revoke")
-    revoked = anonymous.get(path)
-    assert revoked.status_code == 404
-    assert "doesn" in revoked.get_data(as_text=True)
+    for url in (path, path + "/plan.pdf"):
+        revoked = anonymous.get(url)
+        assert revoked.status_code == 410
+        assert "withdrawn" in revoked.get_data(as_text=True)
 
 
 def test_expired_patient_link_is_410(app, physio_client, patient):
@@ -252,7 +258,7 @@ def test_share_exports_first_when_nothing_was_exported(app, physio_client, patie
     aid = signed_assessment(physio_client, patient)
     path = share(physio_client, aid)
     assert count(app, PlanExport) == 1 and count(app, PatientLink) == 1
-    assert app.test_client().get(path).mimetype == "application/pdf"
+    assert app.test_client().get(path + "/plan.pdf").mimetype == "application/pdf"
 
 
 def test_share_of_an_unsigned_draft_is_refused(app, physio_client, patient):

@@ -59,8 +59,11 @@ def add_visits(client, patient, n: int) -> list[int]:
 _LOCK = 1 if ON_POSTGRES else 0
 CEILINGS = {
     "patient_list": 3,
-    "patient_page": 7 + _LOCK,
-    "assessment_view": 9 + _LOCK,
+    # + the patient's questionnaires and plan links (issue 14; the home log's queries only run
+    # once a plan link exists)
+    "patient_page": 9 + _LOCK,
+    # + the values the patient reported (provenance), one query for the notes and the summary
+    "assessment_view": 10 + _LOCK,
     "plan_page": 7,
 }
 

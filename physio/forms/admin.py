@@ -1,8 +1,17 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from physio.clinical.patient_questionnaire import parse_odi_statements
 from physio.forms.base import BaseForm
 from physio.models import Role
 from physio.security import password_problems
@@ -46,3 +55,18 @@ class ClinicSettingsForm(BaseForm):
     sbst_enabled = BooleanField(
         "Use the Keele STarT Back Tool (the clinic has Keele's permission for commercial use)"
     )
+    odi_wording = TextAreaField(
+        "Licensed ODI wording, for questionnaires sent to patients",
+        validators=[Optional(), Length(max=20000)],
+        description=(
+            "Paste the ten sections of your licensed Oswestry form: each a heading line, then its "
+            "six statements one per line (first = 0 points), with a blank line between sections. "
+            "Leave empty to keep the ODI for entering section scores in the form only."
+        ),
+    )
+
+    def validate_odi_wording(self, field):
+        if field.data:
+            _, problem = parse_odi_statements(field.data)
+            if problem:
+                raise ValidationError(problem)

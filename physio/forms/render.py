@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from flask import g
 from markupsafe import Markup, escape
 
 from physio.clinical.red_flags import RED_FLAG_GROUPS, RULES_BY_FIELD
@@ -157,10 +158,24 @@ def render_field(field, class_: str = "", hint=None) -> Markup:
             out.append(f'<input {a} value="{value}"{aria}{invalid}>')
     out.append(help_html)
     out.append(_hint_html(field.name, hint))
+    note = _field_note(field.name)
+    if note is not None:
+        out.append(note)
     if errors:
         out.append(f"{error_start}{escape(' '.join(map(str, errors)))}</p>")
     out.append("</div>")
     return Markup("".join(out))
+
+
+def _field_note(name: str) -> str | None:
+    """A note the view attached to this field for this request (`g.field_notes`, posted name →
+    note with `.text` and `.corrected`): who reported the value (physio/services/provenance.py)."""
+    notes = g.get("field_notes") if g else None
+    note = notes.get(name) if notes else None
+    if note is None:
+        return None
+    kind = "reported corrected" if note.corrected else "reported"
+    return f'<p class="{kind}">{escape(note.text)}</p>'
 
 
 @lru_cache(maxsize=64)

@@ -6,6 +6,8 @@ from physio.models.base import ClinicOwned, UTCDateTime, utcnow
 from physio.models.clinic import Clinic
 from physio.models.patient import Patient, Sex
 from physio.models.plan import PatientLink, PlanEdits, PlanExport
+from physio.models.plan_log import PlanLogRun, PlanLogTick
+from physio.models.questionnaire import Questionnaire, ReportedField
 from physio.models.user import Role, User
 
 __all__ = [
@@ -18,7 +20,11 @@ __all__ = [
     "PatientLink",
     "PlanEdits",
     "PlanExport",
+    "PlanLogRun",
+    "PlanLogTick",
     "PsfsItem",
+    "Questionnaire",
+    "ReportedField",
     "Role",
     "Sex",
     "Status",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from physio.extensions import Model
@@ -19,6 +19,9 @@ class Clinic(Model):
     # (ODI: Mapi Research Trust; STarT Back commercial use: Keele) — docs/evidence.md §0.
     odi_enabled: Mapped[bool] = mapped_column(default=False)
     sbst_enabled: Mapped[bool] = mapped_column(default=False)
+    # The ODI statement text is licensed and not shipped (docs/evidence.md §1.3.1): a clinic that
+    # holds the licence loads it here to send the ODI to patients ([[heading, 6 statements], …]).
+    odi_statements: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

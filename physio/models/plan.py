@@ -58,17 +58,22 @@ def _exports_are_immutable(mapper, connection, target) -> None:
 
 
 class PatientLink(ClinicOwned, Model):
-    """A signed, expiring, revocable link (/p/<token>) to an assessment's latest plan PDF."""
+    """A patient's link (/p/<token>) to an assessment's latest exported plan: the phone page,
+    the PDF and the home log. The token is random (256 bits) and only its SHA-256 is stored
+    (physio/services/patient_links.py), so the database alone opens no plan."""
 
     __tablename__ = "patient_links"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
-    nonce: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first time the patient did
 
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    assessment: Mapped[Assessment] = relationship()

@@ -30,6 +30,7 @@ from physio.clock import local_date
 from physio.extensions import db
 from physio.models import Assessment, Kind, Patient, PsfsItem, Sex, Status, User
 from physio.models.base import utcnow
+from physio.services import provenance
 
 
 class ReadOnly(Exception):
@@ -319,7 +320,9 @@ def save_draft(
     if not keep_autosave:
         a.autosave = None
         a.autosave_at = None
-    return changed_fields(before, record_of(a))
+    changes = changed_fields(before, record_of(a))
+    provenance.record_corrections(a, changes, user)  # a patient-reported value changed: who, when
+    return changes
 
 
 def save_autosave(a: Assessment, payload: dict, lock_version: int | None) -> None:

@@ -1,29 +1,23 @@
-"""Treatment plans: derive from the record, apply the physio's edits, export immutable PDFs,
-and share them with the patient through signed, expiring, revocable links."""
+"""Treatment plans: derive from the record, apply the physio's edits, export immutable PDFs
+(shared with the patient through the links of physio/services/patient_links.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import io
-import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import undefer
 
 from physio.clinical import decision_problems, derive
 from physio.clock import local_date
 from physio.extensions import db
-from physio.models import Assessment, PatientLink, PlanEdits, PlanExport, User
+from physio.models import Assessment, PlanEdits, PlanExport, User
 from physio.models.base import utcnow
 from physio.plan import PlanContext, TreatmentPlan, apply_edits, build_plan
 from physio.services import assessments as assessment_service
-from physio.services import audit
-from physio.services.audit import Actor
-
-LINK_SALT = "patient-plan-link"
 
 
 class ExportRefused(Exception):
@@ -266,90 +260,10 @@ def exports_of(assessment_id: int) -> list[PlanExport]:
     )
 
 
-# --- patient links ----------------------------------------------------------------------------
-
-
-def _serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt=LINK_SALT)
-
-
-def create_link(
-    a: Assessment, user: User, secret_key: str, max_age_days: int
-) -> tuple[PatientLink, str]:
-    now = utcnow()
-    link = PatientLink(
-        clinic_id=a.clinic_id,
-        assessment_id=a.id,
-        nonce=secrets.token_hex(16),
-        created_at=now,
-        created_by=user,
-        expires_at=now + timedelta(days=max_age_days),
+def export_document(row: PlanExport):
+    """The document of a stored export: the plan exactly as printed in that version, with the
+    same patient, physio and progress figures, for the patient's phone page (physio.pdf's
+    ``plan_context`` turns it into the same sections, in the same order, as the PDF)."""
+    return plan_document(
+        row.assessment, TreatmentPlan.from_dict(row.plan), row.version, row.created_at
     )
-    db.session.add(link)
-    db.session.flush()
-    return link, token_for(link, secret_key)
-
-
-def token_for(link: PatientLink, secret_key: str) -> str:
-    return _serializer(secret_key).dumps({"l": link.id, "n": link.nonce})
-
-
-class LinkExpired(Exception):
-    pass
-
-
-class LinkInvalid(Exception):
-    pass
-
-
-def resolve_link(token: str, secret_key: str, max_age_days: int) -> PatientLink:
-    """The live link for a token. Expired → LinkExpired; forged, unknown or revoked →
-    LinkInvalid. Runs without a logged-in user, so the query skips the clinic scope on
-    purpose: the signed token is the authorisation."""
-    try:
-        data = _serializer(secret_key).loads(token, max_age=max_age_days * 86400)
-    except SignatureExpired:
-        raise LinkExpired() from None
-    except BadSignature:
-        raise LinkInvalid() from None
-    if not isinstance(data, dict):
-        raise LinkInvalid()
-    link = db.session.execute(
-        select(PatientLink)
-        .where(PatientLink.id == data.get("l"))
-        .execution_options(skip_clinic_scope=True)
-    ).scalar_one_or_none()
-    if link is None or not secrets.compare_digest(link.nonce, str(data.get("n"))):
-        raise LinkInvalid()
-    if link.revoked_at is not None:
-        raise LinkInvalid()
-    if link.expires_at <= utcnow():
-        raise LinkExpired()
-    return link
-
-
-def links_of(assessment_id: int) -> list[PatientLink]:
-    return list(
-        db.session.execute(
-            select(PatientLink)
-            .where(PatientLink.assessment_id == assessment_id)
-            .order_by(PatientLink.created_at.desc())
-        ).scalars()
-    )
-
-
-def revoke_link(a: Assessment, link_id: int, user: User, actor: Actor) -> bool:
-    """Revoke one of `a`'s patient links at once (audited, committed). False when it was
-    already revoked; LinkInvalid when `a` has no such link (clinic-scoped, like every read)."""
-    link = db.session.execute(
-        select(PatientLink).where(PatientLink.id == link_id, PatientLink.assessment_id == a.id)
-    ).scalar_one_or_none()
-    if link is None:
-        raise LinkInvalid()
-    if link.revoked_at is not None:
-        return False
-    link.revoked_at = utcnow()
-    link.revoked_by_id = user.id
-    audit.record_by(actor, "share_revoke", a, link_id=link.id)
-    db.session.commit()
-    return True

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from physio.clinical.patient_questionnaire import parse_odi_statements
 from physio.extensions import db
 from physio.forms.admin import ClinicSettingsForm, UserForm
 from physio.models import User
@@ -89,13 +90,25 @@ def clinic():
     """Clinic details and which licensed questionnaires the clinic uses."""
     clinic = current_user.clinic
     form = ClinicSettingsForm(obj=clinic)
+    if request.method == "GET" and clinic.odi_statements:
+        form.odi_wording.data = "\n\n".join("\n".join(s) for s in clinic.odi_statements)
     if form.validate_on_submit():
         changes = {
             f: (getattr(clinic, f), getattr(form, f).data)
             for f in ("name", "phone", "odi_enabled", "sbst_enabled")
             if getattr(clinic, f) != getattr(form, f).data
         }
-        form.populate_obj(clinic)
+        statements = (
+            parse_odi_statements(form.odi_wording.data)[0] if form.odi_wording.data else None
+        )
+        if statements != clinic.odi_statements:
+            changes["odi_wording"] = (
+                "loaded" if clinic.odi_statements else "none",
+                "loaded" if statements else "none",
+            )
+        for name in ("name", "phone", "odi_enabled", "sbst_enabled"):
+            setattr(clinic, name, getattr(form, name).data)
+        clinic.odi_statements = statements
         if changes:
             audit_here(
                 "clinic_update", clinic, changes={k: list(map(str, v)) for k, v in changes.items()}
@@ -103,4 +116,4 @@ def clinic():
         db.session.commit()
         flash("Clinic settings saved.", "success")
         return redirect(url_for("admin.clinic"))
-    return render_template("admin/clinic.html", form=form)
+    return render_template("admin/clinic.html", form=form), (422 if form.errors else 200)

@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -35,6 +36,8 @@ from physio.scoping import get_or_404
 from physio.security import verify_password
 from physio.services import assessments as service
 from physio.services import plans as plan_service
+from physio.services import provenance
+from physio.services import questionnaires as questionnaire_service
 from physio.views.helpers import audit_here
 
 bp = Blueprint("assessments", __name__)
@@ -148,6 +151,8 @@ def _render_form(
 ):
     live = _live_context(a, form)
     form.suggested_tier = live["derived"].red_flags.suggested_tier
+    reported = provenance.rows_of(a.id)
+    g.field_notes = provenance.field_notes(a, reported)  # "reported by the patient on …" there
     problem_fields = {p.field for p in problems or [] if p.field}
     for problem in problems or []:  # show each sign problem at its field too
         target = _form_field(form, problem.field)
@@ -168,6 +173,7 @@ def _render_form(
         normal_json={k: json.dumps(v) for k, v in NORMAL_FINDINGS.items()},
         red_flag_rules=json.dumps(client_rules()),
         emergency_required=service.EMERGENCY_REQUIRED,
+        reported=provenance.summary(a, reported),
         **live,
     ), status
 
@@ -201,6 +207,14 @@ def new(patient_id: int):
     return redirect(url_for("assessments.edit", assessment_id=a.id))
 
 
+def _import_patient_answers(a: Assessment) -> None:
+    """Questionnaires the patient completed since go into this open draft (blanks only)."""
+    filled = questionnaire_service.import_into_draft(a, current_user)
+    if filled:
+        audit_here("import_patient_answers", a, fields=filled)
+        db.session.commit()
+
+
 @bp.route("/assessments/<int:assessment_id>/edit", methods=["GET", "POST"])
 def edit(assessment_id: int):
     """The structured form. POST saves the draft, even incomplete; invalid input saves nothing."""
@@ -210,6 +224,7 @@ def edit(assessment_id: int):
             return render_template("assessments/read_only_refused.html", a=a), 409
         return redirect(url_for("assessments.show", assessment_id=a.id))
     if request.method == "GET":
+        _import_patient_answers(a)
         if a.autosave:
             form = _bind_form(a, MultiDict(a.autosave))
             form.validate()
@@ -359,6 +374,7 @@ def show(assessment_id: int):
     record = service.record_of(a)
     derived = service.derive_for(a, record)
     index = versions.index(a)
+    reported = provenance.rows_of(a.id)
     changes = {}
     if index > 0:
         changes = service.changed_fields(service.record_of(versions[index - 1]), record)
@@ -377,6 +393,8 @@ def show(assessment_id: int):
         section_titles={s.name: s.title for s in SECTIONS},
         shifted=(record["copy_forward"] or {}).get("shifted") or {},
         estimated=(record["copy_forward"] or {}).get("estimated") or {},
+        reported=provenance.summary(a, reported),
+        reported_notes=provenance.field_notes(a, reported),
     )
     audit_here("view", a)  # after rendering: the commit expires the rows the page used
     db.session.commit()

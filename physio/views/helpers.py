@@ -12,7 +12,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from physio.body_chart_svg import body_chart_markup, body_chart_svg
-from physio.charts import progress_chart_svg
+from physio.charts import pain_log_chart_svg, progress_chart_svg
 from physio.clinical import format_number
 from physio.clinical.body_chart import describe as describe_chart
 from physio.clock import local_time
@@ -111,12 +111,18 @@ def _progress_chart(series) -> Markup:
     return Markup(progress_chart_svg(series or {}))
 
 
+def _pain_log_chart(runs) -> Markup:
+    # Our own SVG (numbers and dates only).
+    return Markup(pain_log_chart_svg(runs or []))
+
+
 def template_filters() -> dict:
     return {
         "progress_chart": _progress_chart,
         "body_chart": body_chart_markup,
         "body_chart_img": _body_chart_img,
         "body_chart_lines": describe_chart,
+        "pain_log_chart": _pain_log_chart,
         "schema_field": render_field,
         "schema_section": render_section,
         "date": _date,

@@ -13,6 +13,7 @@ from physio.scoping import get_or_404
 from physio.services import assessments as assessment_service
 from physio.services import patients as patient_service
 from physio.views.helpers import actor
+from physio.views.patient_links import patient_page_context
 
 bp = Blueprint("patients", __name__)
 
@@ -69,8 +70,10 @@ def new():
 def show(patient_id: int):
     """Patient page: details, assessments, progress."""
     patient = get_or_404(Patient, patient_id)
+    # The links part is built before patient_page's audit commit (plain data either way).
+    links = patient_page_context(patient)
     page = patient_service.patient_page(patient, actor(), date.today())
-    return render_template("patients/show.html", **vars(page))
+    return render_template("patients/show.html", **vars(page), **links)
 
 
 @bp.route("/patients/<int:patient_id>/edit", methods=["GET", "POST"])

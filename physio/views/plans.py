@@ -16,15 +16,19 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from physio.clock import local_date
 from physio.extensions import db
 from physio.forms.plan import edits_from_form, plan_form
+from physio.mail import mail_enabled
 from physio.models import Assessment
 from physio.models.base import utcnow
 from physio.pdf.formats import FORMATS
 from physio.plan.library import INTERVENTIONS
 from physio.scoping import get_or_404
+from physio.services import patient_links as link_service
 from physio.services import plans as plan_service
 from physio.views.helpers import actor, audit_here
+from physio.views.patient_links import email_link, mail_text, remember_new_link, take_new_link
 
 bp = Blueprint("plans", __name__)
 
@@ -68,7 +72,9 @@ def _render(a: Assessment, state, form, errors=(), status=200):
         library=INTERVENTIONS,
         dose_fields=DOSE_FIELDS_BY_KIND,
         exports=plan_service.exports_of(a.id),
-        links=plan_service.links_of(a.id),
+        links=link_service.plan_links_of_assessment(a.id),
+        new_link=take_new_link(),
+        mail_enabled=mail_enabled(),
         export_problems=plan_service.export_problems(a),
         now=utcnow(),
     ), status
@@ -210,7 +216,8 @@ def _download_urls(state) -> None:
 
 @bp.route("/assessments/<int:assessment_id>/share", methods=["POST"])
 def share(assessment_id: int):
-    """Make a patient link to the latest exported plan; it expires and can be revoked."""
+    """Make a patient link to the latest exported plan (/p/<token>: the phone page, the PDF and
+    the home log); shown once with a copy button and a QR code, emailed if asked (`email`)."""
     a = get_or_404(Assessment, assessment_id)
     if plan_service.latest_export(a.id) is None:
         # Nothing to download yet: export the current plan first (same rules as Export).
@@ -221,22 +228,44 @@ def share(assessment_id: int):
             return redirect(url_for("plans.plan", assessment_id=a.id))
         audit_here("export", a, kind="plan", version=row.version, sha256=row.sha256, via="share")
     days = current_app.config["PATIENT_LINK_MAX_AGE_DAYS"]
-    link, token = plan_service.create_link(a, current_user, current_app.config["SECRET_KEY"], days)
+    link, token = link_service.create_plan_link(a, current_user, days)
     audit_here("share", a, link_id=link.id, expires_at=link.expires_at.isoformat())
     db.session.commit()
     url = url_for("public.patient_plan", token=token, _external=True)
-    flash(f"Patient link (works for {days} days): {url}", "link")
-    return redirect(url_for("plans.plan", assessment_id=a.id))
+    emailed_to, problem = None, None
+    if request.form.get("email"):
+        patient = a.patient
+        emailed_to, problem = email_link(
+            patient,
+            f"Your treatment plan from {current_user.clinic.name}",
+            mail_text(
+                "plan_link",
+                patient=patient,
+                clinic=current_user.clinic,
+                url=url,
+                expires=local_date(link.expires_at),
+            ),
+        )
+        if emailed_to:
+            link.emailed_at = utcnow()
+            audit_here("share_email", a, link_id=link.id)
+            db.session.commit()
+    remember_new_link(
+        link_service.NewLink("plan", url, link.expires_at.isoformat(), emailed_to, problem)
+    )
+    return redirect(url_for("plans.plan", assessment_id=assessment_id, _anchor="new-link"))
 
 
 @bp.route("/assessments/<int:assessment_id>/links/<int:link_id>/revoke", methods=["POST"])
 def revoke(assessment_id: int, link_id: int):
-    """Revoke a patient link at once."""
+    """Revoke a patient link at once (from the plan page, or the patient page: `back`)."""
     a = get_or_404(Assessment, assessment_id)
     try:
-        revoked = plan_service.revoke_link(a, link_id, current_user, actor())
-    except plan_service.LinkInvalid:  # another assessment's link (or none): as if missing
+        revoked = link_service.revoke_plan_link(a, link_id, current_user, actor())
+    except link_service.LinkInvalid:  # another assessment's link (or none): as if missing
         abort(404)
     if revoked:
         flash("Link revoked: it no longer works.", "success")
-    return redirect(url_for("plans.plan", assessment_id=assessment_id))
+    if request.form.get("back") == "patient":
+        return redirect(url_for("patients.show", patient_id=a.patient_id, _anchor="patient-links"))
+    return redirect(url_for("plans.plan", assessment_id=a.id))

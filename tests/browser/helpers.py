@@ -126,3 +126,57 @@ def signed_record(live_server, user, patient, record: dict, days_ago: int = 14) 
         aid = a.id
         db.session.remove()
         return aid
+
+
+# --- the patient side ----------------------------------------------------------------------
+
+
+def signed_plan_link(live_server, user, patient, fields: dict) -> str:
+    """A signed initial assessment with `fields` (posted names), its plan exported and shared:
+    the patient's /p/ link. Made through the services (the physio's pages are tested elsewhere)."""
+    from werkzeug.datastructures import MultiDict
+
+    from physio.forms.assessment import assessment_form_class, record_from_form
+    from physio.models import Patient, User
+    from physio.services import patient_links
+    from physio.services import plans as plan_service
+    from tests.helpers import minimal_signable
+
+    app = live_server.app
+    data = MultiDict()
+    for name, value in {**minimal_signable(lock_version=1), **fields}.items():
+        for one in value if isinstance(value, list) else [value]:
+            data.add(name, one)
+    with app.test_request_context():
+        form = assessment_form_class()(formdata=data, meta={"csrf": False})
+        assert form.validate(), form.errors
+        record = record_from_form(form)
+        physio = db.session.get(User, user.id)
+        row = db.session.get(Patient, patient.id)
+        a = service.create_assessment(row, "initial", physio)
+        service.save_draft(a, record, physio, None)
+        assert not service.sign_problems(a), service.sign_problems(a)
+        service.sign(a, physio)
+        plan_service.export(a, physio)
+        _, token = patient_links.create_plan_link(a, physio, 30)
+        db.session.commit()
+        db.session.remove()
+    return live_server(f"/p/{token}")
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page as it is (none expected)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}) {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -242,18 +242,21 @@ def test_initial_consultation_from_login_to_patient_link(
     expect(page.locator("#exports")).to_contain_text("Plan v1")
     expect(page.locator("#exports")).to_contain_text("by Sam Patel")
 
-    # share: a patient link, opened in a fresh context without any login
+    # share: a patient link shown once (copy button, QR code), opened without any login
     submit(page, page.get_by_role("button", name="Create patient link"))
-    flash = page.locator(".flash-link")
-    expect(flash).to_contain_text("Patient link (works for 30 days)")
-    link = re.search(r"(https?://\S+/p/\S+)", flash.inner_text()).group(1)
-    assert link.startswith(live_server.url)
+    expect(page.locator("#new-link")).to_contain_text("Plan link for the patient")
+    expect(page.get_by_role("button", name="Copy link")).to_be_visible()
+    expect(page.locator("#new-link svg.qr")).to_be_visible()
+    link = page.locator("#new-link-url").input_value()
+    assert link.startswith(live_server.url + "/p/")
     expect(page.locator("#share table")).to_contain_text("Active")
     shot(page, "plan-exported-and-shared")
 
     stranger = browser.new_context()
     try:
-        anonymous = stranger.request.get(link)
+        phone_page = stranger.request.get(link)
+        assert phone_page.status == 200 and "Your treatment plan" in phone_page.text()
+        anonymous = stranger.request.get(link + "/plan.pdf")
         assert anonymous.status == 200
         assert anonymous.headers["content-type"] == "application/pdf"
         assert anonymous.body().startswith(b"%PDF")
