@@ -23,10 +23,20 @@ users_cli = AppGroup("users", help="Manage user accounts.")
     default=Role.PHYSIO.value,
     show_default=True,
 )
-@click.option("--clinic", "clinic_name", required=True, help="Created if it does not exist.")
+@click.option(
+    "--clinic",
+    "clinic_name",
+    required=True,
+    help="A new clinic of this name is created; an existing name is refused without --join.",
+)
+@click.option(
+    "--join",
+    is_flag=True,
+    help="Add the user to the existing clinic of this name (its id is printed).",
+)
 @click.option("--registration", default=None, help="Professional registration number.")
-def create_user_command(email, password, name, role, clinic_name, registration):
-    """Create a user (and the clinic, if new)."""
+def create_user_command(email, password, name, role, clinic_name, join, registration):
+    """Create a user in a new clinic (or, with --join, in the existing clinic of that name)."""
     from physio.security import password_problems
     from physio.services import audit
 
@@ -35,7 +45,23 @@ def create_user_command(email, password, name, role, clinic_name, registration):
     problems = password_problems(password, email=email, name=name)
     if problems:
         click.echo("Warning: weak password: " + " ".join(problems), err=True)
-    clinic = user_service.get_or_create_clinic(clinic_name)
+    try:
+        if join:
+            clinic = user_service.existing_clinic(clinic_name)
+        else:
+            clinic = user_service.create_clinic(clinic_name)
+    except user_service.ClinicExists as exists:
+        db.session.rollback()
+        raise click.ClickException(
+            f"A clinic named {exists.clinic.name!r} already exists (id {exists.clinic.id}); "
+            "nothing was created. To add the user to that clinic, check it is the right one "
+            "and repeat with --join."
+        ) from None
+    except user_service.NoSuchClinic:
+        db.session.rollback()
+        raise click.ClickException(
+            f"There is no clinic named {clinic_name!r} to join; leave out --join to create it."
+        ) from None
     try:
         user = user_service.create_user(
             clinic=clinic,
@@ -58,7 +84,13 @@ def create_user_command(email, password, name, role, clinic_name, registration):
         role=user.role.value,
     )
     db.session.commit()
-    click.echo(f"Created {user.role.value} {user.email} in clinic {clinic.name!r}.")
+    if join:
+        click.echo(
+            f"Created {user.role.value} {user.email} in the existing clinic {clinic.name!r} "
+            f"(id {clinic.id})."
+        )
+    else:
+        click.echo(f"Created {user.role.value} {user.email} in the new clinic {clinic.name!r}.")
 
 
 @click.command("seed-demo")
@@ -95,6 +127,25 @@ def audit_verify_command():
             f"({report.checked} entries verified before it)."
         )
     click.echo(f"Audit chain intact: {report.checked} entries verified.")
+
+
+records_cli = AppGroup("records", help="Signed clinical records.")
+
+
+@records_cli.command("verify")
+def records_verify_command():
+    """Recompute every signed assessment version from the database and compare it with the
+    SHA-256 stored when it was signed; exit 1 naming each mismatch."""
+    from physio.services.assessments import verify_all_signed
+
+    checked, mismatches = verify_all_signed()
+    for mismatch in mismatches:
+        click.echo(f"MISMATCH {mismatch}", err=True)
+    if mismatches:
+        raise click.ClickException(
+            f"{len(mismatches)} of {checked} signed records do not match their signed hash."
+        )
+    click.echo(f"{checked} signed records verified.")
 
 
 @click.command("backup")
@@ -263,6 +314,7 @@ commands = [
     users_cli,
     seed_demo_command,
     audit_cli,
+    records_cli,
     backup_command,
     restore_command,
     render_plan_command,

@@ -320,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         t0 = time.perf_counter()
         flask(["db", "upgrade"], env)
-        for email, name in ((THROTTLED, "Throttle Test"), *STAFF):
+        for i, (email, name) in enumerate(((THROTTLED, "Throttle Test"), *STAFF)):
             flask(
                 [
                     "users",
@@ -335,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
                     "physio",
                     "--clinic",
                     CLINIC,
+                    *(["--join"] if i else []),
                 ],
                 env,
             )

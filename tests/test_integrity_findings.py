@@ -1,0 +1,234 @@
+"""Issue 11, the data-integrity findings (1, 2, 5, 6, 7, 11, 12): each reproduced as it was
+found (HTTP, direct SQL for tampering, threads for the races) and shown fixed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select, text
+
+from physio.extensions import db
+from physio.models import Assessment, Clinic, User
+from physio.services import assessments as assessment_service
+from tests.helpers import ON_POSTGRES, TEST_DATABASE_URL, login, signed_visit
+
+# --- finding 1: signed content hashes verify ---------------------------------------------------
+
+
+def test_finding1_signed_value_is_stored_at_declared_precision_and_hash_covers_it(
+    app, physio_client, make, physio, runner
+):
+    patient = make.patient(physio)
+    aid = signed_visit(
+        physio_client,
+        patient,
+        **{
+            "training-runs_per_week": "3",
+            "training-weekly_km_w1": "12.3456789",
+            "training-weekly_km_w2": "45",
+            "training-weekly_km_w3": "20.0",
+            "training-weekly_km_w4": "0",
+        },
+    )
+    with app.app_context():
+        db.session.expire_all()
+        a = db.session.get(Assessment, aid)
+        assert a.training_weekly_km_w1 == Decimal("12.3")  # stored as shown, not 12.3456789
+        assert assessment_service.verify_signed(a) is None  # reloaded from the database
+        assert a.content_hash == assessment_service.content_hash(a)
+        assert a.hash_version == assessment_service.HASH_VERSION
+    page = physio_client.get(f"/assessments/{aid}").get_data(as_text=True)
+    assert "12.3" in page and "12.3456789" not in page
+    result = runner.invoke(args=["records", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "1 signed records verified" in result.output
+
+
+def test_finding1_canonical_form_omits_absent_values_so_new_fields_keep_old_hashes(
+    app, physio_client, make, physio
+):
+    aid = signed_visit(physio_client, make.patient(physio))
+    with app.app_context():
+        content = assessment_service.canonical_content(db.session.get(Assessment, aid))
+    # A field added to the schema later is absent from every old record: nothing of it (not
+    # even a null) can be in an old record's canonical content.
+    assert "null" not in content and '""' not in content and "[]" not in content
+    assert '"hash_version":2' in content
+
+
+def test_finding1_records_verify_names_a_value_changed_by_direct_sql(
+    app, physio_client, make, physio, runner
+):
+    patient = make.patient(physio)
+    good = signed_visit(physio_client, patient)
+    bad = signed_visit(physio_client, patient)
+    assert runner.invoke(args=["records", "verify"]).exit_code == 0
+    with app.app_context():
+        db.session.execute(
+            text("UPDATE assessments SET pain_nprs_now = 9 WHERE id = :i"), {"i": bad}
+        )
+        db.session.commit()
+    result = runner.invoke(args=["records", "verify"])
+    assert result.exit_code == 1
+    assert f"assessment {bad} " in result.output and f"assessment {good} " not in result.output
+    assert "1 of 2 signed records do not match" in result.output
+
+
+def test_finding1_demo_data_verifies(app, runner, monkeypatch):
+    import physio.demo
+
+    seed_clinical = physio.demo.seed_clinical_demo
+    monkeypatch.setattr(  # the dozen PDF exports are not what is tested here
+        physio.demo,
+        "seed_clinical_demo",
+        lambda *args, **kw: seed_clinical(*args, **{**kw, "export_pdfs": False}),
+    )
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        signed = db.session.execute(
+            select(Assessment).where(Assessment.content_hash.is_not(None))
+        ).all()
+    result = runner.invoke(args=["records", "verify"])
+    assert result.exit_code == 0, result.output
+    assert f"{len(signed)} signed records verified" in result.output and len(signed) > 10
+
+
+def test_finding1_a_second_process_catches_the_tampering(tmp_path, fresh_app):
+    """`flask records verify` run as its own process against the same database."""
+    from config import TestingConfig
+    from physio.app import create_app
+    from tests.helpers import Factory
+
+    url = TEST_DATABASE_URL if ON_POSTGRES else f"sqlite:///{tmp_path / 'physio.sqlite'}"
+    app = fresh_app() if ON_POSTGRES else create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url)
+    if not ON_POSTGRES:
+        with app.app_context():
+            db.create_all()
+    make = Factory(app)
+    physio = make.user(make.clinic("Second process"), email="p2@example.org")
+    client = app.test_client()
+    login(client, physio)
+    aid = signed_visit(client, make.patient(physio))
+    env = {**os.environ, "DATABASE_URL": url, "PHYSIO_ENV": "testing"}
+    command = [sys.executable, "-m", "flask", "--app", "physio", "records", "verify"]
+    ok = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0 and "1 signed records verified" in ok.stdout, ok.stderr
+    with app.app_context():
+        db.session.execute(
+            text("UPDATE assessments SET history_presenting_complaint = 'x' WHERE id = :i"),
+            {"i": aid},
+        )
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    caught = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert caught.returncode == 1 and f"assessment {aid} " in caught.stderr
+
+
+# --- finding 11: a signed record's tier doesn't follow later patient edits ------------------------
+
+
+def test_finding11_signed_record_keeps_the_patient_facts_it_was_signed_with(
+    app, physio_client, make, physio, runner
+):
+    patient = make.patient(physio, date_of_birth=date(1988, 4, 12))
+    aid = signed_visit(physio_client, patient, **{"history-previous_episodes": "0"})
+    with app.app_context():
+        before = assessment_service.derive_for(db.session.get(Assessment, aid))
+        assert not before.red_flags.first_episode_age_context
+        # Born 1950: a first episode after 55 would add a context flag to the tier.
+        db.session.execute(
+            text("UPDATE patients SET date_of_birth = :d WHERE id = :p"),
+            {"d": date(1950, 1, 1), "p": patient.id},
+        )
+        db.session.commit()
+        db.session.expire_all()
+        after = assessment_service.derive_for(db.session.get(Assessment, aid))
+        assert after.age == before.age
+        assert not after.red_flags.first_episode_age_context
+        assert after.red_flags.tier == before.red_flags.tier
+        signed = db.session.get(Assessment, aid).signed_patient
+        assert signed == {"date_of_birth": "1988-04-12", "sex": "female"}
+    # The facts are part of what is signed: changing them in the database is caught.
+    assert runner.invoke(args=["records", "verify"]).exit_code == 0
+    with app.app_context():
+        db.session.execute(
+            text("UPDATE assessments SET signed_patient = :s WHERE id = :i"),
+            {"s": '{"date_of_birth": "1950-01-01", "sex": "female"}', "i": aid},
+        )
+        db.session.commit()
+    assert runner.invoke(args=["records", "verify"]).exit_code == 1
+
+
+# --- finding 7: clinics by identity, not by name ------------------------------------------------
+
+
+def _create_user(runner, email, clinic, *extra):
+    return runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            email,
+            "--password",
+            "long-enough-secret-1",
+            "--name",
+            "New Admin",
+            "--role",
+            "admin",
+            "--clinic",
+            clinic,
+            *extra,
+        ]
+    )
+
+
+def test_finding7_users_create_refuses_an_existing_clinic_name_without_join(
+    app, runner, make, admin
+):
+    squatted = make.clinic("northside physio")  # an admin renamed their clinic to this
+    result = _create_user(runner, "victim@example.org", "Northside Physio")
+    assert result.exit_code == 1
+    assert "already exists" in result.output and f"id {squatted.id}" in result.output
+    assert "--join" in result.output
+    with app.app_context():
+        assert (
+            db.session.execute(
+                select(User).where(User.email == "victim@example.org")
+            ).scalar_one_or_none()
+            is None
+        )
+    joined = _create_user(runner, "staff@example.org", "Northside Physio", "--join")
+    assert joined.exit_code == 0, joined.output
+    assert f"(id {squatted.id})" in joined.output and "northside physio" in joined.output
+    created = _create_user(runner, "new@example.org", "Southside Physio")
+    assert created.exit_code == 0 and "new clinic 'Southside Physio'" in created.output
+    missing = _create_user(runner, "x@example.org", "Nowhere", "--join")
+    assert missing.exit_code == 1 and "no clinic named" in missing.output
+
+
+def test_finding7_renaming_a_clinic_to_a_taken_name_is_a_clear_422(app, client, make, admin):
+    make.clinic("Northside Physio")
+    login(client, admin)
+    response = client.post("/admin/clinic", data={"name": "NORTHSIDE physio", "phone": ""})
+    assert response.status_code == 422
+    assert "Another clinic already uses this name" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Clinic, admin.clinic_id).name == "Riverside"
+    ok = client.post("/admin/clinic", data={"name": "Riverside Physio", "phone": ""})
+    assert ok.status_code == 302
+
+
+def test_finding7_the_database_refuses_two_clinics_differing_only_in_case(app):
+    from sqlalchemy.exc import IntegrityError
+
+    with app.app_context():
+        db.session.add_all([Clinic(name="Hilltop"), Clinic(name="HILLTOP")])
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
