@@ -140,6 +140,30 @@ def register_errorhandlers(app: Flask) -> None:
     for code in (400, 403, 404, 405, 409, 410, 429, 500):
         app.register_error_handler(code, render_error)
 
+    from sqlalchemy.exc import IntegrityError, OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    # Two requests changing the same record at once: the loser gets a clear 409, never a 500
+    # (the unique (record, version) index, the optimistic lock_version, a deadlock or a busy
+    # SQLite database).
+    def conflict(error):
+        db.session.rollback()
+        return render_template("errors/409.html", error=error), 409
+
+    def operational(error):
+        message = str(error.orig if getattr(error, "orig", None) else error).lower()
+        if any(
+            words in message
+            for words in ("deadlock detected", "database is locked", "could not serialize")
+        ):
+            return conflict(error)
+        db.session.rollback()
+        return render_template("errors/500.html", error=error), 500
+
+    app.register_error_handler(StaleDataError, conflict)
+    app.register_error_handler(IntegrityError, conflict)
+    app.register_error_handler(OperationalError, operational)
+
 
 def register_template_helpers(app: Flask) -> None:
     from physio.views.helpers import template_filters

@@ -232,3 +232,142 @@ def test_finding7_the_database_refuses_two_clinics_differing_only_in_case(app):
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+# --- finding 2: one version at a time -----------------------------------------------------------
+
+
+@pytest.fixture
+def race_app(app, tmp_path):
+    """An app whose database several threads can use at once: PostgreSQL as configured, or a
+    SQLite file (the in-memory test database is one connection)."""
+    from physio.extensions import limiter
+
+    limiter.enabled = False  # several logins from one address (restored by the app fixture)
+    if ON_POSTGRES:
+        yield app
+        return
+    from config import TestingConfig
+    from physio.app import create_app
+
+    live = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'r.sqlite'}")
+    with live.app_context():
+        db.create_all()
+    yield live
+    with live.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _race(app, user, requests: int, send) -> list:
+    """`requests` logged-in clients send at the same moment; their status codes (or the
+    exception a request raised, which is how a 500 shows in testing)."""
+    import threading
+
+    clients = []
+    for _ in range(requests):
+        client = app.test_client()
+        login(client, user)
+        clients.append(client)
+    barrier = threading.Barrier(requests)
+    results: list = [None] * requests
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = send(clients[i]).status_code
+        except Exception as error:  # a 500 in testing mode
+            results[i] = repr(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(requests)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def _setup(race_app):
+    from tests.helpers import Factory
+
+    make = Factory(race_app)
+    physio = make.user(make.clinic("Race"), email="race@example.org")
+    client = race_app.test_client()
+    login(client, physio)
+    return make, physio, client
+
+
+def test_finding2_simultaneous_amendments_make_one_version_2(race_app):
+    make, physio, client = _setup(race_app)
+    aid = signed_visit(client, make.patient(physio))
+    results = _race(
+        race_app, physio, 4, lambda c: c.post(f"/assessments/{aid}/amend", data={"reason": "r"})
+    )
+    assert set(results) <= {302, 409}, results
+    with race_app.app_context():
+        versions = db.session.execute(
+            select(Assessment.version)
+            .where((Assessment.id == aid) | (Assessment.root_id == aid))
+            .execution_options(skip_clinic_scope=True)
+        ).scalars()
+        assert sorted(versions) == [1, 2]
+
+
+def test_finding2_simultaneous_signatures_sign_once(race_app):
+    from tests.helpers import PASSWORD, minimal_signable, new_assessment
+
+    make, physio, client = _setup(race_app)
+    aid = new_assessment(client, make.patient(physio))
+    client.post(f"/assessments/{aid}/edit", data=minimal_signable(lock_version=1))
+    results = _race(
+        race_app,
+        physio,
+        3,
+        lambda c: c.post(f"/assessments/{aid}/sign", data={"password": PASSWORD}),
+    )
+    assert sorted(results) == [302, 409, 409], results
+    with race_app.app_context():
+        signs = db.session.execute(
+            text("SELECT count(*) FROM audit_events WHERE action = 'sign'")
+        ).scalar_one()
+        assert signs == 1
+        a = db.session.execute(
+            select(Assessment).where(Assessment.id == aid).execution_options(skip_clinic_scope=True)
+        ).scalar_one()
+        assert assessment_service.verify_signed(a) is None
+
+
+def test_finding2_simultaneous_exports_number_their_versions_without_a_500(race_app):
+    make, physio, client = _setup(race_app)
+    aid = signed_visit(client, make.patient(physio))
+    results = _race(race_app, physio, 3, lambda c: c.post(f"/assessments/{aid}/plan/export"))
+    assert set(results) <= {302, 409}, results
+    with race_app.app_context():
+        versions = db.session.execute(
+            text("SELECT version FROM plan_exports WHERE assessment_id = :a"), {"a": aid}
+        ).scalars()
+        assert sorted(versions) == list(range(1, results.count(302) + 1))
+
+
+def test_finding2_the_database_refuses_a_second_version_2(app, physio_client, make, physio):
+    from sqlalchemy.exc import IntegrityError
+
+    aid = signed_visit(physio_client, make.patient(physio))
+    assert physio_client.post(f"/assessments/{aid}/amend", data={"reason": "r"}).status_code == 302
+    with app.app_context():
+        first = db.session.get(Assessment, aid)
+        fork = Assessment(
+            clinic_id=first.clinic_id,
+            patient_id=first.patient_id,
+            kind=first.kind,
+            seen_at=first.seen_at,
+            created_by_id=physio.id,
+            updated_by_id=physio.id,
+            root_id=aid,
+            amends_id=aid,
+            version=2,
+        )
+        db.session.add(fork)
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from physio.clinical import Derived, compare_visits, decision_issues, derive, series
@@ -323,6 +323,25 @@ def review_estimate(a: Assessment, previous: Assessment | None = None):
     return review_rules.shoe_km_estimate(
         record_of(previous), local_date(previous.seen_at), local_date(a.seen_at)
     )
+
+
+def lock_record(a: Assessment) -> None:
+    """Serialise changes to one record (all its versions): amend, sign and export take this
+    lock first, then see the record as the previous holder left it. PostgreSQL: a row lock on
+    the first version (SELECT … FOR UPDATE); SQLite: the database write lock, taken by a write
+    that changes nothing. Held until the transaction ends. The unique (record, version) index
+    is the last line of defence."""
+    root = a.chain_root_id
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Assessment.id).where(Assessment.id == root).with_for_update())
+    else:
+        db.session.execute(
+            update(Assessment)
+            .where(Assessment.id == root)
+            .values(root_id=Assessment.root_id)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.refresh(a)
 
 
 def _check_editable(a: Assessment, lock_version: int | None) -> None:
