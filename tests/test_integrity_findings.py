@@ -371,3 +371,42 @@ def test_finding2_the_database_refuses_a_second_version_2(app, physio_client, ma
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+# --- finding 12: superseded versions ----------------------------------------------------------
+
+
+def test_finding12_superseded_version_is_not_exported_shared_or_served(
+    app, physio_client, make, physio
+):
+    from physio.services import patient_links as link_service
+    from tests.helpers import sign
+
+    aid = signed_visit(physio_client, make.patient(physio))
+    assert physio_client.post(f"/assessments/{aid}/plan/export").status_code == 302
+    with app.app_context():
+        a = db.session.get(Assessment, aid)
+        _, token = link_service.create_plan_link(a, db.session.get(User, physio.id), 30)
+        db.session.commit()
+    patient_side = app.test_client()
+    assert patient_side.get(f"/p/{token}").status_code == 200
+    amended = physio_client.post(f"/assessments/{aid}/amend", data={"reason": "wrong side"})
+    new_id = int(amended.headers["Location"].split("/")[-2])
+    # An open (unsigned) amendment changes nothing yet: version 1 is still the signed one.
+    assert patient_side.get(f"/p/{token}").status_code == 200
+    assert sign(physio_client, new_id).status_code == 302
+
+    export = physio_client.post(f"/assessments/{aid}/plan/export")
+    assert export.status_code == 409
+    assert "Version 2 replaced it" in export.get_data(as_text=True)
+    share = physio_client.post(f"/assessments/{aid}/share")
+    assert share.status_code == 409
+    page = patient_side.get(f"/p/{token}")
+    assert page.status_code == 410 and "There is a newer plan" in page.get_data(as_text=True)
+    assert patient_side.get(f"/p/{token}/plan.pdf").status_code == 410
+    assert physio_client.post(f"/assessments/{new_id}/plan/export").status_code == 302
+    with app.app_context():
+        exported = db.session.execute(
+            text("SELECT count(*) FROM plan_exports WHERE assessment_id = :a"), {"a": aid}
+        ).scalar_one()
+        assert exported == 1

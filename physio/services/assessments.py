@@ -152,6 +152,32 @@ def versions_of(a: Assessment) -> list[Assessment]:
     )
 
 
+@dataclass(frozen=True)
+class Superseded:
+    """A signed version replaced by a newer signed one of the same record."""
+
+    assessment_id: int
+    version: int
+    newer_id: int
+    newer_version: int
+    newer_signed_at: datetime | None
+
+
+def superseded(a: Assessment) -> Superseded | None:
+    """Whether a newer signed version of this record exists (then this version's plan is no
+    longer the one to export, share or show to the patient)."""
+    newer = [v for v in versions_of(a) if v.version > a.version and v.is_signed]
+    if not newer:
+        return None
+    latest = newer[-1]
+    return Superseded(a.id, a.version, latest.id, latest.version, latest.signed_at)
+
+
+def superseded_id(assessment_id: int) -> Superseded | None:
+    a = db.session.get(Assessment, assessment_id)
+    return superseded(a) if a is not None else None
+
+
 def patient_assessments(patient_id: int) -> list[Assessment]:
     """All assessment rows of a patient, newest visit first (all versions)."""
     return list(

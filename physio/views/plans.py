@@ -147,6 +147,8 @@ def export(assessment_id: int):
     tiers) exports the referral sheet and the letter for the doctor together."""
     a = get_or_404(Assessment, assessment_id)
     assessment_service.lock_record(a)  # exports of one record are numbered one at a time
+    if newer := assessment_service.superseded(a):
+        return render_template("plans/superseded.html", s=newer, action="exported"), 409
     requested = request.form.get("kind") or "plan"
     if requested != "referral" and requested not in FORMATS:
         abort(400)
@@ -222,6 +224,8 @@ def share(assessment_id: int):
     the home log); shown once with a copy button and a QR code, emailed if asked (`email`)."""
     a = get_or_404(Assessment, assessment_id)
     assessment_service.lock_record(a)
+    if newer := assessment_service.superseded(a):
+        return render_template("plans/superseded.html", s=newer, action="shared"), 409
     if plan_service.latest_export(a.id) is None:
         # Nothing to download yet: export the current plan first (same rules as Export).
         try:
