@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, g, render_template
 from flask_login import current_user
 
-from config import INSTANCE, Config, config_from_env
+from config import INSTANCE, Config, config_from_env, instance_key
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -34,6 +34,10 @@ def create_app(config: Config | type[Config] | None = None, **overrides) -> Flas
     app.config.from_object(config)
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("AUDIT_KEY"):
+        app.config["AUDIT_KEY"] = instance_key(Path(app.instance_path) / "audit_key")
+    if app.config.get("AUDIT_ANCHOR_FILE") is None:
+        app.config["AUDIT_ANCHOR_FILE"] = str(Path(app.instance_path) / "audit_anchor.json")
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
     register_extensions(app)

@@ -117,8 +117,9 @@ audit_cli = AppGroup("audit", help="The tamper-evident audit log.")
 
 @audit_cli.command("verify")
 def audit_verify_command():
-    """Recompute the audit log's hash chain; exit 1 if any entry was changed or removed."""
-    from physio.services.audit import verify_chain
+    """Recompute the audit log's keyed hash chain and compare its newest entry with the anchor
+    file; exit 1 if an entry was changed, removed (the newest ones too) or re-chained."""
+    from physio.services.audit import anchor_note, check_anchor, verify_chain
 
     report = verify_chain()
     if not report.ok:
@@ -126,7 +127,29 @@ def audit_verify_command():
             f"Audit chain broken at entry {report.first_bad_id}: {report.problem} "
             f"({report.checked} entries verified before it)."
         )
+    anchored = check_anchor(report)
+    if anchored:
+        raise click.ClickException(
+            f"Audit log tampered with: {anchored} ({report.checked} entries verified)."
+        )
+    keyed = report.checked - report.unkeyed
     click.echo(f"Audit chain intact: {report.checked} entries verified.")
+    click.echo(
+        f"  {keyed} keyed with the server's audit key"
+        + (
+            f"; {report.unkeyed} from before keys, checked as a plain chain"
+            if report.unkeyed
+            else ""
+        )
+        + ". "
+        + anchor_note(report)
+    )
+    click.echo(
+        "  This proves no entry was changed, inserted or removed (the newest ones included, "
+        "against the anchor) by anyone without the audit key. It can't prove that someone "
+        "holding the key, or able to rewrite the anchor file too, didn't rewrite the log; nor "
+        "that every action was recorded in the first place."
+    )
 
 
 records_cli = AppGroup("records", help="Signed clinical records.")
@@ -172,7 +195,7 @@ def restore_command(file, yes):
     """Replace the whole database with the backup in FILE, then verify the audit chain."""
     from pathlib import Path
 
-    from physio.services.audit import verify_chain
+    from physio.services.audit import anchor_head, verify_chain
     from physio.services.backup import BackupError, restore
 
     if not yes:
@@ -187,6 +210,7 @@ def restore_command(file, yes):
             f"Restored, but the audit chain does not verify at entry "
             f"{report.first_bad_id}: {report.problem}"
         )
+    anchor_head(report)  # the anchor now names the restored log's newest entry
     click.echo(f"Restored from {file}; audit chain intact ({report.checked} entries).")
 
 

@@ -410,3 +410,220 @@ def test_finding12_superseded_version_is_not_exported_shared_or_served(
             text("SELECT count(*) FROM plan_exports WHERE assessment_id = :a"), {"a": aid}
         ).scalar_one()
         assert exported == 1
+
+
+# --- finding 5: an audit chain an insider can't rewrite quietly ----------------------------------
+
+
+@pytest.fixture
+def anchored(app, tmp_path):
+    app.config["AUDIT_ANCHOR_FILE"] = str(tmp_path / "audit_anchor.json")
+    return tmp_path / "audit_anchor.json"
+
+
+def _activity(client, physio, times: int = 3) -> None:
+    login(client, physio)
+    for _ in range(times):
+        client.get("/patients/")
+        client.post("/logout")
+        login(client, physio)
+
+
+def _sha256_rechain(app, from_id: int) -> None:
+    """What an insider without the key can do: recompute the later hashes (plain SHA-256)."""
+    import hashlib
+    import json
+    from datetime import UTC, datetime
+
+    with app.app_context():
+        rows = db.session.execute(
+            text("SELECT * FROM audit_events WHERE id >= :i ORDER BY id"), {"i": from_id}
+        ).mappings()
+        prev = (
+            db.session.execute(
+                text("SELECT entry_hash FROM audit_events WHERE id < :i ORDER BY id DESC LIMIT 1"),
+                {"i": from_id},
+            ).scalar_one_or_none()
+            or "0" * 64
+        )
+        for row in list(rows):
+            detail = row["detail"] if isinstance(row["detail"], dict) else json.loads(row["detail"])
+            at = row["at"]
+            at = datetime.fromisoformat(at) if isinstance(at, str) else at
+            at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+            payload = json.dumps(
+                {
+                    "id": row["id"],
+                    "at": at.isoformat(),
+                    "clinic_id": row["clinic_id"],
+                    "user_id": row["user_id"],
+                    "ip": row["ip"],
+                    "action": row["action"],
+                    "object_type": row["object_type"],
+                    "object_id": row["object_id"],
+                    "detail": detail or {},
+                    "prev_hash": prev,
+                },
+                sort_keys=True,
+                separators=(",", ":"),
+                default=str,
+            )
+            new = hashlib.sha256(payload.encode()).hexdigest()
+            db.session.execute(
+                text(
+                    "UPDATE audit_events SET prev_hash = :p, entry_hash = :h, scheme = NULL "
+                    "WHERE id = :i"
+                ),
+                {"p": prev, "h": new, "i": row["id"]},
+            )
+            prev = new
+        db.session.commit()
+
+
+def test_finding5_removing_the_newest_entries_is_caught_by_the_anchor(
+    app, client, runner, physio, anchored
+):
+    _activity(client, physio)
+    ok = runner.invoke(args=["audit", "verify"])
+    assert ok.exit_code == 0, ok.output
+    assert "match the anchor" in ok.output and "can't prove" in ok.output
+    assert oct(anchored.stat().st_mode & 0o777) == "0o600"
+    with app.app_context():
+        newest = db.session.execute(text("SELECT max(id) FROM audit_events")).scalar_one()
+        db.session.execute(text("DELETE FROM audit_events WHERE id >= :i"), {"i": newest - 1})
+        db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert "newest entries were removed" in result.output
+
+
+def test_finding5_deleting_one_entry_and_rechaining_without_the_key_is_caught(
+    app, client, runner, physio, anchored
+):
+    _activity(client, physio)
+    with app.app_context():
+        db.session.execute(text("DELETE FROM audit_events WHERE id = 3"))
+        db.session.commit()
+    _sha256_rechain(app, 4)
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert "rewritten without the audit key" in result.output
+
+
+def test_finding5_rechaining_everything_unkeyed_is_caught_by_the_anchor(
+    app, client, runner, physio, anchored
+):
+    _activity(client, physio)
+    with app.app_context():
+        db.session.execute(text("DELETE FROM audit_events WHERE id = 2"))
+        db.session.commit()
+    _sha256_rechain(app, 1)  # the whole chain as if written before keys
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "rewritten" in result.output
+
+
+def test_finding5_a_key_guessed_wrong_does_not_verify(app, client, runner, physio):
+    _activity(client, physio, times=1)
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    app.config["AUDIT_KEY"] = "another-key"
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "does not match its hash" in result.output
+
+
+def test_finding5_the_default_audit_key_is_generated_once_and_private(tmp_path):
+    from config import instance_key
+
+    key_file = tmp_path / "instance" / "audit_key"
+    key = instance_key(key_file)
+    assert len(key) > 40 and instance_key(key_file) == key
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_finding5_entries_from_before_keys_still_verify_as_a_prefix(app, client, runner, physio):
+    _activity(client, physio, times=1)
+    _sha256_rechain(app, 1)  # as an upgraded database holds them: all unkeyed
+    _activity(client, physio, times=1)  # then keyed entries follow
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "from before keys" in result.output
+
+
+# --- finding 6: no personal data in the audit log after erasure ---------------------------------
+
+
+def test_finding6_patient_edits_are_audited_by_field_not_value(app, physio_client, make, physio):
+    patient = make.patient(physio, first_name="Jane", last_name="Oldname")
+    data = {
+        "first_name": "Janet",
+        "last_name": "Newname",
+        "date_of_birth": "1988-04-12",
+        "sex": "female",
+        "email": "janet.newname@example.org",
+        "phone": "07700 900999",
+        "consent_treatment": "y",
+    }
+    assert physio_client.post(f"/patients/{patient.id}/edit", data=data).status_code == 302
+    with app.app_context():
+        details = " ".join(
+            str(d) for d in db.session.execute(text("SELECT detail FROM audit_events")).scalars()
+        )
+    for value in ("Oldname", "Newname", "Janet", "janet.newname", "900999"):
+        assert value not in details
+    assert "last_name" in details
+
+
+def test_finding6_erasure_scrubs_older_entries_and_the_chain_still_verifies(
+    app, client, runner, make, physio, admin, anchored
+):
+    from physio.services import audit
+
+    patient = make.patient(physio, last_name="Oldname", reference="R-6")
+    other = make.patient(physio, last_name="Keepme")
+    login(client, physio)
+    aid = signed_visit(client, patient)
+    client.post(f"/assessments/{aid}/amend", data={"reason": "Oldname told us her knee hurts"})
+    with app.app_context():  # an entry as the edit page wrote them before this fix
+        audit.record(
+            "update",
+            user_id=physio.id,
+            clinic_id=physio.clinic_id,
+            object_type="patient",
+            object_id=patient.id,
+            changes={"last_name": ["Oldname", "Olderstill"], "email": [None, "o@example.org"]},
+        )
+        audit.record(
+            "update",
+            user_id=physio.id,
+            clinic_id=physio.clinic_id,
+            object_type="patient",
+            object_id=other.id,
+            changes={"last_name": ["Keepme", "Keepme2"]},
+        )
+        db.session.commit()
+    client.post(f"/patients/{patient.id}/archive")
+    with app.app_context():
+        from datetime import UTC, datetime, timedelta
+
+        past = datetime.now(UTC) - timedelta(days=365 * 9)
+        past = past if ON_POSTGRES else past.replace(tzinfo=None)
+        for statement in (
+            "UPDATE patients SET created_at = :t WHERE id = :p",
+            "UPDATE assessments SET seen_at = :t WHERE patient_id = :p",
+        ):
+            db.session.execute(text(statement), {"t": past, "p": patient.id})
+        db.session.commit()
+    client.post("/logout")
+    login(client, admin)
+    response = client.post(f"/admin/patients/{patient.id}/erase", data={"confirm": "R-6"})
+    assert response.status_code == 302
+    with app.app_context():
+        details = " ".join(
+            str(d) for d in db.session.execute(text("SELECT detail FROM audit_events")).scalars()
+        )
+    assert "Oldname" not in details and "Olderstill" not in details
+    assert "o@example.org" not in details and "knee" not in details
+    assert "Keepme" in details  # another patient's history is untouched
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Oldname" not in page
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
