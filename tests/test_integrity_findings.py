@@ -627,3 +627,24 @@ def test_finding6_erasure_scrubs_older_entries_and_the_chain_still_verifies(
     assert "Oldname" not in page
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
+
+
+def test_finding1_a_changed_value_with_its_hash_recomputed_is_still_caught(
+    app, physio_client, make, physio, runner
+):
+    aid = signed_visit(physio_client, make.patient(physio))
+    with app.app_context():
+        db.session.execute(
+            text("UPDATE assessments SET pain_nprs_now = 9 WHERE id = :i"), {"i": aid}
+        )
+        db.session.commit()
+        db.session.expire_all()
+        a = db.session.get(Assessment, aid)
+        forged = assessment_service.content_hash(a)  # anyone can recompute a plain SHA-256
+        db.session.execute(
+            text("UPDATE assessments SET content_hash = :h WHERE id = :i"), {"h": forged, "i": aid}
+        )
+        db.session.commit()
+    result = runner.invoke(args=["records", "verify"])
+    assert result.exit_code == 1
+    assert "not the one the audit log recorded" in result.output

@@ -29,7 +29,7 @@ from physio.clinical.schema import (
 )
 from physio.clock import local_date
 from physio.extensions import db
-from physio.models import Assessment, Kind, Patient, PsfsItem, Sex, Status, User
+from physio.models import Assessment, AuditEvent, Kind, Patient, PsfsItem, Sex, Status, User
 from physio.models.base import utcnow
 from physio.services import provenance
 
@@ -638,18 +638,44 @@ def verify_signed(a: Assessment) -> str | None:
 
 
 def verify_all_signed(batch_size: int = 200) -> tuple[int, list[Mismatch]]:
-    """Recompute every signed version's hash from the database, across clinics: (how many
-    were checked, the mismatches)."""
+    """Recompute every signed version's hash from the database, across clinics, and compare it
+    with the hash stored at signing and with the one the (keyed) audit log's `sign` entry
+    recorded, so recomputing the stored hash after a change doesn't hide it: (how many were
+    checked, the mismatches)."""
     checked, bad = 0, []
-    for a in _signed_batches(batch_size):
-        checked += 1
-        problem = verify_signed(a)
-        if problem:
-            bad.append(Mismatch(a.id, a.version, a.patient_id, problem))
+    for batch in _signed_batches(batch_size):
+        audited = _audited_hashes([a.id for a in batch])
+        for a in batch:
+            checked += 1
+            problem = verify_signed(a)
+            if problem is None and a.id in audited and audited[a.id] != a.content_hash:
+                problem = "its hash is not the one the audit log recorded at signing"
+            if problem:
+                bad.append(Mismatch(a.id, a.version, a.patient_id, problem))
+        db.session.expunge_all()
     return checked, bad
 
 
-def _signed_batches(batch_size: int) -> Iterator[Assessment]:
+def _audited_hashes(ids: list[int]) -> dict[int, str]:
+    """{assessment id: content hash} from the audit log's sign entries."""
+    rows = db.session.execute(
+        select(AuditEvent.object_id, AuditEvent.detail)
+        .where(
+            AuditEvent.action == "sign",
+            AuditEvent.object_type == "assessment",
+            AuditEvent.object_id.in_(ids),
+        )
+        .order_by(AuditEvent.id)
+        .execution_options(skip_clinic_scope=True)
+    ).all()
+    return {
+        object_id: detail["content_hash"]
+        for object_id, detail in rows
+        if object_id is not None and isinstance(detail, dict) and detail.get("content_hash")
+    }
+
+
+def _signed_batches(batch_size: int) -> Iterator[list[Assessment]]:
     last_id = 0
     while True:
         rows = list(
@@ -663,9 +689,8 @@ def _signed_batches(batch_size: int) -> Iterator[Assessment]:
         )
         if not rows:
             return
-        yield from rows
         last_id = rows[-1].id
-        db.session.expunge_all()
+        yield rows
 
 
 def amend(original: Assessment, reason: str, user: User) -> Assessment:
