@@ -648,3 +648,99 @@ def test_finding1_a_changed_value_with_its_hash_recomputed_is_still_caught(
     result = runner.invoke(args=["records", "verify"])
     assert result.exit_code == 1
     assert "not the one the audit log recorded" in result.output
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="plain SQL data fixes: checked once, on a SQLite file")
+def test_finding2_and_7_upgrade_unforks_drafts_and_separates_clinic_names(tmp_path):
+    """A database from before the fix, holding a forked draft and two clinics whose names
+    differ only in case, upgrades (the unique indexes need both resolved)."""
+    from sqlalchemy import create_engine
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    env = {**os.environ, "DATABASE_URL": url, "PHYSIO_ENV": "testing"}
+    flask = [sys.executable, "-m", "flask", "--app", "physio", "db", "upgrade"]
+    before = subprocess.run([*flask, "0f9b753f6ab4"], env=env, capture_output=True, text=True)
+    assert before.returncode == 0, before.stderr
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("PRAGMA foreign_keys=OFF"))  # rows without their users and patients
+        conn.execute(
+            text(
+                "INSERT INTO clinics (id, name, odi_enabled, sbst_enabled, created_at) "
+                "VALUES (1, 'Northside', 0, 0, '2026-01-01'), "
+                "(2, 'NORTHSIDE', 0, 0, '2026-01-01')"
+            )
+        )
+        columns = conn.execute(text("PRAGMA table_info(assessments)")).all()
+        values = {}
+        for _, name, kind, notnull, default, _pk in columns:
+            if name == "id" or not notnull or default is not None:
+                continue
+            values[name] = "[]" if kind == "JSON" else 1 if kind in ("INTEGER",) else "x"
+        values.update(
+            seen_at="2026-01-01",
+            created_at="2026-01-01",
+            updated_at="2026-01-01",
+            kind="initial",
+            status="signed",
+            version=1,
+            lock_version=1,
+        )
+        for row_id, status, version, root in (
+            (1, "signed", 1, None),
+            (2, "draft", 2, 1),
+            (3, "draft", 2, 1),
+        ):
+            row = {**values, "id": row_id, "status": status, "version": version, "root_id": root}
+            names = ", ".join(row)
+            conn.execute(
+                text(
+                    f"INSERT INTO assessments ({names}) VALUES ({', '.join(':' + n for n in row)})"
+                ),
+                row,
+            )
+    engine.dispose()
+    after = subprocess.run(flask, env=env, capture_output=True, text=True)
+    assert after.returncode == 0, after.stderr
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert sorted(conn.execute(text("SELECT version FROM assessments")).scalars()) == [1, 2, 3]
+        names = set(conn.execute(text("SELECT name FROM clinics")).scalars())
+        assert names == {"Northside", "NORTHSIDE (2)"}
+    engine.dispose()
+
+
+def test_finding1_records_signed_before_hash_version_2_still_verify(
+    app, physio_client, make, physio, runner
+):
+    """A record signed by the old code: hash version 1 over the values held in memory (45 km
+    where the database hands back 45.0)."""
+    import hashlib
+
+    aid = signed_visit(
+        physio_client,
+        make.patient(physio),
+        **{"training-runs_per_week": "3", "training-weekly_km_w1": "45"}
+        | {f"training-weekly_km_w{i}": "30" for i in (2, 3, 4)},
+    )
+    with app.app_context():
+        a = db.session.get(Assessment, aid)
+        old_form = assessment_service._canonical_v1(a, assessment_service._plain_v1_whole)
+        assert '"weekly_km_w1":"45"' in old_form
+        db.session.execute(
+            text(
+                "UPDATE assessments SET hash_version = NULL, signed_patient = NULL, "
+                "content_hash = :h WHERE id = :i"
+            ),
+            {"h": hashlib.sha256(old_form.encode()).hexdigest(), "i": aid},
+        )
+        db.session.execute(text("DELETE FROM audit_events WHERE action = 'sign'"))
+        db.session.commit()
+    result = runner.invoke(args=["records", "verify"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        db.session.execute(
+            text("UPDATE assessments SET pain_nprs_now = 8 WHERE id = :i"), {"i": aid}
+        )
+        db.session.commit()
+    assert runner.invoke(args=["records", "verify"]).exit_code == 1
