@@ -42,6 +42,18 @@ def _development_secret_key() -> str:
     return key
 
 
+def instance_key(path: Path) -> str:
+    """A random key generated once in `path` (0600) and read from it afterwards."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write(key)
+    return key
+
+
 def _database_url(default: str) -> str:
     url = os.environ.get("DATABASE_URL", default)
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants an explicit driver.
@@ -91,6 +103,13 @@ class Config:
     # The address patients open links at, for links made outside a request (reminders by cron).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None
     RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", 8))
+    # The audit log's HMAC key (README, Security model): unset means a key generated once in
+    # instance/audit_key (0600). Keep it out of database backups, or an insider holding both
+    # can rewrite the log undetected.
+    AUDIT_KEY = os.environ.get("AUDIT_KEY") or None
+    # Where the newest audit entry's id and hash are kept outside the database (unset:
+    # instance/audit_anchor.json; empty: no anchor, so removing the newest entries goes unseen).
+    AUDIT_ANCHOR_FILE = os.environ.get("AUDIT_ANCHOR_FILE")
     PASSWORD_MIN_LENGTH = 10
 
 
@@ -111,6 +130,8 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     SMTP_URL = None  # tests that send mail start their own SMTP server on loopback
+    AUDIT_KEY = "testing-only-audit-key"
+    AUDIT_ANCHOR_FILE = os.environ.get("AUDIT_ANCHOR_FILE", "")  # tests that need one set it
 
 
 class ProductionConfig(Config):

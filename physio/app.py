@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, g, render_template
 from flask_login import current_user
 
-from config import INSTANCE, Config, config_from_env
+from config import INSTANCE, Config, config_from_env, instance_key
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -34,6 +34,10 @@ def create_app(config: Config | type[Config] | None = None, **overrides) -> Flas
     app.config.from_object(config)
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("AUDIT_KEY"):
+        app.config["AUDIT_KEY"] = instance_key(Path(app.instance_path) / "audit_key")
+    if app.config.get("AUDIT_ANCHOR_FILE") is None:
+        app.config["AUDIT_ANCHOR_FILE"] = str(Path(app.instance_path) / "audit_anchor.json")
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
     register_extensions(app)
@@ -139,6 +143,30 @@ def register_errorhandlers(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 409, 410, 429, 500):
         app.register_error_handler(code, render_error)
+
+    from sqlalchemy.exc import IntegrityError, OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    # Two requests changing the same record at once: the loser gets a clear 409, never a 500
+    # (the unique (record, version) index, the optimistic lock_version, a deadlock or a busy
+    # SQLite database).
+    def conflict(error):
+        db.session.rollback()
+        return render_template("errors/409.html", error=error), 409
+
+    def operational(error):
+        message = str(error.orig if getattr(error, "orig", None) else error).lower()
+        if any(
+            words in message
+            for words in ("deadlock detected", "database is locked", "could not serialize")
+        ):
+            return conflict(error)
+        db.session.rollback()
+        return render_template("errors/500.html", error=error), 500
+
+    app.register_error_handler(StaleDataError, conflict)
+    app.register_error_handler(IntegrityError, conflict)
+    app.register_error_handler(OperationalError, operational)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -23,10 +23,20 @@ users_cli = AppGroup("users", help="Manage user accounts.")
     default=Role.PHYSIO.value,
     show_default=True,
 )
-@click.option("--clinic", "clinic_name", required=True, help="Created if it does not exist.")
+@click.option(
+    "--clinic",
+    "clinic_name",
+    required=True,
+    help="A new clinic of this name is created; an existing name is refused without --join.",
+)
+@click.option(
+    "--join",
+    is_flag=True,
+    help="Add the user to the existing clinic of this name (its id is printed).",
+)
 @click.option("--registration", default=None, help="Professional registration number.")
-def create_user_command(email, password, name, role, clinic_name, registration):
-    """Create a user (and the clinic, if new)."""
+def create_user_command(email, password, name, role, clinic_name, join, registration):
+    """Create a user in a new clinic (or, with --join, in the existing clinic of that name)."""
     from physio.security import password_problems
     from physio.services import audit
 
@@ -35,7 +45,23 @@ def create_user_command(email, password, name, role, clinic_name, registration):
     problems = password_problems(password, email=email, name=name)
     if problems:
         click.echo("Warning: weak password: " + " ".join(problems), err=True)
-    clinic = user_service.get_or_create_clinic(clinic_name)
+    try:
+        if join:
+            clinic = user_service.existing_clinic(clinic_name)
+        else:
+            clinic = user_service.create_clinic(clinic_name)
+    except user_service.ClinicExists as exists:
+        db.session.rollback()
+        raise click.ClickException(
+            f"A clinic named {exists.clinic.name!r} already exists (id {exists.clinic.id}); "
+            "nothing was created. To add the user to that clinic, check it is the right one "
+            "and repeat with --join."
+        ) from None
+    except user_service.NoSuchClinic:
+        db.session.rollback()
+        raise click.ClickException(
+            f"There is no clinic named {clinic_name!r} to join; leave out --join to create it."
+        ) from None
     try:
         user = user_service.create_user(
             clinic=clinic,
@@ -58,7 +84,13 @@ def create_user_command(email, password, name, role, clinic_name, registration):
         role=user.role.value,
     )
     db.session.commit()
-    click.echo(f"Created {user.role.value} {user.email} in clinic {clinic.name!r}.")
+    if join:
+        click.echo(
+            f"Created {user.role.value} {user.email} in the existing clinic {clinic.name!r} "
+            f"(id {clinic.id})."
+        )
+    else:
+        click.echo(f"Created {user.role.value} {user.email} in the new clinic {clinic.name!r}.")
 
 
 @click.command("seed-demo")
@@ -85,8 +117,9 @@ audit_cli = AppGroup("audit", help="The tamper-evident audit log.")
 
 @audit_cli.command("verify")
 def audit_verify_command():
-    """Recompute the audit log's hash chain; exit 1 if any entry was changed or removed."""
-    from physio.services.audit import verify_chain
+    """Recompute the audit log's keyed hash chain and compare its newest entry with the anchor
+    file; exit 1 if an entry was changed, removed (the newest ones too) or re-chained."""
+    from physio.services.audit import anchor_note, check_anchor, verify_chain
 
     report = verify_chain()
     if not report.ok:
@@ -94,7 +127,48 @@ def audit_verify_command():
             f"Audit chain broken at entry {report.first_bad_id}: {report.problem} "
             f"({report.checked} entries verified before it)."
         )
+    anchored = check_anchor(report)
+    if anchored:
+        raise click.ClickException(
+            f"Audit log tampered with: {anchored} ({report.checked} entries verified)."
+        )
+    keyed = report.checked - report.unkeyed
     click.echo(f"Audit chain intact: {report.checked} entries verified.")
+    click.echo(
+        f"  {keyed} keyed with the server's audit key"
+        + (
+            f"; {report.unkeyed} from before keys, checked as a plain chain"
+            if report.unkeyed
+            else ""
+        )
+        + ". "
+        + anchor_note(report)
+    )
+    click.echo(
+        "  This proves no entry was changed, inserted or removed (the newest ones included, "
+        "against the anchor) by anyone without the audit key. It can't prove that someone "
+        "holding the key, or able to rewrite the anchor file too, didn't rewrite the log; nor "
+        "that every action was recorded in the first place."
+    )
+
+
+records_cli = AppGroup("records", help="Signed clinical records.")
+
+
+@records_cli.command("verify")
+def records_verify_command():
+    """Recompute every signed assessment version from the database and compare it with the
+    SHA-256 stored when it was signed; exit 1 naming each mismatch."""
+    from physio.services.assessments import verify_all_signed
+
+    checked, mismatches = verify_all_signed()
+    for mismatch in mismatches:
+        click.echo(f"MISMATCH {mismatch}", err=True)
+    if mismatches:
+        raise click.ClickException(
+            f"{len(mismatches)} of {checked} signed records do not match their signed hash."
+        )
+    click.echo(f"{checked} signed records verified.")
 
 
 @click.command("backup")
@@ -121,7 +195,7 @@ def restore_command(file, yes):
     """Replace the whole database with the backup in FILE, then verify the audit chain."""
     from pathlib import Path
 
-    from physio.services.audit import verify_chain
+    from physio.services.audit import anchor_head, verify_chain
     from physio.services.backup import BackupError, restore
 
     if not yes:
@@ -136,6 +210,7 @@ def restore_command(file, yes):
             f"Restored, but the audit chain does not verify at entry "
             f"{report.first_bad_id}: {report.problem}"
         )
+    anchor_head(report)  # the anchor now names the restored log's newest entry
     click.echo(f"Restored from {file}; audit chain intact ({report.checked} entries).")
 
 
@@ -263,6 +338,7 @@ commands = [
     users_cli,
     seed_demo_command,
     audit_cli,
+    records_cli,
     backup_command,
     restore_command,
     render_plan_command,

@@ -144,9 +144,7 @@ def seed_clinical_demo(
         db.session.flush()
         audit.record("create", user_id=physio.id, clinic_id=clinic.id, obj=a, via="seed-demo")
         if visit.sign:
-            assessment_service.sign(a, physio)
-            a.signed_at = seen_at + timedelta(minutes=25)
-            a.content_hash = assessment_service.content_hash(a)
+            assessment_service.sign(a, physio, signed_at=seen_at + timedelta(minutes=25))
             audit.record(
                 "sign",
                 user_id=physio.id,

@@ -315,12 +315,13 @@ def main(argv: list[str] | None = None) -> int:
             db_url,
             RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{redis_port}",
             SECRET_KEY=BENCH_SECRET_KEY,
+            AUDIT_KEY=BENCH_SECRET_KEY + "-audit",  # one audit key for every host (README)
             TRUSTED_PROXIES="1",  # nginx in front: ProxyFix trusts one hop (issue 11's setting)
             LOGIN_RATE_LIMIT="5 per minute;30 per hour",
         )
         t0 = time.perf_counter()
         flask(["db", "upgrade"], env)
-        for email, name in ((THROTTLED, "Throttle Test"), *STAFF):
+        for i, (email, name) in enumerate(((THROTTLED, "Throttle Test"), *STAFF)):
             flask(
                 [
                     "users",
@@ -335,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
                     "physio",
                     "--clinic",
                     CLINIC,
+                    *(["--join"] if i else []),
                 ],
                 env,
             )

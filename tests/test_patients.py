@@ -127,7 +127,8 @@ def test_edit_patient_updates_and_audits(app, physio_client, make, physio):
         event = db.session.execute(
             select(AuditEvent).where(AuditEvent.action == "update")
         ).scalar_one()
-        assert event.detail["changes"]["first_name"] == ["Jane", "Janet"]
+        # The field, not its old and new values (issue 11, finding 6: erasure).
+        assert "first_name" in event.detail["fields"] and "Jane" not in str(event.detail)
 
 
 def test_invalid_edit_changes_nothing(app, physio_client, make, physio):

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    Column,
     Date,
     Enum,
     ForeignKey,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -75,6 +77,14 @@ class Assessment(FindingColumns, ClinicOwned, Model):
     __table_args__ = (
         Index("ix_assessments_patient_seen_at", "patient_id", "seen_at"),
         Index("ix_assessments_clinic_status_created", "clinic_id", "status", "created_at"),
+        # One row per (record, version): two simultaneous amendments can't both be version 2
+        # (the first version is its own root, root_id NULL).
+        Index(
+            "uq_assessments_root_version",
+            func.coalesce(Column("root_id", Integer), Column("id", Integer)),
+            "version",
+            unique=True,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,6 +106,13 @@ class Assessment(FindingColumns, ClinicOwned, Model):
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     content_hash: Mapped[str | None] = mapped_column(String(64))
+    # How `content_hash` was computed (physio/services/assessments.py canonical forms): NULL or
+    # 1 for records signed before hash version 2, which covered the values as held in memory.
+    hash_version: Mapped[int | None] = mapped_column(Integer)
+    # The patient facts the signed record depends on, as they were at signing
+    # ({"date_of_birth", "sex"}): a signed record's ages and tier never follow later edits of
+    # the patient's details. Part of what is signed (hash version 2).
+    signed_patient: Mapped[dict | None] = mapped_column(JSON)
 
     # Amendments: a new row per version; the first version is its own root.
     root_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"), index=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from physio.extensions import Model
@@ -33,3 +33,6 @@ class AuditEvent(ClinicOwned, Model):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     entry_hash: Mapped[str | None] = mapped_column(String(64))
+    # How entry_hash is computed: NULL for the unkeyed SHA-256 of entries written before
+    # keys (allowed only before the first keyed entry), 2 for HMAC-SHA256 with AUDIT_KEY.
+    scheme: Mapped[int | None] = mapped_column(Integer)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from physio.extensions import Model
@@ -11,6 +11,9 @@ from physio.models.base import UTCDateTime, utcnow
 
 class Clinic(Model):
     __tablename__ = "clinics"
+    # A clinic is known by its name (to operators running `users create --clinic`, to staff):
+    # one clinic per name, ignoring case.
+    __table_args__ = (Index("uq_clinics_name_lower", text("lower(name)"), unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from physio.clinical import Derived, compare_visits, decision_issues, derive, series
@@ -28,7 +29,7 @@ from physio.clinical.schema import (
 )
 from physio.clock import local_date
 from physio.extensions import db
-from physio.models import Assessment, Kind, Patient, PsfsItem, Sex, Status, User
+from physio.models import Assessment, AuditEvent, Kind, Patient, PsfsItem, Sex, Status, User
 from physio.models.base import utcnow
 from physio.services import provenance
 
@@ -64,6 +65,18 @@ def record_of(a: Assessment) -> dict:
     return record
 
 
+def to_places(value, places: int) -> Decimal | None:
+    """A decimal value rounded (half up) to its field's declared places, as the column keeps it:
+    what is stored, shown and signed are the same number (12.3456789 km → 12.3)."""
+    if value is None or value == "":
+        return None
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return None
+
+
 def apply_record(a: Assessment, record: dict) -> None:
     if record.get("seen_at") is not None:
         a.seen_at = record["seen_at"]
@@ -71,7 +84,11 @@ def apply_record(a: Assessment, record: dict) -> None:
         values = record.get(section.name) or {}
         if f.name in values:
             value = values[f.name]
-            setattr(a, f.column(section.name), list(value or []) if f.kind == "multi" else value)
+            if f.kind == "multi":
+                value = list(value or [])
+            elif f.kind == "decimal":
+                value = to_places(value, f.places)
+            setattr(a, f.column(section.name), value)
     chart = (record.get("pain") or {}).get("body_chart")
     if chart is not None:
         a.pain_body_chart = [m.to_dict() for m in marks_from(chart)] or None
@@ -97,8 +114,27 @@ def patient_context(patient: Patient) -> dict:
     return {"date_of_birth": patient.date_of_birth, "sex": Sex(patient.sex).value}
 
 
+def signed_facts(patient: Patient) -> dict:
+    """The patient facts a record depends on (ages at the visit and at onset, sex), as kept
+    with the record when it is signed."""
+    born = patient.date_of_birth
+    return {"date_of_birth": born.isoformat() if born else None, "sex": Sex(patient.sex).value}
+
+
+def context_of(a: Assessment) -> dict:
+    """The patient facts to derive this record's figures from: as signed for a signed record
+    (a later edit of the patient's date of birth doesn't change its tier), else the live ones."""
+    if a.is_signed and a.signed_patient:
+        born = a.signed_patient.get("date_of_birth")
+        return {
+            "date_of_birth": date.fromisoformat(born) if born else None,
+            "sex": a.signed_patient.get("sex"),
+        }
+    return patient_context(a.patient)
+
+
 def derive_for(a: Assessment, record: dict | None = None) -> Derived:
-    return derive(record or record_of(a), patient_context(a.patient))
+    return derive(record or record_of(a), context_of(a))
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -114,6 +150,32 @@ def versions_of(a: Assessment) -> list[Assessment]:
             .order_by(Assessment.version)
         ).scalars()
     )
+
+
+@dataclass(frozen=True)
+class Superseded:
+    """A signed version replaced by a newer signed one of the same record."""
+
+    assessment_id: int
+    version: int
+    newer_id: int
+    newer_version: int
+    newer_signed_at: datetime | None
+
+
+def superseded(a: Assessment) -> Superseded | None:
+    """Whether a newer signed version of this record exists (then this version's plan is no
+    longer the one to export, share or show to the patient)."""
+    newer = [v for v in versions_of(a) if v.version > a.version and v.is_signed]
+    if not newer:
+        return None
+    latest = newer[-1]
+    return Superseded(a.id, a.version, latest.id, latest.version, latest.signed_at)
+
+
+def superseded_id(assessment_id: int) -> Superseded | None:
+    a = db.session.get(Assessment, assessment_id)
+    return superseded(a) if a is not None else None
 
 
 def patient_assessments(patient_id: int) -> list[Assessment]:
@@ -289,6 +351,25 @@ def review_estimate(a: Assessment, previous: Assessment | None = None):
     )
 
 
+def lock_record(a: Assessment) -> None:
+    """Serialise changes to one record (all its versions): amend, sign and export take this
+    lock first, then see the record as the previous holder left it. PostgreSQL: a row lock on
+    the first version (SELECT … FOR UPDATE); SQLite: the database write lock, taken by a write
+    that changes nothing. Held until the transaction ends. The unique (record, version) index
+    is the last line of defence."""
+    root = a.chain_root_id
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Assessment.id).where(Assessment.id == root).with_for_update())
+    else:
+        db.session.execute(
+            update(Assessment)
+            .where(Assessment.id == root)
+            .values(root_id=Assessment.root_id)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.refresh(a)
+
+
 def _check_editable(a: Assessment, lock_version: int | None) -> None:
     if a.is_signed:
         raise ReadOnly(a.id)
@@ -396,16 +477,22 @@ def not_assessed_sections(record: dict) -> list[str]:
     return empty
 
 
-def canonical_content(a: Assessment) -> str:
-    """The signed content as canonical JSON: what the SHA-256 in `content_hash` covers."""
+# --- what is signed -----------------------------------------------------------------------------
 
-    def plain(value):
-        if isinstance(value, Decimal):
-            return str(value)
-        if isinstance(value, datetime | date):
-            return value.isoformat()
-        return value
+HASH_VERSION = 2  # the canonical form new signatures use (see canonical_content)
 
+
+def _plain_v1(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _canonical_v1(a: Assessment, plain=_plain_v1) -> str:
+    """Hash version 1 (records signed before version 2): the record as held in memory when it
+    was signed, every field included. Kept so those records still verify."""
     record = record_of(a)
     # Parts added after the first records were signed: left out when empty, so the content
     # (and the SHA-256) of every record signed before them is unchanged.
@@ -428,11 +515,77 @@ def canonical_content(a: Assessment) -> str:
     )
 
 
+def _plain_v1_whole(value):
+    """Version 1 hashed a decimal as given (45), the database hands it back at its scale
+    (45.0): the same number without trailing zeros, to try as well."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return _plain_v1(value)
+
+
+def _plain_v2(value):
+    if isinstance(value, Decimal):
+        # The number, not its scale: 45, 45.0 and 45.00 are one value (stored at the field's
+        # declared places, so what is stored is what is signed).
+        return format(value.normalize(), "f") if value else "0"
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: v for k, v in ((k, _plain_v2(v)) for k, v in value.items()) if _present(v)}
+    if isinstance(value, list | tuple):
+        return [_plain_v2(v) for v in value]
+    return value
+
+
+def _present(value) -> bool:
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def _canonical_v2(a: Assessment) -> str:
+    """Hash version 2: what the database holds for the signed version, read back after it was
+    written, with absent values left out (a field added to the schema later changes no old
+    record's content), numbers independent of their storage scale, times in UTC, and the
+    patient facts the record depends on (date of birth, sex) as they were at signing."""
+    record = record_of(a)
+    kind, seen_at = record.pop("kind"), record.pop("seen_at")
+    payload = {
+        "hash_version": 2,
+        "assessment_id": a.id,
+        "clinic_id": a.clinic_id,
+        "patient_id": a.patient_id,
+        "root_id": a.root_id,
+        "version": a.version,
+        "amends_id": a.amends_id,
+        "amendment_reason": a.amendment_reason,
+        "kind": kind,
+        "seen_at": seen_at,
+        "signed_by_id": a.signed_by_id,
+        "signed_at": a.signed_at,
+        "patient": a.signed_patient,
+        "record": record,
+    }
+    return json.dumps(_plain_v2(payload), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def canonical_content(a: Assessment, hash_version: int | None = None) -> str:
+    """The signed content as canonical JSON: what the SHA-256 in `content_hash` covers, in the
+    form of the record's hash version (a draft: the current one)."""
+    version = hash_version or a.hash_version or (1 if a.content_hash else HASH_VERSION)
+    return _canonical_v1(a) if version == 1 else _canonical_v2(a)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def content_hash(a: Assessment) -> str:
-    return hashlib.sha256(canonical_content(a).encode()).hexdigest()
+    return _sha256(canonical_content(a))
 
 
-def sign(a: Assessment, user: User) -> None:
+def sign(a: Assessment, user: User, *, signed_at: datetime | None = None) -> None:
     if a.is_signed:
         raise ReadOnly(a.id)
     record = record_of(a)
@@ -440,10 +593,104 @@ def sign(a: Assessment, user: User) -> None:
         a.not_assessed = not_assessed_sections(record) or None
     a.status = Status.SIGNED
     a.signed_by = user
-    a.signed_at = utcnow()
-    a.content_hash = content_hash(a)
+    a.signed_at = signed_at or utcnow()
+    a.signed_patient = signed_facts(a.patient)
+    a.hash_version = HASH_VERSION
     a.autosave = None
     a.autosave_at = None
+    # The hash covers what was written, read back from the database (not the values held in
+    # memory, which may differ in scale or time zone from what the columns keep).
+    db.session.flush()
+    for item in a.psfs_items:
+        db.session.expire(item)
+    db.session.expire(a)
+    a.content_hash = content_hash(a)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    assessment_id: int
+    version: int
+    patient_id: int
+    problem: str
+
+    def __str__(self) -> str:
+        return (
+            f"assessment {self.assessment_id} (version {self.version}, patient "
+            f"{self.patient_id}): {self.problem}"
+        )
+
+
+def verify_signed(a: Assessment) -> str | None:
+    """None when the signed hash matches what is stored, else what is wrong."""
+    if not a.content_hash:
+        return "signed without a content hash"
+    if a.hash_version in (None, 1):
+        candidates = [_canonical_v1(a), _canonical_v1(a, _plain_v1_whole)]
+        if any(_sha256(c) == a.content_hash for c in candidates):
+            return None
+        return "stored content does not match its signed hash (hash version 1)"
+    if a.hash_version != HASH_VERSION:
+        return f"unknown hash version {a.hash_version}"
+    if _sha256(_canonical_v2(a)) != a.content_hash:
+        return "stored content does not match its signed hash"
+    return None
+
+
+def verify_all_signed(batch_size: int = 200) -> tuple[int, list[Mismatch]]:
+    """Recompute every signed version's hash from the database, across clinics, and compare it
+    with the hash stored at signing and with the one the (keyed) audit log's `sign` entry
+    recorded, so recomputing the stored hash after a change doesn't hide it: (how many were
+    checked, the mismatches)."""
+    checked, bad = 0, []
+    for batch in _signed_batches(batch_size):
+        audited = _audited_hashes([a.id for a in batch])
+        for a in batch:
+            checked += 1
+            problem = verify_signed(a)
+            if problem is None and a.id in audited and audited[a.id] != a.content_hash:
+                problem = "its hash is not the one the audit log recorded at signing"
+            if problem:
+                bad.append(Mismatch(a.id, a.version, a.patient_id, problem))
+        db.session.expunge_all()
+    return checked, bad
+
+
+def _audited_hashes(ids: list[int]) -> dict[int, str]:
+    """{assessment id: content hash} from the audit log's sign entries."""
+    rows = db.session.execute(
+        select(AuditEvent.object_id, AuditEvent.detail)
+        .where(
+            AuditEvent.action == "sign",
+            AuditEvent.object_type == "assessment",
+            AuditEvent.object_id.in_(ids),
+        )
+        .order_by(AuditEvent.id)
+        .execution_options(skip_clinic_scope=True)
+    ).all()
+    return {
+        object_id: detail["content_hash"]
+        for object_id, detail in rows
+        if object_id is not None and isinstance(detail, dict) and detail.get("content_hash")
+    }
+
+
+def _signed_batches(batch_size: int) -> Iterator[list[Assessment]]:
+    last_id = 0
+    while True:
+        rows = list(
+            db.session.execute(
+                select(Assessment)
+                .where(Assessment.status == Status.SIGNED, Assessment.id > last_id)
+                .order_by(Assessment.id)
+                .limit(batch_size)
+                .execution_options(skip_clinic_scope=True)
+            ).scalars()
+        )
+        if not rows:
+            return
+        last_id = rows[-1].id
+        yield rows
 
 
 def amend(original: Assessment, reason: str, user: User) -> Assessment:
@@ -503,8 +750,10 @@ def progress_between(visits: list[Assessment], patient: Patient) -> tuple[list, 
     place that pairs records with their derived figures, for the patient page and the PDF."""
     if len(visits) < 2:
         return [], {}
-    context = patient_context(patient)
-    pairs = [(record, derive(record, context)) for record in map(record_of, visits)]
+    pairs = [
+        (record, derive(record, context_of(v)))
+        for v, record in zip(visits, map(record_of, visits), strict=True)
+    ]
     return compare_visits(*pairs[0], *pairs[-1], skip_missing=True), series(pairs)
 
 

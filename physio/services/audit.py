@@ -1,20 +1,34 @@
-"""Append-only, hash-chained audit log.
+"""Append-only, hash-chained audit log, keyed and anchored.
 
-Each entry's hash covers its content and the previous entry's hash. Appending takes a lock so
-two transactions can't both extend the same tail (PostgreSQL: an advisory transaction lock;
-SQLite: the database write lock taken by the INSERT, before the tail is read). `prev_hash` is
-UNIQUE as a last line of defence against a forked chain.
+Each entry's hash covers its content and the previous entry's hash. Since hash scheme 2 the
+hash is an HMAC-SHA256 with the server's audit key (`AUDIT_KEY`, or a key generated once in
+the instance folder): someone who can write to the database but doesn't hold the key can't
+change an entry, or delete one and recompute the later hashes, without `audit verify` noticing.
+Entries written before keys (scheme NULL, plain SHA-256) are accepted only before the first
+keyed one. After each commit that added entries, the newest entry's id and hash are written
+to an anchor file outside the database (`AUDIT_ANCHOR_FILE`), so deleting the newest entries is
+noticed too.
+
+Appending takes a lock so two transactions can't both extend the same tail (PostgreSQL: an
+advisory transaction lock; SQLite: the database write lock taken by the INSERT, before the tail
+is read). `prev_hash` is UNIQUE as a last line of defence against a forked chain.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import hmac
 import json
+import os
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from flask import current_app, has_app_context
+from sqlalchemy import Table, bindparam, event, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from physio.extensions import db
 from physio.models.audit import AuditEvent
@@ -23,13 +37,24 @@ from physio.models.user import User
 from physio.services.paging import Page, paginate
 
 GENESIS = "0" * 64
+SCHEME = 2  # HMAC-SHA256 with the audit key
 _PG_LOCK_KEY = 7_310_442  # arbitrary, constant: "the audit chain" advisory lock
 
 
 # The two statements of an entry, built once (a statement built per call cost more to compile
 # and cache-key than to run).
 _events = cast(Table, AuditEvent.__table__)  # the Core table (typed as a FromClause)
-_COLUMNS = ("at", "clinic_id", "user_id", "ip", "action", "object_type", "object_id", "detail")
+_COLUMNS = (
+    "at",
+    "clinic_id",
+    "user_id",
+    "ip",
+    "action",
+    "object_type",
+    "object_id",
+    "detail",
+    "scheme",
+)
 _TAIL = select(_events.c.entry_hash).order_by(_events.c.id.desc()).limit(1).scalar_subquery()
 _APPEND = (
     insert(_events)
@@ -44,25 +69,29 @@ _SEAL = (
 )
 
 
-def _digest(event: AuditEvent) -> str:
-    payload = json.dumps(
-        {
-            "id": event.id,
-            "at": event.at.isoformat(),
-            "clinic_id": event.clinic_id,
-            "user_id": event.user_id,
-            "ip": event.ip,
-            "action": event.action,
-            "object_type": event.object_type,
-            "object_id": event.object_id,
-            "detail": event.detail or {},
-            "prev_hash": event.prev_hash,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+def audit_key() -> bytes:
+    return str(current_app.config["AUDIT_KEY"]).encode()
+
+
+def _digest(event: AuditEvent, key: bytes | None = None) -> str:
+    content = {
+        "id": event.id,
+        "at": event.at.isoformat(),
+        "clinic_id": event.clinic_id,
+        "user_id": event.user_id,
+        "ip": event.ip,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "detail": event.detail or {},
+        "prev_hash": event.prev_hash,
+    }
+    if event.scheme is None:  # written before keys: the unkeyed form, unchanged
+        payload = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
+    content["scheme"] = event.scheme
+    payload = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hmac.new(key or audit_key(), payload.encode(), hashlib.sha256).hexdigest()
 
 
 def record(
@@ -93,6 +122,7 @@ def record(
         object_id=object_id,
         # JSON-native now, so the hash computed here matches the one recomputed after a reload.
         detail=json.loads(json.dumps(detail, default=str)),
+        scheme=SCHEME,
     )
     # One statement appends the entry and reads the tail it links to: on SQLite the INSERT
     # holds the database write lock while its sub-select runs (on PostgreSQL the advisory lock
@@ -103,7 +133,60 @@ def record(
     ).one()
     event.entry_hash = _digest(event)
     session.execute(_SEAL, {"entry_id": event.id, "new_hash": event.entry_hash})
+    session.info["audit_head"] = (event.id, event.entry_hash)  # anchored after the commit
     return event  # not in the session: the rows above are the entry
+
+
+# --- the anchor: the newest entry, kept outside the database ----------------------------------
+
+
+def anchor_path() -> Path | None:
+    configured = current_app.config.get("AUDIT_ANCHOR_FILE")
+    return Path(configured) if configured else None
+
+
+def read_anchor(path: Path) -> dict | None:
+    try:
+        anchor = json.loads(path.read_text() or "null")
+    except FileNotFoundError:
+        return None
+    except ValueError:
+        return {"id": None, "entry_hash": None}
+    return anchor if isinstance(anchor, dict) else {"id": None, "entry_hash": None}
+
+
+def write_anchor(entry_id: int, entry_hash: str, *, force: bool = False) -> None:
+    """Record (id, hash) of the newest entry in the anchor file (0600). Only ever moves
+    forward, under a file lock (several workers commit at once), unless `force` (restore)."""
+    path = anchor_path()
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "r+") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)
+        try:
+            current = json.loads(file.read() or "null")
+        except ValueError:
+            current = None
+        if not force and isinstance(current, dict) and (current.get("id") or 0) >= entry_id:
+            return
+        file.seek(0)
+        file.truncate()
+        file.write(json.dumps({"id": entry_id, "entry_hash": entry_hash}))
+        file.flush()
+
+
+@event.listens_for(Session, "after_commit")
+def _anchor_after_commit(session: Session) -> None:
+    head = session.info.pop("audit_head", None)
+    if head is not None and has_app_context():
+        write_anchor(*head)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_head(session: Session) -> None:
+    session.info.pop("audit_head", None)
 
 
 @dataclass(frozen=True)
@@ -199,17 +282,23 @@ class ChainReport:
     checked: int
     first_bad_id: int | None
     problem: str | None
+    unkeyed: int = 0  # entries from before keys (checked as a plain chain)
+    head_id: int | None = None
+    head_hash: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.first_bad_id is None
+        return self.first_bad_id is None and self.problem is None
 
 
 def verify_chain(batch_size: int = 5000) -> ChainReport:
-    """Walk the whole chain in id order and recompute every hash."""
+    """Walk the whole chain in id order and recompute every hash (keyed entries with the audit
+    key); an unkeyed entry after a keyed one means the chain was rewritten without the key."""
+    key = audit_key()
     expected_prev = GENESIS
-    checked = 0
+    checked = unkeyed = 0
     last_id = 0
+    keyed_seen = False
     while True:
         rows = (
             db.session.execute(
@@ -223,13 +312,169 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
             .all()
         )
         if not rows:
-            return ChainReport(checked, None, None)
-        for event in rows:
-            if event.prev_hash != expected_prev:
-                return ChainReport(checked, event.id, "link to the previous entry is broken")
-            if event.entry_hash != _digest(event):
-                return ChainReport(checked, event.id, "entry content does not match its hash")
-            expected_prev = event.entry_hash
+            head = (last_id or None, expected_prev if last_id else None)
+            return ChainReport(checked, None, None, unkeyed, *head)
+        for entry in rows:
+            if entry.prev_hash != expected_prev:
+                return ChainReport(checked, entry.id, "link to the previous entry is broken")
+            if entry.scheme is None:
+                if keyed_seen:
+                    return ChainReport(
+                        checked,
+                        entry.id,
+                        "an unkeyed entry after keyed ones: the chain was rewritten without "
+                        "the audit key",
+                    )
+                unkeyed += 1
+            elif entry.scheme == SCHEME:
+                keyed_seen = True
+            else:
+                return ChainReport(checked, entry.id, f"unknown hash scheme {entry.scheme}")
+            if not hmac.compare_digest(entry.entry_hash or "", _digest(entry, key)):
+                return ChainReport(checked, entry.id, "entry content does not match its hash")
+            expected_prev = entry.entry_hash or ""
             checked += 1
-            last_id = event.id
+            last_id = entry.id
         db.session.expunge_all()
+
+
+def check_anchor(report: ChainReport) -> str | None:
+    """None when the newest entries are as the anchor file last saw them (or when there is no
+    anchor to compare with: see anchor_note), else what is wrong."""
+    path = anchor_path()
+    anchor = read_anchor(path) if path is not None else None
+    if anchor is None:
+        if path is not None and report.checked > report.unkeyed:
+            return f"the anchor file {path} is missing, but keyed entries exist"
+        return None
+    anchored_id, anchored_hash = anchor.get("id"), anchor.get("entry_hash")
+    if not isinstance(anchored_id, int) or not isinstance(anchored_hash, str):
+        return f"the anchor file {path} is not readable"
+    if report.head_id is None or report.head_id < anchored_id:
+        return (
+            f"the newest entries were removed: the anchor names entry {anchored_id}, the log "
+            f"ends at {report.head_id or 'nothing'}"
+        )
+    entry = db.session.execute(
+        select(AuditEvent.entry_hash)
+        .where(AuditEvent.id == anchored_id)
+        .execution_options(skip_clinic_scope=True)
+    ).scalar_one_or_none()
+    if entry is None:
+        return f"entry {anchored_id}, named by the anchor, was removed"
+    if not hmac.compare_digest(entry, anchored_hash):
+        return f"entry {anchored_id} is not the one the anchor recorded: the chain was rewritten"
+    return None
+
+
+def anchor_note(report: ChainReport) -> str:
+    path = anchor_path()
+    if path is None:
+        return "No anchor file is configured: removing the newest entries can't be detected."
+    anchor = read_anchor(path)
+    if anchor is None:
+        return f"No anchor yet ({path}): it is written with the first keyed entry."
+    return f"The newest entries match the anchor in {path} (entry {anchor.get('id')})."
+
+
+def anchor_head(report: ChainReport) -> None:
+    """After a restore: the anchor names the restored log's newest entry."""
+    if report.head_id is not None and report.head_hash is not None:
+        write_anchor(report.head_id, report.head_hash, force=True)
+
+
+# --- erasure: no personal data outlives the patient -------------------------------------------
+
+# Detail keys that hold no personal data (ids, versions, hashes, counts, field names).
+SAFE_DETAIL = frozenset(
+    {
+        "amends_id",
+        "content_hash",
+        "deleted",
+        "expires_at",
+        "fields",
+        "instruments",
+        "kind",
+        "link_id",
+        "patient_id",
+        "retention_ended",
+        "retention_years",
+        "sha256",
+        "version",
+        "via",
+    }
+)
+
+
+def redacted(detail: dict) -> dict:
+    """An entry's detail without personal data: changed values become the names of the fields
+    changed, free text goes (its key is listed under "redacted")."""
+    kept = {k: v for k, v in detail.items() if k in SAFE_DETAIL}
+    if isinstance(detail.get("changes"), dict):
+        kept["fields"] = sorted(detail["changes"])
+    dropped = sorted(k for k in detail if k not in SAFE_DETAIL and k != "redacted")
+    if dropped or detail.get("redacted"):
+        kept["redacted"] = sorted(set(dropped) | set(detail.get("redacted") or []))
+    return kept
+
+
+def redact_entries(about: list[tuple[str, list[int]]]) -> int:
+    """Take personal data out of the entries about these objects ((object_type, ids) pairs),
+    then re-seal the chain from the first changed entry with the audit key (the server holds
+    it; the erase entry written next records the fact). Returns how many entries changed."""
+    session = db.session
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_PG_LOCK)
+    changed: list[tuple[int, dict]] = []
+    for object_type, ids in about:
+        for start in range(0, len(ids), 500):
+            rows = session.execute(
+                select(AuditEvent.id, AuditEvent.detail)
+                .where(
+                    AuditEvent.object_type == object_type,
+                    AuditEvent.object_id.in_(ids[start : start + 500]),
+                )
+                .execution_options(skip_clinic_scope=True)
+            ).all()
+            for entry_id, detail in rows:
+                clean = redacted(dict(detail or {}))
+                if clean != (detail or {}):
+                    changed.append((entry_id, clean))
+    if not changed:
+        return 0
+    for entry_id, clean in changed:
+        session.execute(update(_events).where(_events.c.id == entry_id).values(detail=clean))
+    _reseal_from(min(entry_id for entry_id, _ in changed))
+    return len(changed)
+
+
+def _reseal_from(first_id: int, batch_size: int = 1000) -> None:
+    """Recompute prev_hash and the keyed entry_hash of every entry from `first_id` on."""
+    session = db.session
+    key = audit_key()
+    prev = session.execute(
+        select(_events.c.entry_hash)
+        .where(_events.c.id < first_id)
+        .order_by(_events.c.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    prev = prev or GENESIS
+    last_id = first_id - 1
+    columns = [_events.c.id, *(_events.c[name] for name in _COLUMNS)]
+    while True:
+        rows = session.execute(
+            select(*columns).where(_events.c.id > last_id).order_by(_events.c.id).limit(batch_size)
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            # A detached copy to hash (never added to the session).
+            entry = AuditEvent(**{**row._asdict(), "prev_hash": prev, "scheme": SCHEME})
+            new_hash = _digest(entry, key)
+            session.execute(
+                update(_events)
+                .where(_events.c.id == row.id)
+                .values(prev_hash=prev, scheme=SCHEME, entry_hash=new_hash)
+            )
+            prev, last_id = new_hash, row.id
+    session.info["audit_head"] = (last_id, prev)

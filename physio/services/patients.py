@@ -268,5 +268,6 @@ def edit_patient(patient: Patient, data: dict, user: User, actor: Actor) -> None
         db.session.rollback()
         raise
     if changes:
-        audit.record_by(actor, "update", patient, changes=changes)
+        # Which fields changed, not their values: the audit log outlives an erasure.
+        audit.record_by(actor, "update", patient, fields=sorted(changes))
     db.session.commit()

@@ -51,7 +51,7 @@ def edits_for(a: Assessment) -> PlanEdits | None:
 
 def plan_for(a: Assessment) -> PlanState:
     record = assessment_service.record_of(a)
-    patient = assessment_service.patient_context(a.patient)
+    patient = assessment_service.context_of(a)
     derived = derive(record, patient)
     derived_plan = build_plan(record, patient, derived, plan_context(a))
     stored = edits_for(a)

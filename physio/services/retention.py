@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 
 from physio.extensions import db
 from physio.models import (
@@ -21,8 +22,11 @@ from physio.models import (
     PlanEdits,
     PlanExport,
     PsfsItem,
+    Questionnaire,
+    ReportedField,
 )
 from physio.models.base import utcnow
+from physio.models.plan_log import PlanLogRun, PlanLogTick
 from physio.services import audit
 from physio.services.audit import Actor
 
@@ -121,7 +125,11 @@ def erase_confirmed(patient: Patient, years: int, typed: str, actor: Actor) -> d
         raise ConfirmationMismatch(patient.id)
     patient_id = patient.id
     ends = retention_ends(patient, years)
+    about = _audited_objects(patient)
     counts = erase(patient, years)
+    # Entries about the patient keep what happened, not who: names, contact details, free
+    # text and changed values go from the log (re-sealed with the audit key).
+    counts["audit_entries_redacted"] = audit.redact_entries(about)
     audit.record_by(
         actor,
         "erase",
@@ -135,6 +143,25 @@ def erase_confirmed(patient: Patient, years: int, typed: str, actor: Actor) -> d
     return counts
 
 
+def _audited_objects(patient: Patient) -> list[tuple[str, list[int]]]:
+    """The audit log's (object_type, ids) for everything of this patient's."""
+    assessments = list(
+        db.session.execute(
+            select(Assessment.id).where(Assessment.patient_id == patient.id)
+        ).scalars()
+    )
+    questionnaires = list(
+        db.session.execute(
+            select(Questionnaire.id).where(Questionnaire.patient_id == patient.id)
+        ).scalars()
+    )
+    return [
+        ("patient", [patient.id]),
+        ("assessment", assessments),
+        ("questionnaire", questionnaires),
+    ]
+
+
 def erase(patient: Patient, years: int) -> dict:
     """Delete an archived patient's records after retention. Returns counts for the audit."""
     if not erasable(patient, years):
@@ -145,6 +172,21 @@ def erase(patient: Patient, years: int) -> dict:
         ).scalars()
     )
     counts = {"assessments": len(ids)}
+    questionnaires = select(Questionnaire.id).where(Questionnaire.patient_id == patient.id)
+    db.session.execute(
+        delete(ReportedField).where(
+            ReportedField.assessment_id.in_(ids)
+            | ReportedField.questionnaire_id.in_(questionnaires)
+        )
+    )
+    if ids:
+        exports = select(PlanExport.id).where(PlanExport.assessment_id.in_(ids))
+        for log_model in (PlanLogTick, PlanLogRun):
+            db.session.execute(delete(log_model).where(log_model.export_id.in_(exports)))
+    removed = db.session.execute(
+        delete(Questionnaire).where(Questionnaire.patient_id == patient.id)
+    )
+    counts["questionnaires"] = cast(CursorResult, removed).rowcount
     if ids:
         for model in (PsfsItem, PlanEdits, PlanExport, PatientLink):
             result = db.session.execute(delete(model).where(model.assessment_id.in_(ids)))

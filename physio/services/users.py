@@ -13,13 +13,49 @@ class DuplicateEmail(ValueError):
     pass
 
 
-def get_or_create_clinic(name: str) -> Clinic:
-    clinic = db.session.execute(select(Clinic).where(Clinic.name == name)).scalar_one_or_none()
-    if clinic is None:
-        clinic = Clinic(name=name)
-        db.session.add(clinic)
-        db.session.flush()
+class ClinicExists(ValueError):
+    """A clinic of that name (compared case-insensitively) exists already."""
+
+    def __init__(self, clinic: Clinic):
+        super().__init__(clinic.name)
+        self.clinic = clinic
+
+
+class NoSuchClinic(LookupError):
+    pass
+
+
+def clinic_named(name: str, *, other_than: int | None = None) -> Clinic | None:
+    """The clinic called `name`, ignoring case and surrounding spaces (names are identities to
+    people, and a unique index on lower(name) keeps them so), other than clinic `other_than`."""
+    stmt = select(Clinic).where(func.lower(Clinic.name) == name.strip().lower())
+    if other_than is not None:
+        stmt = stmt.where(Clinic.id != other_than)
+    return db.session.execute(stmt).scalars().first()
+
+
+def create_clinic(name: str) -> Clinic:
+    """A new clinic; ClinicExists when the name is taken (an operator must say --join to add
+    a user to an existing clinic: a renamed clinic could otherwise capture new users)."""
+    existing = clinic_named(name)
+    if existing is not None:
+        raise ClinicExists(existing)
+    clinic = Clinic(name=name.strip())
+    db.session.add(clinic)
+    db.session.flush()
     return clinic
+
+
+def existing_clinic(name: str) -> Clinic:
+    clinic = clinic_named(name)
+    if clinic is None:
+        raise NoSuchClinic(name)
+    return clinic
+
+
+def get_or_create_clinic(name: str) -> Clinic:
+    """The demo's clinic (seed-demo): reused when it exists."""
+    return clinic_named(name) or create_clinic(name)
 
 
 def email_taken(email: str) -> bool:

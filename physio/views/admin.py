@@ -92,7 +92,15 @@ def clinic():
     form = ClinicSettingsForm(obj=clinic)
     if request.method == "GET" and clinic.odi_statements:
         form.odi_wording.data = "\n\n".join("\n".join(s) for s in clinic.odi_statements)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and user_service.clinic_named(form.name.data, other_than=clinic.id):
+        # Names are how operators and staff tell clinics apart: one per name, ignoring case.
+        form.name.errors = [
+            "Another clinic already uses this name (names are compared ignoring capitals): "
+            "choose a different one."
+        ]
+        valid = False
+    if valid:
         changes = {
             f: (getattr(clinic, f), getattr(form, f).data)
             for f in ("name", "phone", "odi_enabled", "sbst_enabled")

@@ -312,6 +312,7 @@ def autosave(assessment_id: int):
 def sign(assessment_id: int):
     """Sign with the physio's password; refuses with the list of what is missing."""
     a = get_or_404(Assessment, assessment_id)
+    service.lock_record(a)  # a second, simultaneous sign waits here, then sees it signed
     if a.is_signed:
         return render_template("assessments/read_only_refused.html", a=a), 409
     if "lock_version" in request.form:
@@ -405,6 +406,7 @@ def show(assessment_id: int):
 def amend(assessment_id: int):
     """Open an amendment (a new version) of a signed assessment; needs a reason."""
     a = get_or_404(Assessment, assessment_id)
+    service.lock_record(a)  # one amendment at a time: a second one continues the first
     reason = (request.form.get("reason") or "").strip()
     if not a.is_signed:
         flash("Only a signed assessment can be amended; this one is still a draft.", "error")

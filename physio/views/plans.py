@@ -25,6 +25,7 @@ from physio.models.base import utcnow
 from physio.pdf.formats import FORMATS
 from physio.plan.library import INTERVENTIONS
 from physio.scoping import get_or_404
+from physio.services import assessments as assessment_service
 from physio.services import patient_links as link_service
 from physio.services import plans as plan_service
 from physio.views.helpers import actor, audit_here
@@ -145,6 +146,9 @@ def export(assessment_id: int):
     """Render and store a new immutable PDF version; then show it. `kind=referral` (E/U
     tiers) exports the referral sheet and the letter for the doctor together."""
     a = get_or_404(Assessment, assessment_id)
+    assessment_service.lock_record(a)  # exports of one record are numbered one at a time
+    if newer := assessment_service.superseded(a):
+        return render_template("plans/superseded.html", s=newer, action="exported"), 409
     requested = request.form.get("kind") or "plan"
     if requested != "referral" and requested not in FORMATS:
         abort(400)
@@ -219,6 +223,9 @@ def share(assessment_id: int):
     """Make a patient link to the latest exported plan (/p/<token>: the phone page, the PDF and
     the home log); shown once with a copy button and a QR code, emailed if asked (`email`)."""
     a = get_or_404(Assessment, assessment_id)
+    assessment_service.lock_record(a)
+    if newer := assessment_service.superseded(a):
+        return render_template("plans/superseded.html", s=newer, action="shared"), 409
     if plan_service.latest_export(a.id) is None:
         # Nothing to download yet: export the current plan first (same rules as Export).
         try:

@@ -31,6 +31,7 @@ from physio.plan import TreatmentPlan
 from physio.plan.animation import animated_illustration_svg
 from physio.plan.library import INTERVENTIONS
 from physio.scoping import set_clinic_scope
+from physio.services import assessments as assessment_service
 from physio.services import audit, plan_log
 from physio.services import patient_links as link_service
 from physio.services import plans as plan_service
@@ -68,6 +69,10 @@ def _link_or_page(token: str):
         return None, (render_template("public/link_invalid.html"), 404)
     # The token, not whoever may be logged in on this browser, decides what is visible.
     set_clinic_scope(link.clinic_id)
+    if newer := assessment_service.superseded_id(link.assessment_id):
+        # The physio amended and re-signed the record: this plan is no longer the one to
+        # follow, so it is not shown (the physio shares the new one).
+        return None, (render_template("public/link_superseded.html", s=newer), 410)
     return link, None
 
 
