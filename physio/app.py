@@ -36,6 +36,7 @@ def create_app(config: Config | type[Config] | None = None, **overrides) -> Flas
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -45,7 +46,21 @@ def create_app(config: Config | type[Config] | None = None, **overrides) -> Flas
     return app
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies (nginx: README "Deployment"), the client's
+    address, scheme and host come from the X-Forwarded-* headers that many hops deep, so the
+    per-address limits count clients, not the proxy. With 0 the headers are ignored: a client
+    can't choose its own address by sending them."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        wrapped = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = wrapped  # type: ignore[method-assign]
+
+
 def register_extensions(app: Flask) -> None:
+    from physio import ratelimit_storage  # noqa: F401 (registers RATELIMIT_STORAGE_URI database://)
     from physio.extensions import csrf, db, limiter, login_manager, migrate
     from physio.security import register_security_headers
 
@@ -66,8 +81,14 @@ def register_extensions(app: Flask) -> None:
     from physio.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(User, int(user_id))
+    def load_user(session_token: str):
+        # The session names the user's current session token (User.get_id), not their id:
+        # once it is replaced (logout, password change, deactivation) the cookie names nobody.
+        from sqlalchemy import select
+
+        user = db.session.execute(
+            select(User).where(User.session_token == session_token)
+        ).scalar_one_or_none()
         return user if user is not None and user.active else None
 
 

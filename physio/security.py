@@ -1,6 +1,8 @@
-"""Password hashing and HTTP security headers."""
+"""Password hashing, the password policy, login identities and HTTP security headers."""
 
 from __future__ import annotations
+
+import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -51,21 +53,47 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def password_problems(password: str, *, email: str = "", name: str = "") -> list[str]:
-    """The password policy for new users: long enough, not trivially guessable."""
+def normalise_identity(raw: str) -> str:
+    """The login identity as it is looked up and as the login limits count it: control and
+    format characters (NUL, zero-width space, …) removed, surrounding space stripped, lower
+    case (emails are stored lower-cased). Two spellings that reach one account are one key."""
+    kept = "".join(ch for ch in raw if not unicodedata.category(ch).startswith("C"))
+    return kept.strip().lower()
+
+
+def has_control_characters(text: str) -> bool:
+    """True when `text` holds a control or format character (a name must not)."""
+    return any(unicodedata.category(ch).startswith("C") for ch in text)
+
+
+def password_problems(
+    password: str, *, email: str = "", name: str = "", extra_words: tuple[str, ...] = ()
+) -> list[str]:
+    """The password policy: at least PASSWORD_MIN_LENGTH characters, and not guessable by
+    zxcvbn (dictionary words, common passwords, names, dates, keyboard patterns, the user's own
+    name and email) below PASSWORD_MIN_SCORE."""
+    from zxcvbn import zxcvbn
+
     problems = []
     min_length = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < min_length:
         problems.append(f"Use at least {min_length} characters.")
     lowered = password.lower()
-    if email and email.split("@")[0].lower() in lowered:
+    local_part = email.split("@")[0].lower()
+    if local_part and len(local_part) > 2 and local_part in lowered:
         problems.append("Don't include your email address.")
     if name and any(len(part) > 2 and part.lower() in lowered for part in name.split()):
         problems.append("Don't include your name.")
     if len(set(password)) < 5:
         problems.append("Use more different characters.")
-    if lowered in {"password123", "physio12345", "1234567890", "qwertyuiop"}:
-        problems.append("This password is too common.")
+    if not problems:
+        words = [w for w in (local_part, *name.lower().split(), *extra_words) if w]
+        result = zxcvbn(password[:100], user_inputs=[*words, "physio", "physiotherapy", "clinic"])
+        if result["score"] < current_app.config["PASSWORD_MIN_SCORE"]:
+            hint = result["feedback"].get("warning") or "It is too easy to guess."
+            problems.append(
+                f"{hint.rstrip('.')}. Try a few unrelated words, e.g. a short sentence."
+            )
     return problems
 
 

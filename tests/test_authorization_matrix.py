@@ -28,6 +28,7 @@ EXPECTATIONS = {
     "auth.login": PUBLIC,
     "favicon": PUBLIC,
     "auth.logout": ANY_USER,
+    "auth.change_password": ANY_USER,
     "public.patient_plan": PUBLIC,
     "public.patient_plan_pdf": PUBLIC,
     "public.patient_log": PUBLIC,
@@ -59,6 +60,7 @@ EXPECTATIONS = {
     "admin.users": ADMIN,
     "admin.deactivate": ADMIN_CLINIC,
     "admin.activate": ADMIN_CLINIC,
+    "admin.reset_password": ADMIN_CLINIC,
     "admin.clinic": ADMIN,
     "audit_log.index": ADMIN,
 }

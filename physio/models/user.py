@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -32,9 +33,22 @@ class User(UserMixin, ClinicOwned, Model):
     )
     registration: Mapped[str | None] = mapped_column(String(50))
     active: Mapped[bool] = mapped_column(default=True)
+    # Flask-Login's alternative id: the session cookie names this token, not the user id, and
+    # a request whose token is no longer the user's is logged out. Logout, a password change
+    # and deactivation put a new one here, so copied cookies stop working (README "Security").
+    session_token: Mapped[str] = mapped_column(
+        String(64), unique=True, default=lambda: secrets.token_urlsafe(32)
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     clinic: Mapped[Clinic] = relationship(lazy="joined")
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def end_sessions(self) -> None:
+        """Every session of this user ends (their cookies name the old token)."""
+        self.session_token = secrets.token_urlsafe(32)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

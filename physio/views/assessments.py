@@ -7,6 +7,7 @@ import json
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     jsonify,
@@ -255,8 +256,22 @@ def edit(assessment_id: int):
     return redirect(url_for("assessments.edit", assessment_id=assessment_id))
 
 
+def _per_user() -> str:
+    """Rate-limit key: the logged-in user, wherever they are (one physio's signing or saving
+    can't use up another's budget behind a shared address)."""
+    return f"user:{current_user.get_id()}"
+
+
+def _autosave_limit() -> str:
+    return current_app.config["AUTOSAVE_RATE_LIMIT"]
+
+
+def _sign_limit() -> str:
+    return current_app.config["SIGN_RATE_LIMIT"]
+
+
 @bp.route("/assessments/<int:assessment_id>/autosave", methods=["POST"])
-@limiter.exempt
+@limiter.limit(_autosave_limit, key_func=_per_user)
 def autosave(assessment_id: int):
     """Called by the form's script every few seconds: saves a valid draft, or keeps the raw
     typing aside when it is not valid yet; answers with the live panel and field errors."""
@@ -308,7 +323,7 @@ def autosave(assessment_id: int):
 
 
 @bp.route("/assessments/<int:assessment_id>/sign", methods=["POST"])
-@limiter.limit("10 per minute")
+@limiter.limit(_sign_limit, key_func=_per_user)
 def sign(assessment_id: int):
     """Sign with the physio's password; refuses with the list of what is missing."""
     a = get_or_404(Assessment, assessment_id)

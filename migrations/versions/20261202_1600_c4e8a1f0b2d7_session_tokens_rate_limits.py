@@ -1,0 +1,60 @@
+"""session tokens per user, rate-limit counters in the database
+
+Each user gets a random session token (Flask-Login's alternative id): sessions name it, and
+logout, a password change or deactivation replace it. Existing users get one each here (their
+current sessions, which named the user id, end). `rate_limit_counters` holds the fixed-window
+counts of RATELIMIT_STORAGE_URI=database://.
+
+Revision ID: c4e8a1f0b2d7
+Revises: 0f9b753f6ab4
+Create Date: 2026-12-02 16:00:00
+
+"""
+
+import secrets
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "c4e8a1f0b2d7"
+down_revision = "0f9b753f6ab4"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "rate_limit_counters",
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("expires_at", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_rate_limit_counters")),
+    )
+    with op.batch_alter_table("rate_limit_counters", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_rate_limit_counters_expires_at"), ["expires_at"], unique=False
+        )
+
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("session_token", sa.String(length=64), nullable=True))
+    users = sa.table("users", sa.column("id", sa.Integer), sa.column("session_token", sa.String))
+    conn = op.get_bind()
+    for (user_id,) in conn.execute(sa.select(users.c.id)).all():
+        conn.execute(
+            users.update()
+            .where(users.c.id == user_id)
+            .values(session_token=secrets.token_urlsafe(32))
+        )
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.alter_column("session_token", existing_type=sa.String(length=64), nullable=False)
+        batch_op.create_unique_constraint(batch_op.f("uq_users_session_token"), ["session_token"])
+
+
+def downgrade():
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("uq_users_session_token"), type_="unique")
+        batch_op.drop_column("session_token")
+    with op.batch_alter_table("rate_limit_counters", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_rate_limit_counters_expires_at"))
+    op.drop_table("rate_limit_counters")

@@ -1,0 +1,216 @@
+"""Issue 11's access findings (3, 4, 8, 9, 10, 13), each reproduced over HTTP: every test here
+failed on the commit before the fix and passes after it. Named after the finding."""
+
+from __future__ import annotations
+
+import pytest
+
+from physio.extensions import limiter
+from physio.throttle import LoginThrottle
+from tests.helpers import PASSWORD, Factory, login
+
+
+def _post_login(client, email: str, password: str, address: str = "127.0.0.1", **headers):
+    return client.post(
+        "/login",
+        data={"email": email, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+        headers=headers,
+    )
+
+
+# --- 3. login throttle bypass with NUL variants ----------------------------------------------
+
+
+def test_finding_3_nul_variants_of_an_email_share_one_login_counter(client, physio, app):
+    # Guesses spread over addresses meet the account's own budget; here 5 for a short test.
+    app.config["LOGIN_ACCOUNT_RATE_LIMIT"] = "5 per hour"
+    for i in range(1, 6):
+        variant = physio.email + "\x00" * i
+        assert _post_login(client, variant, f"guess-{i}", f"192.0.2.{i}").status_code == 200
+    # The sixth guess, in yet another spelling, is refused: the key is the account looked up.
+    response = _post_login(client, "\x00" + physio.email.upper() + "\x00\x00", "x", "192.0.2.6")
+    assert response.status_code == 429
+    # ... and the right password in a NUL spelling fares exactly as the plain email does.
+    assert _post_login(client, physio.email + "\x00" * 9, PASSWORD, "192.0.2.7").status_code == 429
+    assert _post_login(client, physio.email, PASSWORD, "192.0.2.8").status_code == 429
+
+
+def test_finding_3_a_nul_variant_logs_in_like_the_plain_email(client, physio):
+    # Not throttled: the NUL spelling reaches the same account by the same rules.
+    response = _post_login(client, physio.email + "\x00", PASSWORD)
+    assert response.status_code == 302
+    assert client.get("/patients/").status_code == 200
+
+
+# --- 4. throttling behind the proxy; limits that can't be turned against a physio -------------
+
+
+def test_finding_4_behind_the_proxy_one_clients_failures_do_not_lock_out_others(fresh_app):
+    app = fresh_app(TRUSTED_PROXIES=1)
+    make = Factory(app)
+    physio = make.user(make.clinic(), email="kim@example.org")
+    client = app.test_client()
+    # A stranger behind nginx (REMOTE_ADDR is nginx's) tries random emails.
+    for i in range(12):
+        response = _post_login(
+            client, f"random{i}@example.org", "guess", X_Forwarded_For="203.0.113.9"
+        )
+        assert response.status_code == 200
+    # Another client behind the same proxy logs in.
+    response = _post_login(client, physio.email, PASSWORD, X_Forwarded_For="198.51.100.7")
+    assert response.status_code == 302
+
+
+def test_finding_4_forwarded_for_is_ignored_without_a_trusted_proxy(client, physio):
+    # TRUSTED_PROXIES=0 (the default): a client can't pick a fresh address per attempt.
+    for i in range(5):
+        response = _post_login(client, physio.email, "guess", X_Forwarded_For=f"10.9.0.{i}")
+        assert response.status_code == 200
+    response = _post_login(client, physio.email, PASSWORD, X_Forwarded_For="10.9.0.99")
+    assert response.status_code == 429
+
+
+def test_finding_4_a_stranger_cannot_lock_a_physio_out_of_a_known_address(client, physio, app):
+    app.config["LOGIN_ACCOUNT_RATE_LIMIT"] = "10 per day"
+    clinic_address = "198.51.100.7"
+    assert _post_login(client, physio.email, PASSWORD, clinic_address).status_code == 302
+    client.post("/logout", environ_base={"REMOTE_ADDR": clinic_address})
+    # Guesses at the account from many addresses spend its whole-account budget ...
+    for i in range(12):
+        _post_login(client, physio.email, f"guess-{i}", f"203.0.113.{i}")
+    # ... so a new address is refused even with the right password (no more guessing) ...
+    assert _post_login(client, physio.email, PASSWORD, "192.0.2.50").status_code == 429
+    # ... while the physio's own address still gets in with the right password.
+    assert _post_login(client, physio.email, PASSWORD, clinic_address).status_code == 302
+
+
+def test_finding_4_one_guessers_address_does_not_lock_the_account_elsewhere(client, physio):
+    for i in range(8):
+        _post_login(client, physio.email, f"guess-{i}", "203.0.113.66")
+    assert _post_login(client, physio.email, PASSWORD, "203.0.113.66").status_code == 429
+    assert _post_login(client, physio.email, PASSWORD, "198.51.100.7").status_code == 302
+
+
+def test_finding_4_one_physios_signing_does_not_use_up_anothers_limit(app, make, clinic):
+    sam, jo = make.user(clinic), make.user(clinic)
+    a, b = app.test_client(), app.test_client()
+    login(a, sam)
+    login(b, jo)
+    for _ in range(10):
+        assert a.post("/assessments/999/sign", data={"password": "x"}).status_code == 404
+    assert a.post("/assessments/999/sign", data={"password": "x"}).status_code == 429
+    assert b.post("/assessments/999/sign", data={"password": "x"}).status_code == 404
+
+
+@pytest.fixture
+def restore_limiter():
+    """Apps made here re-configure the one limiter object; put the test suite's back."""
+    saved = dict(limiter.__dict__)
+    yield
+    limiter.__dict__.clear()
+    limiter.__dict__.update(saved)
+
+
+def test_finding_4_database_limit_store_counts_across_workers(tmp_path, restore_limiter):
+    """Two apps on one database file stand for gunicorn's two workers: with the default
+    RATELIMIT_STORAGE_URI (database://) each sees the other's failed logins."""
+    from config import DevelopmentConfig, ProductionConfig, TestingConfig
+    from physio.app import create_app
+    from physio.extensions import db
+
+    assert DevelopmentConfig.RATELIMIT_STORAGE_URI == "database://"
+    assert ProductionConfig.RATELIMIT_STORAGE_URI == "database://"
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    workers = []
+    for _ in range(2):
+        app = create_app(
+            TestingConfig, SQLALCHEMY_DATABASE_URI=url, RATELIMIT_STORAGE_URI="database://"
+        )
+        with app.app_context():
+            db.create_all()
+        workers.append(app)
+    throttle = LoginThrottle("sam@example.org", "192.0.2.1")
+    for i in range(5):
+        with workers[i % 2].test_request_context():
+            assert not throttle.refused(lambda: False)
+            throttle.failed()
+    for app in workers:
+        with app.test_request_context():
+            assert throttle.refused(lambda: False)
+    for app in workers:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+# --- 9. sessions that end ---------------------------------------------------------------------
+
+
+def _copy_of(client, app):
+    """A second client holding a copy of `client`'s session cookie (a stolen cookie)."""
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    thief = app.test_client()
+    thief.set_cookie(cookie.key, cookie.value)
+    return thief
+
+
+def test_finding_9_a_copied_cookie_stops_working_after_logout(app, physio_client):
+    thief = _copy_of(physio_client, app)
+    assert thief.get("/patients/").status_code == 200
+    physio_client.post("/logout")
+    assert thief.get("/patients/").status_code == 302  # to the login page
+
+
+def test_finding_9_password_change_ends_other_sessions_and_keeps_this_one(app, physio_client):
+    thief = _copy_of(physio_client, app)
+    page = physio_client.get("/account/password")
+    assert page.status_code == 200 and "Current password" in page.get_data(as_text=True)
+    new = "gravel-lantern-orbit-57"
+    wrong = physio_client.post(
+        "/account/password",
+        data={"current_password": "not-it", "new_password": new, "confirm": new},
+    )
+    assert wrong.status_code == 422
+    assert "not your current password" in wrong.get_data(as_text=True)
+    response = physio_client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": new, "confirm": new},
+    )
+    assert response.status_code == 302
+    assert physio_client.get("/patients/").status_code == 200  # this session goes on
+    assert thief.get("/patients/").status_code == 302  # the copy doesn't
+    physio_client.post("/logout")
+    assert _post_login(physio_client, "sam@example.org", new).status_code == 302
+
+
+def test_finding_9_admin_reset_and_deactivation_end_the_users_sessions(app, physio, admin):
+    victim = app.test_client()
+    login(victim, physio)
+    admin_client = app.test_client()
+    login(admin_client, admin)
+    new = "gravel-lantern-orbit-57"
+    r = admin_client.post(f"/admin/users/{physio.id}/password", data={"new_password": new})
+    assert r.status_code == 302
+    assert victim.get("/patients/").status_code == 302
+    login(victim, physio, new)
+    admin_client.post(f"/admin/users/{physio.id}/deactivate")
+    admin_client.post(f"/admin/users/{physio.id}/activate")
+    assert victim.get("/patients/").status_code == 302  # reactivating doesn't revive it
+
+
+@pytest.mark.parametrize("weak", ["Password12", "runeasy2026", "Password1234", "qwertyuiop12"])
+def test_finding_9_weak_passwords_are_refused(physio_client, weak):
+    response = physio_client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": weak, "confirm": weak},
+    )
+    assert response.status_code == 422  # refused, with the reason at the field
+    assert "has-error" in response.get_data(as_text=True)
+
+
+def test_finding_9_the_demo_password_meets_the_policy(app_ctx):
+    from physio.demo import DEMO_PASSWORD
+    from physio.security import password_problems
+
+    assert password_problems(DEMO_PASSWORD, email="sam@physio.example", name="Sam Patel") == []
