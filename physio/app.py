@@ -37,6 +37,7 @@ def create_app(config: Config | type[Config] | None = None, **overrides) -> Flas
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
     trust_proxies(app)
+    bound_url_integers(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -57,6 +58,21 @@ def trust_proxies(app: Flask) -> None:
 
         wrapped = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
         app.wsgi_app = wrapped  # type: ignore[method-assign]
+
+
+# The largest id a database integer holds: a larger one in a URL is a 404, not an overflow.
+MAX_ID = 2**63 - 1
+
+
+def bound_url_integers(app: Flask) -> None:
+    """`<int:…>` in every route accepts 0 … MAX_ID only (set before the blueprints' rules)."""
+    from werkzeug.routing import IntegerConverter
+
+    class BoundedIntegerConverter(IntegerConverter):
+        def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
+            super().__init__(map, fixed_digits, min, MAX_ID if max is None else max, signed)
+
+    app.url_map.converters["int"] = BoundedIntegerConverter
 
 
 def register_extensions(app: Flask) -> None:
@@ -158,7 +174,7 @@ def register_errorhandlers(app: Flask) -> None:
             db.session.rollback()
         return render_template(f"errors/{code}.html", error=error), code
 
-    for code in (400, 403, 404, 405, 409, 410, 429, 500):
+    for code in (400, 403, 404, 405, 409, 410, 413, 429, 500):
         app.register_error_handler(code, render_error)
 
 

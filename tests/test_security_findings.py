@@ -214,3 +214,81 @@ def test_finding_9_the_demo_password_meets_the_policy(app_ctx):
     from physio.security import password_problems
 
     assert password_problems(DEMO_PASSWORD, email="sam@physio.example", name="Sam Patel") == []
+
+
+# --- 8. size limits ---------------------------------------------------------------------------
+
+
+def test_finding_8_a_huge_body_is_refused_with_a_clear_413(client):
+    big = "x" * (3 * 1024 * 1024)
+    response = client.post("/login", data={"email": "a@example.org", "password": big})
+    assert response.status_code == 413
+    assert "Too much to send at once" in response.get_data(as_text=True)
+
+
+def _draft(client, patient) -> int:
+    response = client.post(f"/patients/{patient.id}/assessments/new", data={"kind": "initial"})
+    assert response.status_code == 302
+    return int(response.headers["Location"].rstrip("/").split("/")[-2])
+
+
+def test_finding_8_autosave_keeps_only_the_forms_fields_within_their_lengths(
+    app, physio_client, physio, make
+):
+    from physio.extensions import db
+    from physio.models import Assessment
+
+    draft = _draft(physio_client, make.patient(physio))
+    response = physio_client.post(
+        f"/assessments/{draft}/autosave",
+        data={
+            "pain-nprs_now": "eleven",  # invalid: the page is kept aside
+            "history-occupation": "r" * 5000,  # longer than its 200 characters
+            "history-presenting_complaint": "Back pain after long runs",
+            **{f"junk-{i}": "j" * 1000 for i in range(300)},  # not fields of the form
+        },
+    )
+    assert response.status_code == 200
+    answer = response.get_json()
+    assert "200 characters" in answer["errors"]["history-occupation"]
+    with app.app_context():
+        kept = db.session.get(Assessment, draft).autosave
+    assert kept["pain-nprs_now"] == ["eleven"]
+    assert kept["history-presenting_complaint"] == ["Back pain after long runs"]
+    assert "history-occupation" not in kept
+    assert not any(name.startswith("junk-") for name in kept)
+    assert len(str(kept)) < 2000
+
+
+def test_finding_8_autosave_is_rate_limited_per_user(app, physio_client, physio, make):
+    app.config["AUTOSAVE_RATE_LIMIT"] = "3 per minute"
+    draft = _draft(physio_client, make.patient(physio))
+    statuses = [
+        physio_client.post(f"/assessments/{draft}/autosave", data={}).status_code for _ in range(4)
+    ]
+    assert statuses[:3] != [429] * 3 and statuses[3] == 429
+
+
+# --- 10. huge integers in the URL and the query string ----------------------------------------
+
+HUGE = "999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/patients/?page={HUGE}",
+        "/patients/?page=-5",
+        f"/admin/audit?page={HUGE}",
+        f"/admin/audit?object_id={HUGE}",
+        f"/admin/audit?user_id={HUGE}",
+        "/admin/audit?until=9999-12-31&since=0001-01-01",
+        f"/patients/{HUGE}",
+        f"/patients/{HUGE}/edit",
+        f"/assessments/{HUGE}",
+        f"/assessments/{HUGE}/plan",
+    ],
+)
+def test_finding_10_huge_numbers_get_an_answer_not_a_500(admin_client, url):
+    response = admin_client.get(url)
+    assert response.status_code in (200, 400, 404), response.status_code

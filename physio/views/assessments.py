@@ -28,6 +28,7 @@ from physio.clock import local_date
 from physio.extensions import db, limiter
 from physio.forms.assessment import (
     assessment_form_class,
+    capped_payload,
     form_data_from_record,
     record_from_form,
 )
@@ -283,6 +284,7 @@ def autosave(assessment_id: int):
     live = _live_context(a, form, stored)
     form.suggested_tier = live["derived"].red_flags.suggested_tier
     valid = form.validate()
+    refused: list[dict] = []
     try:
         # Every valid value goes into the draft even when another one is not valid yet; the
         # raw typing of the page is kept aside too until it is all valid (never lost, and the
@@ -297,7 +299,8 @@ def autosave(assessment_id: int):
             keep_autosave=not valid,
         )
         if not valid:
-            payload = {k: request.form.getlist(k) for k in request.form if k != "csrf_token"}
+            # Only the form's fields, each within its length (forms/assessment.py).
+            payload, refused = capped_payload(form, request.form)
             service.save_autosave(a, payload, None)
         if changes:
             audit_here("update", a, fields=sorted(changes), via="autosave")
@@ -311,6 +314,8 @@ def autosave(assessment_id: int):
     panel = render_template("assessments/_live.html", a=a, **live)
     db.session.commit()
     invalid = form.invalid_fields()
+    known = {item["field"] for item in invalid}
+    invalid += [item for item in refused if item["field"] not in known]
     return jsonify(
         ok=True,
         saved=valid,
