@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask, g, render_template
 from flask_login import current_user
 
 from config import INSTANCE, Config, config_from_env
+from physio.logs import redact_access_logs
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -33,8 +35,9 @@ def create_app(config: Config | type[Config] | None = None, **overrides) -> Flas
         config = config()
     app.config.from_object(config)
     app.config.update(overrides)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    keep_files_private(app)
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    redact_access_logs()
 
     trust_proxies(app)
     bound_url_integers(app)
@@ -45,6 +48,21 @@ def create_app(config: Config | type[Config] | None = None, **overrides) -> Flas
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def keep_files_private(app: Flask) -> None:
+    """Files this process creates (the SQLite database and its -wal/-shm, backups, the
+    development secret key) are readable by their owner only: umask 077. A database file made
+    before this (0644) is narrowed too."""
+    os.umask(os.umask(0) | 0o077)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    url = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path = path if path.is_absolute() else Path(app.instance_path) / path
+        for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if file.exists():
+                file.chmod(0o600)
 
 
 def trust_proxies(app: Flask) -> None:

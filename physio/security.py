@@ -6,7 +6,8 @@ import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+from flask_login import current_user
 
 CSP = "; ".join(
     [
@@ -61,9 +62,17 @@ def normalise_identity(raw: str) -> str:
     return kept.strip().lower()
 
 
+# Bidirectional embeddings, overrides and isolates: they make a name display as another.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def has_control_characters(text: str) -> bool:
-    """True when `text` holds a control or format character (a name must not)."""
-    return any(unicodedata.category(ch).startswith("C") for ch in text)
+    """True when `text` holds a control character (tab, newline, escape, …), an unassigned or
+    private-use code point, or a bidirectional override: a name must not. The joiners some
+    scripts need in names (U+200C, U+200D) are allowed."""
+    return any(
+        unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") or ch in _BIDI_CONTROLS for ch in text
+    )
 
 
 def password_problems(
@@ -97,9 +106,23 @@ def password_problems(
     return problems
 
 
+# Pages of the patients' links: no login, but patient data.
+PATIENT_LINK_PREFIXES = ("/p/", "/q/")
+
+
+def _holds_patient_data() -> bool:
+    """Every response to a logged-in user (static files and the icon aside) and every page of
+    a patient's link: browsers and proxies must not keep a copy."""
+    if request.endpoint in ("static", "favicon"):
+        return False
+    return request.path.startswith(PATIENT_LINK_PREFIXES) or current_user.is_authenticated
+
+
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def _set_headers(response):
+        if _holds_patient_data() and "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -23,6 +23,7 @@ ANY_USER = "any user"  # any logged-in user; nothing clinic-specific in the URL
 CLINIC = "clinic record"  # logged-in users of the owning clinic; others get 404
 ADMIN = "admin"  # admins of the clinic only (physios 403)
 ADMIN_CLINIC = "admin, clinic record"  # admins of the owning clinic; physios 403
+CLINICIAN = "clinician, clinic record"  # physios of the owning clinic; admins 403
 
 EXPECTATIONS = {
     "auth.login": PUBLIC,
@@ -45,7 +46,7 @@ EXPECTATIONS = {
     "assessments.new": CLINIC,
     "assessments.edit": CLINIC,
     "assessments.autosave": CLINIC,
-    "assessments.sign": CLINIC,
+    "assessments.sign": CLINICIAN,
     "assessments.show": CLINIC,
     "assessments.amend": CLINIC,
     "plans.plan": CLINIC,
@@ -179,6 +180,8 @@ def expected(access: str, role: str) -> str:
         return "allowed" if role == "admin_a" else "forbidden"
     if access == ADMIN_CLINIC:
         return "allowed" if role == "admin_a" else "forbidden"
+    if access == CLINICIAN:
+        return {"physio_a": "allowed", "physio_b": "not found"}.get(role, "forbidden")
     raise AssertionError(access)
 
 

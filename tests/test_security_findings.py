@@ -7,7 +7,7 @@ import pytest
 
 from physio.extensions import limiter
 from physio.throttle import LoginThrottle
-from tests.helpers import PASSWORD, Factory, login
+from tests.helpers import PASSWORD, Factory, login, signed_visit
 
 
 def _post_login(client, email: str, password: str, address: str = "127.0.0.1", **headers):
@@ -292,3 +292,143 @@ HUGE = "999999999999999999999"
 def test_finding_10_huge_numbers_get_an_answer_not_a_500(admin_client, url):
     response = admin_client.get(url)
     assert response.status_code in (200, 400, 404), response.status_code
+
+
+# --- 13. the smaller findings -----------------------------------------------------------------
+
+
+def test_finding_13_database_file_and_backups_are_private(
+    tmp_path, runner, physio, restore_limiter
+):
+    import os
+    import stat
+
+    from config import TestingConfig
+    from physio.app import create_app
+    from physio.extensions import db
+
+    old = tmp_path / "old.sqlite"
+    old.write_bytes(b"")
+    old.chmod(0o644)  # made by an earlier version
+    os.umask(0o022)  # what a shell usually starts with
+    new = tmp_path / "new.sqlite"
+    for path in (old, new):
+        app = create_app(
+            TestingConfig,
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
+            RATELIMIT_STORAGE_URI="memory://",
+        )
+        with app.app_context():
+            db.create_all()
+            db.session.remove()
+            db.engine.dispose()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    backup_file = tmp_path / "physio.backup"
+    result = runner.invoke(args=["backup", str(backup_file)])
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(backup_file.stat().st_mode) == 0o600
+
+
+def test_finding_13_patient_link_tokens_are_kept_out_of_access_logs(app, caplog):
+    import logging
+
+    token = "Zq3xKp9LmN2vB7cR4tY8uW1eA5sD6fG0hJ2kL3mN4o"
+    with caplog.at_level(logging.INFO):
+        # gunicorn's access logger: a format and a dict of atoms (gunicorn.glogging.Logger.access)
+        logging.getLogger("gunicorn.access").info(
+            '%(h)s "%(r)s" %(s)s %(U)s',
+            {
+                "h": "192.0.2.1",
+                "r": f"GET /p/{token}/plan.pdf HTTP/1.1",
+                "s": "200",
+                "U": f"/q/{token}",
+            },
+        )
+        # Werkzeug's development server: the request line as a positional argument
+        logging.getLogger("werkzeug").info(
+            '192.0.2.1 - - "%s" %s %s', f"GET /q/{token}?page=2 HTTP/1.1", "200", "-"
+        )
+    text = caplog.text
+    assert token not in text
+    assert "/p/[token]/plan.pdf" in text and "/q/[token]?page=2" in text
+
+
+def test_finding_13_pages_with_patient_data_are_not_cached(physio_client, physio, make):
+    patient = make.patient(physio)
+    for url in ("/patients/", f"/patients/{patient.id}", f"/patients/{patient.id}/edit"):
+        response = physio_client.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response.headers.get("Cache-Control", ""), url
+    assert "no-store" in physio_client.get("/q/not-a-real-token").headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("name", ["Jane\x1b[31m", "Jane\tDoe", "Ja\u202ene", "Jane\r\nDoe"])
+def test_finding_13_control_characters_are_refused_in_names(
+    app, physio_client, admin, physio, name
+):
+    response = physio_client.post(
+        "/patients/new",
+        data={
+            "first_name": name,
+            "last_name": "Runner",
+            "date_of_birth": "1990-01-01",
+            "sex": "female",
+        },
+    )
+    assert response.status_code == 422
+    assert "control characters" in response.get_data(as_text=True)
+    admin_client = app.test_client()
+    login(admin_client, admin)
+    response = admin_client.post(
+        "/admin/users",
+        data={
+            "name": name,
+            "email": "new@example.org",
+            "role": "physio",
+            "password": "gravel-lantern-orbit-57",
+        },
+    )
+    assert response.status_code == 422
+    assert "control characters" in response.get_data(as_text=True)
+    response = admin_client.post("/admin/clinic", data={"name": f"Riverside {name}"})
+    assert response.status_code == 422
+
+
+def test_finding_13_an_administrator_cannot_sign(app, admin_client, admin, make):
+    patient = make.patient(admin)
+    draft = _draft(admin_client, patient)
+    page = admin_client.get(f"/assessments/{draft}/edit").get_data(as_text=True)
+    assert 'id="sign-button"' not in page
+    response = admin_client.post(f"/assessments/{draft}/sign", data={"password": PASSWORD})
+    assert response.status_code == 403
+
+
+def test_finding_13_every_read_of_patient_data_is_audited(app, physio_client, physio, make):
+    from sqlalchemy import select
+
+    from physio.extensions import db
+    from physio.models import AuditEvent
+
+    patient = make.patient(physio)
+    signed = signed_visit(physio_client, patient)
+    draft = _draft(physio_client, patient)
+    for url in (
+        f"/assessments/{draft}/edit",
+        f"/patients/{patient.id}/edit",
+        f"/assessments/{signed}/plan",
+        "/patients/?q=Jane",
+    ):
+        assert physio_client.get(url).status_code == 200
+    with app.app_context():
+        rows = db.session.execute(
+            select(
+                AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id, AuditEvent.detail
+            ).execution_options(skip_clinic_scope=True)
+        ).all()
+    reads = {(a, t, i, (d or {}).get("page")) for a, t, i, d in rows}
+    assert ("view", "assessment", draft, "form") in reads
+    assert ("view", "patient", patient.id, "edit") in reads
+    assert ("view", "assessment", signed, "plan") in reads
+    search = [d for a, _, _, d in rows if a == "search"]
+    assert search and search[-1]["patients"] == [patient.id]
+    assert "Jane" not in str(search)  # the query itself (a name) is not logged

@@ -58,5 +58,10 @@ class User(UserMixin, ClinicOwned, Model):
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
+    @property
+    def is_clinician(self) -> bool:
+        """Only clinicians sign clinical records (an administrator's role is the clinic)."""
+        return self.role == Role.PHYSIO
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email!r}>"

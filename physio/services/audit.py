@@ -121,6 +121,15 @@ def record_by(actor: Actor, action: str, obj: object | None = None, **detail) ->
     )
 
 
+def record_read(
+    actor: Actor, obj: object | None, page: str, *, action: str = "view", **detail
+) -> None:
+    """A page that shows patient data was read: audit it and commit (called after the page is
+    rendered, since the commit expires the rows it used)."""
+    record_by(actor, action, obj, page=page, **detail)
+    db.session.commit()
+
+
 # --- the clinic's audit log page --------------------------------------------------------------
 
 FILTERS = ("action", "user_id", "object_type", "object_id", "since", "until")

@@ -37,10 +37,10 @@ from physio.models import Assessment, Kind, Patient
 from physio.scoping import get_or_404
 from physio.security import verify_password
 from physio.services import assessments as service
+from physio.services import audit, provenance
 from physio.services import plans as plan_service
-from physio.services import provenance
 from physio.services import questionnaires as questionnaire_service
-from physio.views.helpers import audit_here
+from physio.views.helpers import actor, audit_here
 
 bp = Blueprint("assessments", __name__)
 
@@ -231,8 +231,11 @@ def edit(assessment_id: int):
             form = _bind_form(a, MultiDict(a.autosave))
             form.validate()
             form.lock_version.data = str(a.lock_version)  # the stash itself bumped the version
-            return _render_form(a, form, restored=True)
-        return _render_form(a, _bind_form(a))
+            page = _render_form(a, form, restored=True)
+        else:
+            page = _render_form(a, _bind_form(a))
+        audit.record_read(actor(), a, "form")
+        return page
 
     form = _bind_form(a, request.form)
     live = _live_context(a, form)
@@ -332,6 +335,8 @@ def autosave(assessment_id: int):
 def sign(assessment_id: int):
     """Sign with the physio's password; refuses with the list of what is missing."""
     a = get_or_404(Assessment, assessment_id)
+    if not current_user.is_clinician:
+        abort(403)  # an administrator doesn't sign clinical records
     if a.is_signed:
         return render_template("assessments/read_only_refused.html", a=a), 409
     if "lock_version" in request.form:
