@@ -432,3 +432,51 @@ def test_finding_13_every_read_of_patient_data_is_audited(app, physio_client, ph
     search = [d for a, _, _, d in rows if a == "search"]
     assert search and search[-1]["patients"] == [patient.id]
     assert "Jane" not in str(search)  # the query itself (a name) is not logged
+
+
+def test_finding_13_a_clinic_admin_cannot_learn_whether_another_clinic_has_an_email(
+    app, admin_client, make
+):
+    elsewhere = make.user(make.clinic("Northside"), email="kim@example.org")
+    answers = []
+    for email in ("kim@example.org", "nobody-yet@example.org"):  # taken elsewhere / free
+        response = admin_client.post(
+            "/admin/users",
+            data={
+                "name": "Kim Lee",
+                "email": email,
+                "role": "physio",
+                "password": "gravel-lantern-orbit-57",
+            },
+            follow_redirects=True,
+        )
+        answers.append((response.status_code, "Kim Lee can now log in" in response.text))
+    assert answers[0] == answers[1] == (200, True)
+    # Each account logs in to its own clinic with its own password ...
+    client = app.test_client()
+    assert _post_login(client, "kim@example.org", "gravel-lantern-orbit-57").status_code == 302
+    assert "Riverside" in client.get("/patients/").text
+    client.post("/logout")
+    login(client, elsewhere)
+    assert "Northside" in client.get("/patients/").text
+
+
+def test_finding_13_one_email_and_password_at_two_clinics_asks_which(app, make):
+    from physio.extensions import db
+    from physio.models import User
+
+    north = make.user(make.clinic("Northside"), email="locum@example.org")
+    south = make.user(make.clinic("Southside"), email="locum@example.org")
+    client = app.test_client()
+    response = _post_login(client, "locum@example.org", PASSWORD)
+    assert response.status_code == 200
+    assert "more than one clinic" in response.text
+    assert "Northside" in response.text and "Southside" in response.text
+    response = client.post(
+        "/login",
+        data={"email": "locum@example.org", "password": PASSWORD, "clinic": str(south.clinic_id)},
+    )
+    assert response.status_code == 302
+    assert "Southside" in client.get("/patients/").text
+    with app.app_context():
+        assert db.session.get(User, north.id).clinic_id != south.clinic_id

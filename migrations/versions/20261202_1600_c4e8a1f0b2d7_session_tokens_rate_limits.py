@@ -1,9 +1,10 @@
-"""session tokens per user, rate-limit counters in the database
+"""session tokens per user, rate-limit counters in the database, emails unique per clinic
 
 Each user gets a random session token (Flask-Login's alternative id): sessions name it, and
 logout, a password change or deactivation replace it. Existing users get one each here (their
 current sessions, which named the user id, end). `rate_limit_counters` holds the fixed-window
-counts of RATELIMIT_STORAGE_URI=database://.
+counts of RATELIMIT_STORAGE_URI=database://. An email is unique within a clinic, no longer
+across clinics (a clinic admin must not learn which emails other clinics hold).
 
 Revision ID: c4e8a1f0b2d7
 Revises: 0f9b753f6ab4
@@ -49,10 +50,17 @@ def upgrade():
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.alter_column("session_token", existing_type=sa.String(length=64), nullable=False)
         batch_op.create_unique_constraint(batch_op.f("uq_users_session_token"), ["session_token"])
+        # one account per email within a clinic (was: across all clinics)
+        batch_op.drop_constraint("uq_users_email", type_="unique")
+        batch_op.create_unique_constraint("uq_users_clinic_id_email", ["clinic_id", "email"])
+        batch_op.create_index("ix_users_email", ["email"], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_index("ix_users_email")
+        batch_op.drop_constraint("uq_users_clinic_id_email", type_="unique")
+        batch_op.create_unique_constraint("uq_users_email", ["email"])
         batch_op.drop_constraint(batch_op.f("uq_users_session_token"), type_="unique")
         batch_op.drop_column("session_token")
     with op.batch_alter_table("rate_limit_counters", schema=None) as batch_op:

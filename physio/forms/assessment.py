@@ -328,19 +328,20 @@ def _leaf_fields(form: AssessmentFormBase):
                 yield field, f"{section.title} · {field.label.text}"
 
 
-def _max_length(field) -> int:
+def _declared_length(field) -> int | None:
     for validator in field.validators:
         if isinstance(validator, Length) and validator.max and validator.max > 0:
             return validator.max
-    return SHORT_VALUE
+    return None
 
 
 def capped_payload(form: AssessmentFormBase, posted) -> tuple[dict[str, list[str]], list[dict]]:
     """The posted values worth keeping aside, by the form's field names: unknown names are
-    dropped, a single-value field keeps one value, a multiple choice at most its choices, and a
-    value longer than its field allows is refused (not kept) and named in the second list as
-    {field, label, message}. What the autosave stores is bounded by the schema, whatever is
-    posted."""
+    dropped, a single-value field keeps one value, a multiple choice at most its choices. A
+    text longer than its declared length is refused (not kept) and named in the second list as
+    {field, label, message}; any other value (a number, a date, a choice: short by nature) is
+    cut to SHORT_VALUE characters. What the autosave stores is bounded by the schema, whatever
+    is posted."""
     kept: dict[str, list[str]] = {}
     refused: list[dict] = []
     for field, label in _leaf_fields(form):
@@ -353,8 +354,12 @@ def capped_payload(form: AssessmentFormBase, posted) -> tuple[dict[str, list[str
             most = len(field.choices or []) or 1
         else:
             most = 1
-        limit = _max_length(field)
-        long = [v for v in values[:most] if len(v) > limit]
+        values = values[:most]
+        limit = _declared_length(field)
+        if limit is None:
+            kept[field.name] = [v[:SHORT_VALUE] for v in values]
+            continue
+        long = [v for v in values if len(v) > limit]
         if long:
             refused.append(
                 {
@@ -364,7 +369,7 @@ def capped_payload(form: AssessmentFormBase, posted) -> tuple[dict[str, list[str
                 }
             )
             continue
-        kept[field.name] = values[:most]
+        kept[field.name] = values
     return kept, refused
 
 

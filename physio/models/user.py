@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from physio.extensions import Model
@@ -20,13 +20,20 @@ class Role(enum.StrEnum):
 
 class User(UserMixin, ClinicOwned, Model):
     __tablename__ = "users"
+    # One account per email within a clinic. The same email may hold accounts at two clinics
+    # (a locum), so a clinic admin adding someone learns nothing about other clinics' staff;
+    # the login tells them apart by password, then by a choice (views/auth.py).
+    __table_args__ = (
+        UniqueConstraint("clinic_id", "email", name="uq_users_clinic_id_email"),
+        Index("ix_users_email", "email"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Clinic-scoped reads while someone is logged in; the login and Flask-Login's user_loader
     # run before the scope is set, and the email check spans clinics (skip_clinic_scope).
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
         Enum(Role, native_enum=False, length=20, validate_strings=True), default=Role.PHYSIO

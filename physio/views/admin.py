@@ -45,6 +45,7 @@ def users():
                 password=form.password.data,
                 role=form.role.data,
                 registration=form.registration.data,
+                within_clinic=True,  # another clinic's accounts are none of this one's business
             )
         except user_service.DuplicateEmail:
             form.email.errors.append("A user with this email already exists.")

@@ -49,15 +49,26 @@ def login():
         if throttle.refused(lambda: user_service.has_logged_in_from(identity, address)):
             abort(429)
         if form.validate_on_submit():
-            user = user_service.find_login(identity)
-            if verify_password(user.password_hash if user else None, form.password.data) and (
-                user.active
-            ):
+            accounts = user_service.find_logins(identity)
+            matching = [u for u in accounts if verify_password(u.password_hash, form.password.data)]
+            if not accounts:
+                verify_password(None, form.password.data)  # as long as for a real account
+            usable = [u for u in matching if u.active]
+            if len(usable) > 1:
+                # The same email and password at two clinics (a locum): which one, this time?
+                chosen = [u for u in usable if str(u.clinic_id) == request.form.get("clinic")]
+                if not chosen:
+                    choices = [(u.clinic_id, u.clinic.name) for u in usable]
+                    return render_template("auth/login.html", form=form, clinics=choices)
+                usable = chosen
+            if usable:
+                user = usable[0]
                 session.clear()  # no session fixation: a fresh session for the new identity
                 login_user(user)
                 audit_here("login")
                 db.session.commit()
                 return redirect(safe_next(request.args.get("next"), url_for("patients.index")))
+            user = matching[0] if matching else (accounts[0] if len(accounts) == 1 else None)
             audit.record(
                 "login_failed",
                 user_id=user.id if user else None,
