@@ -82,10 +82,28 @@ class Config:
         None  # tied to the session instead: a long consultation must not lose a form
     )
 
-    # Login throttling (Flask-Limiter). memory:// is per process; use redis:// with several workers.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Rate limits (Flask-Limiter; README "Security model"). database:// counts in the app's own
+    # database (physio/ratelimit_storage.py), so gunicorn's workers share one count; redis://…
+    # shares it across hosts; memory:// counts per process (tests, benchmarks).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "database://")
     RATELIMIT_HEADERS_ENABLED = False
+    # Failed logins per (account, address): stops guessing one account from one place.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
+    # Failed logins per address, whatever the account: stops trying many accounts from one place.
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get(
+        "LOGIN_ADDRESS_RATE_LIMIT", "30 per minute;200 per hour"
+    )
+    # Failed logins per account from everywhere: stops guessing spread over many addresses. Once
+    # spent, only addresses this account has logged in from before may try (a stranger can't
+    # lock a physio out of the place they work from).
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "100 per day")
+    SIGN_RATE_LIMIT = "10 per minute"  # per user: signing checks the password
+    # Per user: the form saves after a few seconds of quiet typing, a tab at most every ~2 s.
+    AUTOSAVE_RATE_LIMIT = os.environ.get("AUTOSAVE_RATE_LIMIT", "60 per minute")
+    # How many reverse proxies sit in front (X-Forwarded-* trusted that many hops deep; 0: none).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
+    # The largest request body accepted (413 beyond it); nginx's client_max_body_size matches.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024))
 
     # Argon2id cost: OWASP's recommended minimum (m=19 MiB, t=2, p=1). The 64 MiB default
     # pushed a worker that logs someone in and renders a PDF past 200 MB.
@@ -110,7 +128,8 @@ class Config:
     # Where the newest audit entry's id and hash are kept outside the database (unset:
     # instance/audit_anchor.json; empty: no anchor, so removing the newest entries goes unseen).
     AUDIT_ANCHOR_FILE = os.environ.get("AUDIT_ANCHOR_FILE")
-    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_MIN_LENGTH = 12
+    PASSWORD_MIN_SCORE = 3  # zxcvbn's 0–4 scale: 3 = "safely unguessable" online
 
 
 class DevelopmentConfig(Config):
@@ -127,6 +146,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     SMTP_URL = None  # tests that send mail start their own SMTP server on loopback

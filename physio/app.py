@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask, g, render_template
 from flask_login import current_user
 
 from config import INSTANCE, Config, config_from_env, instance_key
+from physio.logs import redact_access_logs
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -33,13 +35,16 @@ def create_app(config: Config | type[Config] | None = None, **overrides) -> Flas
         config = config()
     app.config.from_object(config)
     app.config.update(overrides)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    keep_files_private(app)  # before any file is written: the audit key is one
     if not app.config.get("AUDIT_KEY"):
         app.config["AUDIT_KEY"] = instance_key(Path(app.instance_path) / "audit_key")
     if app.config.get("AUDIT_ANCHOR_FILE") is None:
         app.config["AUDIT_ANCHOR_FILE"] = str(Path(app.instance_path) / "audit_anchor.json")
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    redact_access_logs()
 
+    trust_proxies(app)
+    bound_url_integers(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -49,7 +54,51 @@ def create_app(config: Config | type[Config] | None = None, **overrides) -> Flas
     return app
 
 
+def keep_files_private(app: Flask) -> None:
+    """Files this process creates (the SQLite database and its -wal/-shm, backups, the
+    development secret key) are readable by their owner only: umask 077. A database file made
+    before this (0644) is narrowed too."""
+    os.umask(os.umask(0) | 0o077)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    url = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path = path if path.is_absolute() else Path(app.instance_path) / path
+        for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if file.exists():
+                file.chmod(0o600)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies (nginx: README "Deployment"), the client's
+    address, scheme and host come from the X-Forwarded-* headers that many hops deep, so the
+    per-address limits count clients, not the proxy. With 0 the headers are ignored: a client
+    can't choose its own address by sending them."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        wrapped = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = wrapped  # type: ignore[method-assign]
+
+
+# The largest id a database integer holds: a larger one in a URL is a 404, not an overflow.
+MAX_ID = 2**63 - 1
+
+
+def bound_url_integers(app: Flask) -> None:
+    """`<int:…>` in every route accepts 0 … MAX_ID only (set before the blueprints' rules)."""
+    from werkzeug.routing import IntegerConverter
+
+    class BoundedIntegerConverter(IntegerConverter):
+        def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
+            super().__init__(map, fixed_digits, min, MAX_ID if max is None else max, signed)
+
+    app.url_map.converters["int"] = BoundedIntegerConverter
+
+
 def register_extensions(app: Flask) -> None:
+    from physio import ratelimit_storage  # noqa: F401 (registers RATELIMIT_STORAGE_URI database://)
     from physio.extensions import csrf, db, limiter, login_manager, migrate
     from physio.security import register_security_headers
 
@@ -70,8 +119,14 @@ def register_extensions(app: Flask) -> None:
     from physio.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(User, int(user_id))
+    def load_user(session_token: str):
+        # The session names the user's current session token (User.get_id), not their id:
+        # once it is replaced (logout, password change, deactivation) the cookie names nobody.
+        from sqlalchemy import select
+
+        user = db.session.execute(
+            select(User).where(User.session_token == session_token)
+        ).scalar_one_or_none()
         return user if user is not None and user.active else None
 
 
@@ -141,7 +196,7 @@ def register_errorhandlers(app: Flask) -> None:
             db.session.rollback()
         return render_template(f"errors/{code}.html", error=error), code
 
-    for code in (400, 403, 404, 405, 409, 410, 429, 500):
+    for code in (400, 403, 404, 405, 409, 410, 413, 429, 500):
         app.register_error_handler(code, render_error)
 
     from sqlalchemy.exc import IntegrityError, OperationalError

@@ -1,10 +1,13 @@
-"""Password hashing and HTTP security headers."""
+"""Password hashing, the password policy, login identities and HTTP security headers."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+from flask_login import current_user
 
 CSP = "; ".join(
     [
@@ -51,27 +54,75 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def password_problems(password: str, *, email: str = "", name: str = "") -> list[str]:
-    """The password policy for new users: long enough, not trivially guessable."""
+def normalise_identity(raw: str) -> str:
+    """The login identity as it is looked up and as the login limits count it: control and
+    format characters (NUL, zero-width space, …) removed, surrounding space stripped, lower
+    case (emails are stored lower-cased). Two spellings that reach one account are one key."""
+    kept = "".join(ch for ch in raw if not unicodedata.category(ch).startswith("C"))
+    return kept.strip().lower()
+
+
+# Bidirectional embeddings, overrides and isolates: they make a name display as another.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def has_control_characters(text: str) -> bool:
+    """True when `text` holds a control character (tab, newline, escape, …), an unassigned or
+    private-use code point, or a bidirectional override: a name must not. The joiners some
+    scripts need in names (U+200C, U+200D) are allowed."""
+    return any(
+        unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") or ch in _BIDI_CONTROLS for ch in text
+    )
+
+
+def password_problems(
+    password: str, *, email: str = "", name: str = "", extra_words: tuple[str, ...] = ()
+) -> list[str]:
+    """The password policy: at least PASSWORD_MIN_LENGTH characters, and not guessable by
+    zxcvbn (dictionary words, common passwords, names, dates, keyboard patterns, the user's own
+    name and email) below PASSWORD_MIN_SCORE."""
+    from zxcvbn import zxcvbn
+
     problems = []
     min_length = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < min_length:
         problems.append(f"Use at least {min_length} characters.")
     lowered = password.lower()
-    if email and email.split("@")[0].lower() in lowered:
+    local_part = email.split("@")[0].lower()
+    if local_part and len(local_part) > 2 and local_part in lowered:
         problems.append("Don't include your email address.")
     if name and any(len(part) > 2 and part.lower() in lowered for part in name.split()):
         problems.append("Don't include your name.")
     if len(set(password)) < 5:
         problems.append("Use more different characters.")
-    if lowered in {"password123", "physio12345", "1234567890", "qwertyuiop"}:
-        problems.append("This password is too common.")
+    if not problems:
+        words = [w for w in (local_part, *name.lower().split(), *extra_words) if w]
+        result = zxcvbn(password[:100], user_inputs=[*words, "physio", "physiotherapy", "clinic"])
+        if result["score"] < current_app.config["PASSWORD_MIN_SCORE"]:
+            hint = result["feedback"].get("warning") or "It is too easy to guess."
+            problems.append(
+                f"{hint.rstrip('.')}. Try a few unrelated words, e.g. a short sentence."
+            )
     return problems
+
+
+# Pages of the patients' links: no login, but patient data.
+PATIENT_LINK_PREFIXES = ("/p/", "/q/")
+
+
+def _holds_patient_data() -> bool:
+    """Every response to a logged-in user (static files and the icon aside) and every page of
+    a patient's link: browsers and proxies must not keep a copy."""
+    if request.endpoint in ("static", "favicon"):
+        return False
+    return request.path.startswith(PATIENT_LINK_PREFIXES) or current_user.is_authenticated
 
 
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def _set_headers(response):
+        if _holds_patient_data() and "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

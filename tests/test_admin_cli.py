@@ -27,7 +27,7 @@ def test_admin_creates_user_who_can_log_in(app, admin_client, client):
 
 def test_password_policy_for_new_users(app, admin_client):
     for bad, message in [
-        ("short1", "at least 10"),
+        ("short1", "at least 12"),
         ("jo-lind-password", "your name"),
         ("aaaaaaaaaaaa", "different characters"),
     ]:

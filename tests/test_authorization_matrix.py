@@ -23,11 +23,13 @@ ANY_USER = "any user"  # any logged-in user; nothing clinic-specific in the URL
 CLINIC = "clinic record"  # logged-in users of the owning clinic; others get 404
 ADMIN = "admin"  # admins of the clinic only (physios 403)
 ADMIN_CLINIC = "admin, clinic record"  # admins of the owning clinic; physios 403
+CLINICIAN = "clinician, clinic record"  # physios of the owning clinic; admins 403
 
 EXPECTATIONS = {
     "auth.login": PUBLIC,
     "favicon": PUBLIC,
     "auth.logout": ANY_USER,
+    "auth.change_password": ANY_USER,
     "public.patient_plan": PUBLIC,
     "public.patient_plan_pdf": PUBLIC,
     "public.patient_log": PUBLIC,
@@ -44,7 +46,7 @@ EXPECTATIONS = {
     "assessments.new": CLINIC,
     "assessments.edit": CLINIC,
     "assessments.autosave": CLINIC,
-    "assessments.sign": CLINIC,
+    "assessments.sign": CLINICIAN,
     "assessments.show": CLINIC,
     "assessments.amend": CLINIC,
     "plans.plan": CLINIC,
@@ -59,6 +61,7 @@ EXPECTATIONS = {
     "admin.users": ADMIN,
     "admin.deactivate": ADMIN_CLINIC,
     "admin.activate": ADMIN_CLINIC,
+    "admin.reset_password": ADMIN_CLINIC,
     "admin.clinic": ADMIN,
     "audit_log.index": ADMIN,
 }
@@ -177,6 +180,8 @@ def expected(access: str, role: str) -> str:
         return "allowed" if role == "admin_a" else "forbidden"
     if access == ADMIN_CLINIC:
         return "allowed" if role == "admin_a" else "forbidden"
+    if access == CLINICIAN:
+        return {"physio_a": "allowed", "physio_b": "not found"}.get(role, "forbidden")
     raise AssertionError(access)
 
 

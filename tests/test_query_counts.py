@@ -58,13 +58,14 @@ def add_visits(client, patient, n: int) -> list[int]:
 # PostgreSQL the audit entry also takes its advisory lock: one more statement)
 _LOCK = 1 if ON_POSTGRES else 0
 CEILINGS = {
-    "patient_list": 3,
+    # + the audit entry of the read (issue 11: every read of patient data is audited)
+    "patient_list": 5 + _LOCK,
     # + the patient's questionnaires and plan links (issue 14; the home log's queries only run
     # once a plan link exists)
     "patient_page": 9 + _LOCK,
     # + the values the patient reported (provenance), one query for the notes and the summary
     "assessment_view": 10 + _LOCK,
-    "plan_page": 7,
+    "plan_page": 9 + _LOCK,  # + the audit entry of the read (issue 11)
 }
 
 

@@ -12,13 +12,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from physio.clinical.patient_questionnaire import parse_odi_statements
-from physio.forms.base import BaseForm
+from physio.forms.base import BaseForm, plain_name
 from physio.models import Role
 from physio.security import password_problems
 
 
 class UserForm(BaseForm):
-    name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Full name", validators=[DataRequired(), Length(max=200), plain_name])
     email = EmailField(
         "Email", validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)]
     )
@@ -47,7 +47,7 @@ class UserForm(BaseForm):
 
 
 class ClinicSettingsForm(BaseForm):
-    name = StringField("Clinic name", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Clinic name", validators=[DataRequired(), Length(max=200), plain_name])
     phone = StringField("Clinic phone", validators=[Optional(), Length(max=50)])
     odi_enabled = BooleanField(
         "Use the Oswestry Disability Index (the clinic holds an ODI licence)"

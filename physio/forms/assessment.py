@@ -306,6 +306,73 @@ class AssessmentFormBase(BaseForm):
         return found
 
 
+# What the autosave may keep aside of a not-yet-valid page (finding 8 of issue 11): only the
+# form's own fields, each value no longer than the field allows. A value without a declared
+# length (a number, a date, a choice) is short by nature.
+SHORT_VALUE = 100
+BODY_CHART_MARKS = 200
+
+
+def _leaf_fields(form: AssessmentFormBase):
+    yield form.seen_at, form.seen_at.label.text
+    yield form.lock_version, "Version"
+    yield form.confirmed_sections, "Same as last visit"
+    for section in SECTIONS:
+        sub = form[section.name].form
+        for name, field in sub._fields.items():
+            if name == "psfs":
+                for i, entry in enumerate(field):
+                    for part in entry.form:
+                        yield part, f"PSFS activity {i + 1}: {part.label.text}"
+            else:
+                yield field, f"{section.title} · {field.label.text}"
+
+
+def _declared_length(field) -> int | None:
+    for validator in field.validators:
+        if isinstance(validator, Length) and validator.max and validator.max > 0:
+            return validator.max
+    return None
+
+
+def capped_payload(form: AssessmentFormBase, posted) -> tuple[dict[str, list[str]], list[dict]]:
+    """The posted values worth keeping aside, by the form's field names: unknown names are
+    dropped, a single-value field keeps one value, a multiple choice at most its choices. A
+    text longer than its declared length is refused (not kept) and named in the second list as
+    {field, label, message}; any other value (a number, a date, a choice: short by nature) is
+    cut to SHORT_VALUE characters. What the autosave stores is bounded by the schema, whatever
+    is posted."""
+    kept: dict[str, list[str]] = {}
+    refused: list[dict] = []
+    for field, label in _leaf_fields(form):
+        values = posted.getlist(field.name)
+        if not values:
+            continue
+        if isinstance(field, BodyChartField):
+            most = BODY_CHART_MARKS
+        elif isinstance(field, SelectMultipleField):
+            most = len(field.choices or []) or 1
+        else:
+            most = 1
+        values = values[:most]
+        limit = _declared_length(field)
+        if limit is None:
+            kept[field.name] = [v[:SHORT_VALUE] for v in values]
+            continue
+        long = [v for v in values if len(v) > limit]
+        if long:
+            refused.append(
+                {
+                    "field": field.name,
+                    "label": label,
+                    "message": f"Too long: at most {limit} characters (this has {len(long[0])}).",
+                }
+            )
+            continue
+        kept[field.name] = values
+    return kept, refused
+
+
 @cache
 def assessment_form_class(*, odi: bool = False, sbst: bool = False) -> type[AssessmentFormBase]:
     """The form for a clinic: ODI and STarT Back items appear only where switched on."""

@@ -17,6 +17,19 @@ def _strip(value):
     return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
+def plain_name(form, field) -> None:
+    """Validator for names (patients, users, clinics): no control characters."""
+    from wtforms.validators import ValidationError
+
+    from physio.security import has_control_characters
+
+    if isinstance(field.data, str) and has_control_characters(field.data):
+        raise ValidationError(
+            "Remove the control characters (tabs, line breaks or invisible characters): "
+            "a name is plain text."
+        )
+
+
 class StripMeta:
     def bind_field(self, form, unbound_field, options):
         filters = unbound_field.kwargs.get("filters", [])

@@ -13,7 +13,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from physio.forms.base import BaseForm
+from physio.forms.base import BaseForm, plain_name
 from physio.models import Sex
 
 SEX_LABELS = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.OTHER: "Other"}
@@ -24,8 +24,8 @@ def _today() -> date:
 
 
 class PatientForm(BaseForm):
-    first_name = StringField("First name", validators=[DataRequired(), Length(max=100)])
-    last_name = StringField("Last name", validators=[DataRequired(), Length(max=100)])
+    first_name = StringField("First name", validators=[DataRequired(), Length(max=100), plain_name])
+    last_name = StringField("Last name", validators=[DataRequired(), Length(max=100), plain_name])
     date_of_birth = DateField(
         "Date of birth",
         validators=[InputRequired(message="Enter the date of birth.")],

@@ -8,6 +8,7 @@ from physio.models.patient import Patient, Sex
 from physio.models.plan import PatientLink, PlanEdits, PlanExport
 from physio.models.plan_log import PlanLogRun, PlanLogTick
 from physio.models.questionnaire import Questionnaire, ReportedField
+from physio.models.rate_limit import RateLimitCounter
 from physio.models.user import Role, User
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "PlanLogTick",
     "PsfsItem",
     "Questionnaire",
+    "RateLimitCounter",
     "ReportedField",
     "Role",
     "Sex",

@@ -204,6 +204,15 @@ def record_by(actor: Actor, action: str, obj: object | None = None, **detail) ->
     )
 
 
+def record_read(
+    actor: Actor, obj: object | None, page: str, *, action: str = "view", **detail
+) -> None:
+    """A page that shows patient data was read: audit it and commit (called after the page is
+    rendered, since the commit expires the rows it used)."""
+    record_by(actor, action, obj, page=page, **detail)
+    db.session.commit()
+
+
 # --- the clinic's audit log page --------------------------------------------------------------
 
 FILTERS = ("action", "user_id", "object_type", "object_id", "since", "until")
@@ -239,6 +248,11 @@ def _day(text: str) -> date | None:
     return day if 1900 <= day.year <= 9000 else None
 
 
+def _id(text: str) -> int | None:
+    """An id filter; one that is not a number, or too large for the database, is ignored."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 def search(filters: dict[str, str], *, page: int, tz: tzinfo) -> AuditSearch:
     """One page of the current clinic's audit entries, newest first, filtered by action, user,
     record and dates (days in the clinic's time zone `tz`). Clinic-scoped by physio/scoping.py;
@@ -246,12 +260,12 @@ def search(filters: dict[str, str], *, page: int, tz: tzinfo) -> AuditSearch:
     stmt = select(AuditEvent)
     if filters.get("action"):
         stmt = stmt.where(AuditEvent.action == filters["action"])
-    if filters.get("user_id", "").isdigit():
-        stmt = stmt.where(AuditEvent.user_id == int(filters["user_id"]))
+    if (user_id := _id(filters.get("user_id", ""))) is not None:
+        stmt = stmt.where(AuditEvent.user_id == user_id)
     if filters.get("object_type"):
         stmt = stmt.where(AuditEvent.object_type == filters["object_type"])
-    if filters.get("object_id", "").isdigit():
-        stmt = stmt.where(AuditEvent.object_id == int(filters["object_id"]))
+    if (object_id := _id(filters.get("object_id", ""))) is not None:
+        stmt = stmt.where(AuditEvent.object_id == object_id)
     if since := _day(filters.get("since", "")):
         stmt = stmt.where(AuditEvent.at >= datetime.combine(since, time.min, tz))
     if until := _day(filters.get("until", "")):

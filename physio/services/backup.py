@@ -7,6 +7,7 @@ exactly as it was and still verifies.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -36,7 +37,15 @@ def _libpq_url() -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def _private(path: Path) -> None:
+    """Create (or empty) the backup file readable by its owner only, before anything is in it."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    path.chmod(0o600)
+
+
 def backup(path: Path) -> None:
+    _private(path)
     dialect = db.engine.dialect.name
     if dialect == "sqlite":
         raw = db.engine.raw_connection()

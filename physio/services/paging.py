@@ -12,6 +12,10 @@ from physio.extensions import db
 
 T = TypeVar("T")
 
+# Pages beyond this are as empty as any page past the end; a larger number would overflow the
+# database's OFFSET (?page=999999999999999999999).
+MAX_PAGE = 1_000_000
+
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
@@ -40,5 +44,6 @@ class Page(Generic[T]):
 def paginate(stmt: Select, *, page: int, per_page: int, row: Callable[[Any], T]) -> Page[T]:
     """Run one page of `stmt` (a page past the end is empty, not an error) and turn each
     loaded object into plain view data with `row`."""
+    page = min(max(page, 1), MAX_PAGE)
     result = db.paginate(stmt, page=page, per_page=per_page, max_per_page=200, error_out=False)
     return Page([row(item) for item in result.items], result.page, result.pages, result.total or 0)

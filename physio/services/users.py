@@ -58,17 +58,13 @@ def get_or_create_clinic(name: str) -> Clinic:
     return clinic_named(name) or create_clinic(name)
 
 
-def email_taken(email: str) -> bool:
-    return (
-        db.session.execute(
-            select(func.count())
-            .select_from(User)
-            .where(func.lower(User.email) == email.lower())
-            # One login per email across all clinics: the check looks beyond the admin's clinic.
-            .execution_options(skip_clinic_scope=True)
-        ).scalar_one()
-        > 0
-    )
+def email_taken(email: str, clinic_id: int | None = None) -> bool:
+    """Is the email in use, in the clinic `clinic_id` or (None) in any clinic?"""
+    stmt = select(func.count()).select_from(User).where(func.lower(User.email) == email.lower())
+    if clinic_id is not None:
+        stmt = stmt.where(User.clinic_id == clinic_id)
+    # The check may look beyond the logged-in admin's clinic only when asked to (clinic None).
+    return db.session.execute(stmt.execution_options(skip_clinic_scope=True)).scalar_one() > 0
 
 
 def create_user(
@@ -79,8 +75,12 @@ def create_user(
     password: str,
     role: str | Role,
     registration: str | None = None,
+    within_clinic: bool = False,
 ) -> User:
-    if email_taken(email):
+    """A new user. The operator's CLI refuses an email used anywhere (the default); a clinic
+    admin's form (`within_clinic`) refuses only one used in their own clinic, so its answer is
+    the same whether or not another clinic has the email."""
+    if email_taken(email, clinic.id if within_clinic else None):
         raise DuplicateEmail(email)
     user = User(
         clinic=clinic,
@@ -93,3 +93,43 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def has_logged_in_from(identity: str, address: str) -> bool:
+    """Has the account with this (normalised) email logged in from this address before?
+    Read from the audit log's login entries (kept like every audit entry)."""
+    from physio.models import AuditEvent
+
+    user_ids = select(User.id).where(func.lower(User.email) == identity)
+    found = db.session.execute(
+        select(AuditEvent.id)
+        .where(AuditEvent.action == "login", AuditEvent.user_id.in_(user_ids))
+        .where(AuditEvent.ip == address)
+        .limit(1)
+        .execution_options(skip_clinic_scope=True)
+    ).first()
+    return found is not None
+
+
+def find_logins(identity: str) -> list[User]:
+    """The accounts a login's email names: usually one, one per clinic at most (any clinic:
+    nobody is logged in yet)."""
+    return list(
+        db.session.execute(
+            select(User)
+            .where(func.lower(User.email) == identity)
+            .order_by(User.id)
+            .execution_options(skip_clinic_scope=True)
+        ).scalars()
+    )
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password ends every session of the user (physio/models/user.py session_token)."""
+    user.password_hash = hash_password(password)
+    user.end_sessions()
+
+
+def deactivate(user: User) -> None:
+    user.active = False
+    user.end_sessions()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from physio.clinical.patient_questionnaire import parse_odi_statements
 from physio.extensions import db
 from physio.forms.admin import ClinicSettingsForm, UserForm
+from physio.forms.auth import PasswordResetForm
 from physio.models import User
 from physio.services import users as user_service
 from physio.views.helpers import audit_here, require_admin
@@ -44,6 +45,7 @@ def users():
                 password=form.password.data,
                 role=form.role.data,
                 registration=form.registration.data,
+                within_clinic=True,  # another clinic's accounts are none of this one's business
             )
         except user_service.DuplicateEmail:
             form.email.errors.append("A user with this email already exists.")
@@ -67,10 +69,26 @@ def deactivate(user_id: int):
     if user.id == current_user.id:
         flash("You can't deactivate your own account.", "error")
     elif user.active:
-        user.active = False
+        user_service.deactivate(user)  # their open sessions end with it
         audit_here("user_deactivate", user)
         db.session.commit()
         flash(f"{user.name} is deactivated.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+def reset_password(user_id: int):
+    """Set a new password for a user of the clinic (forgotten or leaked): their sessions end."""
+    user = _clinic_user_or_404(user_id)
+    form = PasswordResetForm()
+    form.policy_email, form.policy_name = user.email, user.name
+    if form.validate_on_submit():
+        user_service.set_password(user, form.new_password.data)
+        audit_here("password_reset", user)
+        db.session.commit()
+        flash(f"New password set for {user.name}; their sessions have ended.", "success")
+    else:
+        flash(" ".join(form.new_password.errors) or "Enter a new password.", "error")
     return redirect(url_for("admin.users"))
 
 

@@ -7,6 +7,7 @@ import json
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     jsonify,
@@ -27,6 +28,7 @@ from physio.clock import local_date
 from physio.extensions import db, limiter
 from physio.forms.assessment import (
     assessment_form_class,
+    capped_payload,
     form_data_from_record,
     record_from_form,
 )
@@ -35,10 +37,10 @@ from physio.models import Assessment, Kind, Patient
 from physio.scoping import get_or_404
 from physio.security import verify_password
 from physio.services import assessments as service
+from physio.services import audit, provenance
 from physio.services import plans as plan_service
-from physio.services import provenance
 from physio.services import questionnaires as questionnaire_service
-from physio.views.helpers import audit_here
+from physio.views.helpers import actor, audit_here
 
 bp = Blueprint("assessments", __name__)
 
@@ -229,8 +231,11 @@ def edit(assessment_id: int):
             form = _bind_form(a, MultiDict(a.autosave))
             form.validate()
             form.lock_version.data = str(a.lock_version)  # the stash itself bumped the version
-            return _render_form(a, form, restored=True)
-        return _render_form(a, _bind_form(a))
+            page = _render_form(a, form, restored=True)
+        else:
+            page = _render_form(a, _bind_form(a))
+        audit.record_read(actor(), a, "form")
+        return page
 
     form = _bind_form(a, request.form)
     live = _live_context(a, form)
@@ -255,8 +260,22 @@ def edit(assessment_id: int):
     return redirect(url_for("assessments.edit", assessment_id=assessment_id))
 
 
+def _per_user() -> str:
+    """Rate-limit key: the logged-in user, wherever they are (one physio's signing or saving
+    can't use up another's budget behind a shared address)."""
+    return f"user:{current_user.get_id()}"
+
+
+def _autosave_limit() -> str:
+    return current_app.config["AUTOSAVE_RATE_LIMIT"]
+
+
+def _sign_limit() -> str:
+    return current_app.config["SIGN_RATE_LIMIT"]
+
+
 @bp.route("/assessments/<int:assessment_id>/autosave", methods=["POST"])
-@limiter.exempt
+@limiter.limit(_autosave_limit, key_func=_per_user)
 def autosave(assessment_id: int):
     """Called by the form's script every few seconds: saves a valid draft, or keeps the raw
     typing aside when it is not valid yet; answers with the live panel and field errors."""
@@ -268,6 +287,7 @@ def autosave(assessment_id: int):
     live = _live_context(a, form, stored)
     form.suggested_tier = live["derived"].red_flags.suggested_tier
     valid = form.validate()
+    refused: list[dict] = []
     try:
         # Every valid value goes into the draft even when another one is not valid yet; the
         # raw typing of the page is kept aside too until it is all valid (never lost, and the
@@ -282,7 +302,8 @@ def autosave(assessment_id: int):
             keep_autosave=not valid,
         )
         if not valid:
-            payload = {k: request.form.getlist(k) for k in request.form if k != "csrf_token"}
+            # Only the form's fields, each within its length (forms/assessment.py).
+            payload, refused = capped_payload(form, request.form)
             service.save_autosave(a, payload, None)
         if changes:
             audit_here("update", a, fields=sorted(changes), via="autosave")
@@ -296,6 +317,8 @@ def autosave(assessment_id: int):
     panel = render_template("assessments/_live.html", a=a, **live)
     db.session.commit()
     invalid = form.invalid_fields()
+    known = {item["field"] for item in invalid}
+    invalid += [item for item in refused if item["field"] not in known]
     return jsonify(
         ok=True,
         saved=valid,
@@ -308,10 +331,12 @@ def autosave(assessment_id: int):
 
 
 @bp.route("/assessments/<int:assessment_id>/sign", methods=["POST"])
-@limiter.limit("10 per minute")
+@limiter.limit(_sign_limit, key_func=_per_user)
 def sign(assessment_id: int):
     """Sign with the physio's password; refuses with the list of what is missing."""
     a = get_or_404(Assessment, assessment_id)
+    if not current_user.is_clinician:
+        abort(403)  # an administrator doesn't sign clinical records
     service.lock_record(a)  # a second, simultaneous sign waits here, then sees it signed
     if a.is_signed:
         return render_template("assessments/read_only_refused.html", a=a), 409

@@ -27,10 +27,11 @@ class SignedIn:
     name: str
     clinic_name: str
     is_admin: bool
+    is_clinician: bool = False
 
 
 def signed_in(user) -> SignedIn:
-    return SignedIn(user.name, user.clinic.name, user.is_admin)
+    return SignedIn(user.name, user.clinic.name, user.is_admin, user.is_clinician)
 
 
 def actor() -> audit.Actor:

@@ -11,6 +11,7 @@ from physio.forms.patient import PatientForm
 from physio.models import Patient
 from physio.scoping import get_or_404
 from physio.services import assessments as assessment_service
+from physio.services import audit
 from physio.services import patients as patient_service
 from physio.views.helpers import actor
 from physio.views.patient_links import patient_page_context
@@ -40,7 +41,11 @@ def index():
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["PATIENTS_PER_PAGE"],
     )
-    return render_template("patients/index.html", page=page, query=query)
+    html = render_template("patients/index.html", page=page, query=query)
+    # Which patients were listed (ids; the query, often a name, is not kept in the log).
+    listed = [row.id for row in page.items]
+    audit.record_read(actor(), None, "patients", action="search", patients=listed)
+    return html
 
 
 @bp.route("/drafts")
@@ -88,6 +93,7 @@ def edit(patient_id: int):
             form.reference.errors.append(DUPLICATE_REFERENCE)
         else:
             return redirect(url_for("patients.show", patient_id=patient_id))
-    return render_template("patients/form.html", form=form, patient=patient), (
-        422 if form.errors else 200
-    )
+    page = render_template("patients/form.html", form=form, patient=patient)
+    if request.method == "GET":
+        audit.record_read(actor(), patient, "edit")
+    return page, (422 if form.errors else 200)

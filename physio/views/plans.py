@@ -26,6 +26,7 @@ from physio.pdf.formats import FORMATS
 from physio.plan.library import INTERVENTIONS
 from physio.scoping import get_or_404
 from physio.services import assessments as assessment_service
+from physio.services import audit
 from physio.services import patient_links as link_service
 from physio.services import plans as plan_service
 from physio.views.helpers import actor, audit_here
@@ -130,7 +131,9 @@ def plan(assessment_id: int):
     a = get_or_404(Assessment, assessment_id)
     state = plan_service.plan_for(a)
     if request.method == "GET":
-        return _render(a, state, plan_form(state.plan))
+        page = _render(a, state, plan_form(state.plan))
+        audit.record_read(actor(), a, "plan")
+        return page
     if request.headers.get("X-Requested-With") == "fetch":
         return _save_in_place(a, state)
     refused = _save_posted_plan(a, state)
