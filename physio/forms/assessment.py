@@ -275,7 +275,12 @@ class AssessmentFormBase(BaseForm):
             ok = False
         override = self.red_flags.form.tier_override.data
         suggested = getattr(self, "suggested_tier", None)
-        if override and suggested and TIER_RANK[override] < TIER_RANK.get(suggested, 0):
+        # an override outside the choices was refused by its own field's validator above
+        if (
+            override in TIER_RANK
+            and suggested
+            and TIER_RANK[override] < TIER_RANK.get(suggested, 0)
+        ):
             self.red_flags.form.tier_override.errors.append(
                 f"The suggested tier is {suggested}; it can be raised, never lowered."
             )
