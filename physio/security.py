@@ -6,8 +6,7 @@ import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app, request
-from flask_login import current_user
+from flask import Flask, current_app, g, request
 
 CSP = "; ".join(
     [
@@ -115,7 +114,9 @@ def _holds_patient_data() -> bool:
     a patient's link: browsers and proxies must not keep a copy."""
     if request.endpoint in ("static", "favicon"):
         return False
-    return request.path.startswith(PATIENT_LINK_PREFIXES) or current_user.is_authenticated
+    # g.me: the logged-in user as read when the request began (app.py); asking current_user
+    # here would reload the user a commit has expired (one more query on every page).
+    return request.path.startswith(PATIENT_LINK_PREFIXES) or g.get("me") is not None
 
 
 def register_security_headers(app: Flask) -> None:

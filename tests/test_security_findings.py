@@ -480,3 +480,21 @@ def test_finding_13_one_email_and_password_at_two_clinics_asks_which(app, make):
     assert "Southside" in client.get("/patients/").text
     with app.app_context():
         assert db.session.get(User, north.id).clinic_id != south.clinic_id
+
+
+def test_finding_4_database_limit_store_on_this_database(app_ctx):
+    """The storage's upsert on the suite's database (SQLite, or PostgreSQL in the PG run)."""
+    import time
+
+    from physio.ratelimit_storage import DatabaseStorage
+
+    storage = DatabaseStorage("database://")
+    assert storage.check()
+    assert [storage.incr("k", 60) for _ in range(3)] == [1, 2, 3]
+    assert storage.get("k") == 3 and storage.get("other") == 0
+    assert time.time() < storage.get_expiry("k") <= time.time() + 60
+    assert storage.incr("gone", 0) == 1  # a window that has ended starts again
+    assert storage.incr("gone", 60) == 1
+    storage.clear("k")
+    assert storage.get("k") == 0
+    assert storage.reset() == 1
