@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from physio.extensions import limiter
-from physio.throttle import LoginThrottle
 from tests.helpers import PASSWORD, Factory, login, signed_visit
 
 
@@ -118,6 +117,7 @@ def test_finding_4_database_limit_store_counts_across_workers(tmp_path, restore_
     from config import DevelopmentConfig, ProductionConfig, TestingConfig
     from physio.app import create_app
     from physio.extensions import db
+    from physio.throttle import LoginThrottle
 
     assert DevelopmentConfig.RATELIMIT_STORAGE_URI == "database://"
     assert ProductionConfig.RATELIMIT_STORAGE_URI == "database://"
