@@ -194,6 +194,10 @@ def test_finding_9_admin_reset_and_deactivation_end_the_users_sessions(app, phys
     assert r.status_code == 302
     assert victim.get("/patients/").status_code == 302
     login(victim, physio, new)
+    # An admin's own password needs the current one: not through the reset.
+    admin_client.post(f"/admin/users/{admin.id}/password", data={"new_password": new})
+    admin_client.post("/logout")
+    login(admin_client, admin)  # still the old password
     admin_client.post(f"/admin/users/{physio.id}/deactivate")
     admin_client.post(f"/admin/users/{physio.id}/activate")
     assert victim.get("/patients/").status_code == 302  # reactivating doesn't revive it
@@ -498,3 +502,13 @@ def test_finding_4_database_limit_store_on_this_database(app_ctx):
     storage.clear("k")
     assert storage.get("k") == 0
     assert storage.reset() == 1
+
+
+def test_finding_4_logging_in_again_does_not_renew_the_signing_budget(app, physio):
+    client = app.test_client()
+    login(client, physio)
+    for _ in range(10):
+        client.post("/assessments/999/sign", data={"password": "x"})
+    client.post("/logout")
+    login(client, physio)  # a new session token
+    assert client.post("/assessments/999/sign", data={"password": "x"}).status_code == 429
