@@ -421,6 +421,7 @@ def test_finding_13_every_read_of_patient_data_is_audited(app, physio_client, ph
         f"/patients/{patient.id}/edit",
         f"/assessments/{signed}/plan",
         "/patients/?q=Jane",
+        "/drafts",
     ):
         assert physio_client.get(url).status_code == 200
     with app.app_context():
@@ -436,6 +437,7 @@ def test_finding_13_every_read_of_patient_data_is_audited(app, physio_client, ph
     search = [d for a, _, _, d in rows if a == "search"]
     assert search and search[-1]["patients"] == [patient.id]
     assert "Jane" not in str(search)  # the query itself (a name) is not logged
+    assert any(a == "list_drafts" for a, _, _, _ in rows)
 
 
 def test_finding_13_a_clinic_admin_cannot_learn_whether_another_clinic_has_an_email(
