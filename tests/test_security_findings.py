@@ -514,3 +514,19 @@ def test_finding_4_logging_in_again_does_not_renew_the_signing_budget(app, physi
     client.post("/logout")
     login(client, physio)  # a new session token
     assert client.post("/assessments/999/sign", data={"password": "x"}).status_code == 429
+
+
+def test_finding_4_only_the_hop_nginx_added_is_believed(fresh_app):
+    """nginx appends the real client to whatever X-Forwarded-For the client sent: with one
+    trusted proxy only that last entry counts, so spoofed entries don't give fresh budgets."""
+    app = fresh_app(TRUSTED_PROXIES=1)
+    make = Factory(app)
+    physio = make.user(make.clinic(), email="kim@example.org")
+    client = app.test_client()
+    for i in range(5):
+        response = _post_login(
+            client, physio.email, "guess", X_Forwarded_For=f"10.0.0.{i}, 203.0.113.9"
+        )
+        assert response.status_code == 200
+    spoofed = _post_login(client, physio.email, PASSWORD, X_Forwarded_For="10.0.9.9, 203.0.113.9")
+    assert spoofed.status_code == 429
