@@ -98,8 +98,9 @@ class Config:
     # lock a physio out of the place they work from).
     LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "100 per day")
     SIGN_RATE_LIMIT = "10 per minute"  # per user: signing checks the password
-    # Per user: the form saves after a few seconds of quiet typing, a tab at most every ~2 s.
-    AUTOSAVE_RATE_LIMIT = os.environ.get("AUTOSAVE_RATE_LIMIT", "60 per minute")
+    # Per user: the form saves after 1.5 s of quiet typing, so a tab sends at most ~40 a minute;
+    # room for two tabs, and a bound on what one account can make the server do.
+    AUTOSAVE_RATE_LIMIT = os.environ.get("AUTOSAVE_RATE_LIMIT", "120 per minute")
     # How many reverse proxies sit in front (X-Forwarded-* trusted that many hops deep; 0: none).
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
     # The largest request body accepted (413 beyond it); nginx's client_max_body_size matches.

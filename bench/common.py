@@ -240,7 +240,7 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
         SECRET_KEY=BENCH_SECRET_KEY,
         DATABASE_URL=database_url,
         RATELIMIT_STORAGE_URI="memory://",
-        # A few sessions send the whole mix: the per-user autosave limit (60/min) is for people.
+        # A few sessions send the whole mix: the per-user autosave limit (120/min) is for people.
         AUTOSAVE_RATE_LIMIT="100000 per minute",
         PYTHONDONTWRITEBYTECODE="1",
     )

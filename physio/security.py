@@ -114,8 +114,8 @@ def _holds_patient_data() -> bool:
     a patient's link: browsers and proxies must not keep a copy."""
     if request.endpoint in ("static", "favicon"):
         return False
-    # g.me: the signed-in user as read when the request began (reading current_user here, after
-    # the view's commit expired it, would load the user row again)
+    # g.me: the logged-in user as read when the request began (app.py); asking current_user
+    # here would reload the user a commit has expired (one more query on every page).
     return request.path.startswith(PATIENT_LINK_PREFIXES) or g.get("me") is not None
 
 

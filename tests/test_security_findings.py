@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from physio.extensions import limiter
-from physio.throttle import LoginThrottle
 from tests.helpers import PASSWORD, Factory, login, signed_visit
 
 
@@ -118,6 +117,7 @@ def test_finding_4_database_limit_store_counts_across_workers(tmp_path, restore_
     from config import DevelopmentConfig, ProductionConfig, TestingConfig
     from physio.app import create_app
     from physio.extensions import db
+    from physio.throttle import LoginThrottle
 
     assert DevelopmentConfig.RATELIMIT_STORAGE_URI == "database://"
     assert ProductionConfig.RATELIMIT_STORAGE_URI == "database://"
@@ -194,6 +194,10 @@ def test_finding_9_admin_reset_and_deactivation_end_the_users_sessions(app, phys
     assert r.status_code == 302
     assert victim.get("/patients/").status_code == 302
     login(victim, physio, new)
+    # An admin's own password needs the current one: not through the reset.
+    admin_client.post(f"/admin/users/{admin.id}/password", data={"new_password": new})
+    admin_client.post("/logout")
+    login(admin_client, admin)  # still the old password
     admin_client.post(f"/admin/users/{physio.id}/deactivate")
     admin_client.post(f"/admin/users/{physio.id}/activate")
     assert victim.get("/patients/").status_code == 302  # reactivating doesn't revive it
@@ -417,6 +421,7 @@ def test_finding_13_every_read_of_patient_data_is_audited(app, physio_client, ph
         f"/patients/{patient.id}/edit",
         f"/assessments/{signed}/plan",
         "/patients/?q=Jane",
+        "/drafts",
     ):
         assert physio_client.get(url).status_code == 200
     with app.app_context():
@@ -432,6 +437,7 @@ def test_finding_13_every_read_of_patient_data_is_audited(app, physio_client, ph
     search = [d for a, _, _, d in rows if a == "search"]
     assert search and search[-1]["patients"] == [patient.id]
     assert "Jane" not in str(search)  # the query itself (a name) is not logged
+    assert any(a == "list_drafts" for a, _, _, _ in rows)
 
 
 def test_finding_13_a_clinic_admin_cannot_learn_whether_another_clinic_has_an_email(
@@ -480,3 +486,47 @@ def test_finding_13_one_email_and_password_at_two_clinics_asks_which(app, make):
     assert "Southside" in client.get("/patients/").text
     with app.app_context():
         assert db.session.get(User, north.id).clinic_id != south.clinic_id
+
+
+def test_finding_4_database_limit_store_on_this_database(app_ctx):
+    """The storage's upsert on the suite's database (SQLite, or PostgreSQL in the PG run)."""
+    import time
+
+    from physio.ratelimit_storage import DatabaseStorage
+
+    storage = DatabaseStorage("database://")
+    assert storage.check()
+    assert [storage.incr("k", 60) for _ in range(3)] == [1, 2, 3]
+    assert storage.get("k") == 3 and storage.get("other") == 0
+    assert time.time() < storage.get_expiry("k") <= time.time() + 60
+    assert storage.incr("gone", 0) == 1  # a window that has ended starts again
+    assert storage.incr("gone", 60) == 1
+    storage.clear("k")
+    assert storage.get("k") == 0
+    assert storage.reset() == 1
+
+
+def test_finding_4_logging_in_again_does_not_renew_the_signing_budget(app, physio):
+    client = app.test_client()
+    login(client, physio)
+    for _ in range(10):
+        client.post("/assessments/999/sign", data={"password": "x"})
+    client.post("/logout")
+    login(client, physio)  # a new session token
+    assert client.post("/assessments/999/sign", data={"password": "x"}).status_code == 429
+
+
+def test_finding_4_only_the_hop_nginx_added_is_believed(fresh_app):
+    """nginx appends the real client to whatever X-Forwarded-For the client sent: with one
+    trusted proxy only that last entry counts, so spoofed entries don't give fresh budgets."""
+    app = fresh_app(TRUSTED_PROXIES=1)
+    make = Factory(app)
+    physio = make.user(make.clinic(), email="kim@example.org")
+    client = app.test_client()
+    for i in range(5):
+        response = _post_login(
+            client, physio.email, "guess", X_Forwarded_For=f"10.0.0.{i}, 203.0.113.9"
+        )
+        assert response.status_code == 200
+    spoofed = _post_login(client, physio.email, PASSWORD, X_Forwarded_For="10.0.9.9, 203.0.113.9")
+    assert spoofed.status_code == 429

@@ -82,7 +82,10 @@ def reset_password(user_id: int):
     user = _clinic_user_or_404(user_id)
     form = PasswordResetForm()
     form.policy_email, form.policy_name = user.email, user.name
-    if form.validate_on_submit():
+    if user.id == current_user.id:
+        # One's own password changes only with the current one (a borrowed session can't).
+        flash("Change your own password under Password, with your current one.", "error")
+    elif form.validate_on_submit():
         user_service.set_password(user, form.new_password.data)
         audit_here("password_reset", user)
         db.session.commit()

@@ -40,7 +40,7 @@ from physio.services import assessments as service
 from physio.services import audit, provenance
 from physio.services import plans as plan_service
 from physio.services import questionnaires as questionnaire_service
-from physio.views.helpers import actor, audit_here
+from physio.views.helpers import actor, audit_here, per_user_key
 
 bp = Blueprint("assessments", __name__)
 
@@ -260,12 +260,6 @@ def edit(assessment_id: int):
     return redirect(url_for("assessments.edit", assessment_id=assessment_id))
 
 
-def _per_user() -> str:
-    """Rate-limit key: the logged-in user, wherever they are (one physio's signing or saving
-    can't use up another's budget behind a shared address)."""
-    return f"user:{current_user.get_id()}"
-
-
 def _autosave_limit() -> str:
     return current_app.config["AUTOSAVE_RATE_LIMIT"]
 
@@ -275,7 +269,7 @@ def _sign_limit() -> str:
 
 
 @bp.route("/assessments/<int:assessment_id>/autosave", methods=["POST"])
-@limiter.limit(_autosave_limit, key_func=_per_user)
+@limiter.limit(_autosave_limit, key_func=per_user_key)
 def autosave(assessment_id: int):
     """Called by the form's script every few seconds: saves a valid draft, or keeps the raw
     typing aside when it is not valid yet; answers with the live panel and field errors."""
@@ -331,7 +325,7 @@ def autosave(assessment_id: int):
 
 
 @bp.route("/assessments/<int:assessment_id>/sign", methods=["POST"])
-@limiter.limit(_sign_limit, key_func=_per_user)
+@limiter.limit(_sign_limit, key_func=per_user_key)
 def sign(assessment_id: int):
     """Sign with the physio's password; refuses with the list of what is missing."""
     a = get_or_404(Assessment, assessment_id)

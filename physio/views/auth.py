@@ -21,13 +21,9 @@ from physio.security import normalise_identity, verify_password
 from physio.services import audit
 from physio.services import users as user_service
 from physio.throttle import LoginThrottle
-from physio.views.helpers import audit_here, safe_next
+from physio.views.helpers import audit_here, per_user_key, safe_next
 
 bp = Blueprint("auth", __name__)
-
-
-def _per_user() -> str:
-    return f"user:{current_user.get_id()}"
 
 
 def _password_limit() -> str:
@@ -98,7 +94,7 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_password_limit, methods=["POST"], key_func=_per_user)
+@limiter.limit(_password_limit, methods=["POST"], key_func=per_user_key)
 def change_password():
     """Change one's own password (the current one is asked for). Every other session of the
     user ends; this one goes on with the new session token."""

@@ -34,6 +34,13 @@ def signed_in(user) -> SignedIn:
     return SignedIn(user.name, user.clinic.name, user.is_admin, user.is_clinician)
 
 
+def per_user_key() -> str:
+    """Rate-limit key: the logged-in user's id, wherever they are (one physio's signing or
+    saving can't use up another's budget behind a shared address; logging in again, which
+    gives a new session token, doesn't give a new budget)."""
+    return f"user:{current_user.id}" if current_user.is_authenticated else "anonymous"
+
+
 def actor() -> audit.Actor:
     """Who makes this request (the logged-in user, if any) and from which address."""
     user = current_user if current_user.is_authenticated else None

@@ -52,7 +52,10 @@ def index():
 def drafts():
     """The clinic's assessments still unsigned 24 hours after they were started."""
     rows = assessment_service.unsigned_draft_rows(current_user.clinic_id)
-    return render_template("patients/drafts.html", drafts=rows)
+    html = render_template("patients/drafts.html", drafts=rows)
+    listed = [row.assessment_id for row in rows]
+    audit.record_read(actor(), None, "drafts", action="list_drafts", assessments=listed)
+    return html
 
 
 @bp.route("/patients/new", methods=["GET", "POST"])

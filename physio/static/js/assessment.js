@@ -118,6 +118,12 @@
           return;
         }
       }
+      if (response.status === 429) {  // the per-user autosave limit: wait, then send it all
+        dirty = true;
+        setStatus("Saving paused for a moment (many saves in a minute); it will resume.", "warn-text");
+        setTimeout(function () { if (dirty) save(false); }, 15000);
+        return;
+      }
       if (!response.ok) throw new Error("HTTP " + response.status);
       const result = await response.json();
       if (lockInput && result.lock_version) lockInput.value = result.lock_version;
