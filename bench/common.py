@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import hashlib
 import http.client
 import json
 import os
@@ -231,6 +232,15 @@ def run(
 # --- the app's environment, migrations, demo data -----------------------------------------------
 
 BENCH_SECRET_KEY = "bench-" + secrets.token_urlsafe(24)
+# Constant: seeded databases are cached between runs, and their audit entries are keyed with it.
+BENCH_AUDIT_KEY = "physio-bench-audit-key"
+# The audit log's anchor file, one per database of this run (a database made afresh must not be
+# compared with the anchor an earlier run's database left).
+BENCH_ANCHORS = Path(tempfile.mkdtemp(prefix="physio-bench-anchors-"))
+
+
+def anchor_file(database_url: str) -> str:
+    return str(BENCH_ANCHORS / f"{hashlib.sha256(database_url.encode()).hexdigest()[:16]}.json")
 
 
 def app_env(database_url: str, **extra: str) -> dict[str, str]:
@@ -238,6 +248,8 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
     env.update(
         PHYSIO_ENV="production",
         SECRET_KEY=BENCH_SECRET_KEY,
+        AUDIT_KEY=BENCH_AUDIT_KEY,
+        AUDIT_ANCHOR_FILE=anchor_file(database_url),
         DATABASE_URL=database_url,
         RATELIMIT_STORAGE_URI="memory://",
         # A few sessions send the whole mix: the per-user autosave limit (120/min) is for people.

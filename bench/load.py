@@ -179,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             flask_cli(["db", "upgrade"], db_url)
             copy_database(sqlite_url(sqlite_path), db_url)
         os.environ["SECRET_KEY"] = app_env(db_url)["SECRET_KEY"]
+        os.environ["AUDIT_KEY"] = app_env(db_url)["AUDIT_KEY"]  # verify_chain runs in here
         from sqlalchemy import create_engine, text
 
         engine = create_engine(db_url)

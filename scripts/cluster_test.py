@@ -315,7 +315,6 @@ def main(argv: list[str] | None = None) -> int:
             db_url,
             RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{redis_port}",
             SECRET_KEY=BENCH_SECRET_KEY,
-            AUDIT_KEY=BENCH_SECRET_KEY + "-audit",  # one audit key for every host (README)
             TRUSTED_PROXIES="1",  # nginx in front: ProxyFix trusts one hop (issue 11's setting)
             LOGIN_RATE_LIMIT="5 per minute;30 per hour",
         )

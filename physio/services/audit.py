@@ -155,6 +155,9 @@ def read_anchor(path: Path) -> dict | None:
     return anchor if isinstance(anchor, dict) else {"id": None, "entry_hash": None}
 
 
+_ANCHOR_WIDTH = 256  # bytes: the record is rewritten in place, padded (no truncate: ~20 µs)
+
+
 def write_anchor(entry_id: int, entry_hash: str, *, force: bool = False) -> None:
     """Record (id, hash) of the newest entry in the anchor file (0600). Only ever moves
     forward, under a file lock (several workers commit at once), unless `force` (restore)."""
@@ -163,18 +166,18 @@ def write_anchor(entry_id: int, entry_hash: str, *, force: bool = False) -> None
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    with os.fdopen(fd, "r+") as file:
-        fcntl.flock(file, fcntl.LOCK_EX)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            current = json.loads(file.read() or "null")
+            current = json.loads(os.pread(fd, _ANCHOR_WIDTH, 0) or b"null")
         except ValueError:
             current = None
         if not force and isinstance(current, dict) and (current.get("id") or 0) >= entry_id:
             return
-        file.seek(0)
-        file.truncate()
-        file.write(json.dumps({"id": entry_id, "entry_hash": entry_hash}))
-        file.flush()
+        record = json.dumps({"id": entry_id, "entry_hash": entry_hash}).encode()
+        os.pwrite(fd, record.ljust(_ANCHOR_WIDTH), 0)
+    finally:
+        os.close(fd)  # releases the lock
 
 
 @event.listens_for(Session, "after_commit")
