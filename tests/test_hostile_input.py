@@ -69,7 +69,7 @@ class World:
     """One app and database for all examples of a test (hypothesis runs many per test)."""
 
     def __init__(self):
-        self.app = make_app()
+        self.app = make_app(RATELIMIT_ENABLED=False)  # limits are tested on their own
         make = Factory(self.app)
         clinic = make.clinic(odi_enabled=True, sbst_enabled=True)
         self.physio = make.user(clinic, "physio")
