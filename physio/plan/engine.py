@@ -47,13 +47,15 @@ def build_plan(
     patient: Mapping[str, Any] | None = None,
     derived: Any = None,
     context: PlanContext | None = None,
+    history: Any = None,
 ) -> TreatmentPlan:
     """The plan the rules derive from ``record``; ``derived`` is computed when not given.
 
     An E tier makes the plan an emergency referral sheet (referral and safety items only); a U tier
     puts the referral first and keeps the programme gentle until the patient has been seen.
+    ``history``: the patient's earlier signed records, oldest first (reviews).
     """
-    facts = Facts(record, patient, derived, context)
+    facts = Facts(record, patient, derived, context, history)
     if context is None:
         facts.context = PlanContext(today=facts.seen_on or date.today())
     fired: list[str] = []
@@ -81,6 +83,7 @@ def build_plan(
         referral=build_referral(facts),
         left_out=[i.code for i in left_out_items],
         left_out_items=left_out_items,
+        running_week=facts.running_week if any(i.code == "running_week" for i in items) else None,
     )
 
 
@@ -126,13 +129,27 @@ def headline(facts: Facts, fired: list[str]) -> str:
             f"Please see a doctor within {URGENT_WITHIN_DAYS} days; until then, keep to the gentle "
             "programme in this plan."
         )
-    focus = [_FOCUS[r] for r in fired if r in _FOCUS][:3]
+    focus = [_focus(facts, r) for r in fired if r in _FOCUS][:3]
+    # Only a runner who runs this week is helped to "keep running" (docs/clinical-rules.md).
+    if facts.runs_this_week:
+        goal = "to help you keep running while your back settles"
+    elif facts.running or facts.enum("training", "runner_level"):
+        goal = "to help you get back to running as your back settles"
+    else:
+        goal = "to help your back settle"
     if not focus:
-        return "This plan helps you stay active and keep running while your back settles."
-    return (
-        f"This plan focuses on {join_words(focus)}, to help you keep running while your back "
-        "settles."
-    )
+        return f"This plan helps you stay active, {goal}."
+    return f"This plan focuses on {join_words(focus)}, {goal}."
+
+
+def _focus(facts: Facts, rule_id: str) -> str:
+    week = facts.running_week
+    if rule_id == "LOAD-SPIKE" and week is not None and week.decision != "reset":
+        return {
+            "build": "building your running back up step by step",
+            "step_back": "stepping your running back a little until the pain settles",
+        }.get(week.decision, "keeping your weekly running steady")
+    return _FOCUS[rule_id]
 
 
 def build_referral(facts: Facts) -> Referral | None:
