@@ -78,7 +78,7 @@ def build_plan(
         rules_fired=fired,
         review_date=review_date(facts),
         review_measures=review_measures(facts),
-        headline=headline(facts, fired),
+        headline=headline(facts, fired, items),
         gentle_until_seen=facts.gentle,
         referral=build_referral(facts),
         left_out=[i.code for i in left_out_items],
@@ -118,7 +118,7 @@ def cap_exercises(items: list[PlanItem], cap: int) -> tuple[list[PlanItem], list
     return kept, left_out
 
 
-def headline(facts: Facts, fired: list[str]) -> str:
+def headline(facts: Facts, fired: list[str], items: list[PlanItem] | None = None) -> str:
     if facts.emergency:
         return (
             "Go to the emergency department today: some of your signs need a doctor to check you "
@@ -129,7 +129,10 @@ def headline(facts: Facts, fired: list[str]) -> str:
             f"Please see a doctor within {URGENT_WITHIN_DAYS} days; until then, keep to the gentle "
             "programme in this plan."
         )
-    focus = [_focus(facts, r) for r in fired if r in _FOCUS][:3]
+    cadence = next((i for i in items or [] if i.code == "cadence"), None)
+    # A step-rate change put off until the running is steady is not a focus of this plan.
+    deferred = {"CADENCE"} if cadence is not None and not cadence.days_per_week else set()
+    focus = [_focus(facts, r) for r in fired if r in _FOCUS and r not in deferred][:3]
     # Only a runner who runs this week is helped to "keep running" (docs/clinical-rules.md).
     if facts.runs_this_week:
         goal = "to help you keep running while your back settles"
@@ -144,7 +147,9 @@ def headline(facts: Facts, fired: list[str]) -> str:
 
 def _focus(facts: Facts, rule_id: str) -> str:
     week = facts.running_week
-    if rule_id == "LOAD-SPIKE" and week is not None and week.decision != "reset":
+    if rule_id == "LOAD-SPIKE" and week is not None and week.decision == "reset":
+        return f"easing your weekly running back to about {week.level_km:g} km a week"
+    if rule_id == "LOAD-SPIKE" and week is not None:
         return {
             "build": "building your running back up step by step",
             "step_back": "stepping your running back a little until the pain settles",

@@ -616,7 +616,7 @@ _ALL = (
         purpose="How much to run this week, and how to judge next week from how your back "
         "responds.",
         steps=(
-            "Run the days and distances in the table, at an easy, chatty pace.",
+            "Run on the days and distances below, at an easy pace you could talk at.",
             "Keep at least one day a week with no running.",
             "After each run, note your pain during the run and the next morning.",
         ),

@@ -533,8 +533,8 @@ def week_words(f: Facts, week: rx.RunningWeek) -> str:
     total = km(week.total_km)
     if week.decision == "reset":
         return (
-            f"Go back to about {km(week.level_km)} a week, the level your back handled well, and "
-            f"keep to it until your runs settle: about {total} this week."
+            f"Keep to about {total} this week, the level your back handled well, until your runs "
+            "settle by the next morning."
         )
     if week.decision == "build":
         why = (
@@ -1154,7 +1154,8 @@ def no_orthotics(f: Facts) -> list[PlanItem] | None:
 
 
 def warm_up(f: Facts) -> list[PlanItem] | None:
-    if f.running_paused:
+    if f.running_paused or not f.runs_this_week:
+        # Advice before runs only for someone who runs this week (or does the walk–run plan).
         return None
     return [item("warm_up", "WARM-UP", "A short warm-up gets your body ready before each run.")]
 
@@ -1274,7 +1275,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "LOAD-SPIKE",
         "two-week change > 30%, or volume_up / race_build_up / return_after_break",
-        ("load_reset",),
+        ("load_reset", "running_week"),
         load_spike,
     ),
     Rule(
@@ -1283,7 +1284,12 @@ RULES: tuple[Rule, ...] = (
         ("walk_run",),
         run_pain,
     ),
-    Rule("PAIN-MONITOR", "running, and not RUN-PAIN", ("pain_monitoring",), pain_monitor),
+    Rule(
+        "PAIN-MONITOR",
+        "running, and not RUN-PAIN",
+        ("pain_monitoring", "running_week"),
+        pain_monitor,
+    ),
     Rule("XTRAIN", "RUN-PAIN or LOAD-SPIKE", ("cross_training",), xtrain),
     Rule(
         "CORE-ENDURANCE",
@@ -1333,7 +1339,12 @@ RULES: tuple[Rule, ...] = (
         shoe_drop,
     ),
     Rule("NO-ORTHOTICS", "custom or off-the-shelf orthotics", ("no_orthotics",), no_orthotics),
-    Rule("WARM-UP", "always (unless RED-E)", ("warm_up",), warm_up),
+    Rule(
+        "WARM-UP",
+        "running this week: a running week or the walk–run plan (unless RED-E)",
+        ("warm_up",),
+        warm_up,
+    ),
     Rule(
         "SURFACE",
         "road only, or hilly terrain with downhill running aggravating",
