@@ -12,9 +12,11 @@ from datetime import date
 
 import pytest
 
+from config import TestingConfig
+from physio.app import create_app
 from physio.pdf import render_plan_pdf
 from tests.plan.builders import MALE, codes, plan_for, record
-from tests.test_pdf import document, pdf_app, words  # noqa: F401 (pdf_app: a fixture)
+from tests.test_pdf import document, words
 
 OLD_MAN = {"date_of_birth": date(1957, 1, 10), "sex": "male"}  # 68 at the visit (March 2025)
 MAN_35 = {"date_of_birth": date(1990, 1, 10), "sex": "male"}
@@ -31,6 +33,13 @@ NOT_RUNNING = {
 }
 #: Side planks 25 s / 48 s: an asymmetry, so the trunk endurance set is in the plan.
 ASYMMETRIC = {"side_plank_left_s": 25, "side_plank_right_s": 48}
+
+
+@pytest.fixture(scope="module")
+def pdf_app():
+    app = create_app(TestingConfig)
+    with app.app_context():
+        yield app
 
 
 def weeks(w1, w2, w3, w4, **training) -> dict:
@@ -171,7 +180,7 @@ def test_no_load_reset_for_someone_not_running_in_the_last_7_days():
     assert "load_reset" not in codes(plan) and plan.running_week is None
 
 
-# --- statements that must follow the facts ----------------------------------------------------------
+# --- statements that must follow the facts ---------------------------------------------------
 def test_headline_does_not_say_keep_running_to_someone_running_0_km():
     plan = plan_for(record(**NOT_RUNNING, physical=ASYMMETRIC))
     assert "keep running" not in plan.headline
