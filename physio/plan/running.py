@@ -255,7 +255,9 @@ def prescribe(data: RunningInput) -> RunningWeek | None:
         return None
     decision, level = decided
     total = week_total(decision, level)
-    runs = split_runs(total, data.runs_per_week, data.cross_training_days)
+    # Cross-training takes the place of a run only while the running is cut back.
+    swaps = data.cross_training_days if decision in ("reset", "step_back") else 0
+    runs = split_runs(total, data.runs_per_week, swaps)
     total = float(sum(Decimal(repr(r.km)) for r in runs))
     return RunningWeek(
         decision=decision,
