@@ -135,14 +135,14 @@ def headline(facts: Facts, fired: list[str], items: list[PlanItem] | None = None
     focus = [_focus(facts, r) for r in fired if r in _FOCUS and r not in deferred][:3]
     # Only a runner who runs this week is helped to "keep running" (docs/clinical-rules.md).
     if facts.runs_this_week:
-        goal = "to help you keep running while your back settles"
+        goal = "keep running while your back settles"
     elif facts.running or facts.enum("training", "runner_level"):
-        goal = "to help you get back to running as your back settles"
+        goal = "get back to running as your back settles"
     else:
-        goal = "to help your back settle"
+        goal = "recover as your back settles"
     if not focus:
-        return f"This plan helps you stay active, {goal}."
-    return f"This plan focuses on {join_words(focus)}, {goal}."
+        return f"This plan helps you stay active and {goal}."
+    return f"This plan focuses on {join_words(focus)}, to help you {goal}."
 
 
 def _focus(facts: Facts, rule_id: str) -> str:

@@ -42,7 +42,9 @@ RECOVERED_RMDQ_MAX = 2  # RMDQ ≤ 2 = recovered [S11]
 MAX_RUNS = 6  # at least one day a week with no running
 MIN_RUN_KM = 2.0  # fewer, longer runs rather than runs shorter than this
 DEFAULT_RUNS = 3  # runs a week when the record does not say
-LONG_RUN_SHARE = 0.3  # with 3 or more runs, one long run of about 30 % of the week (INFERRED)
+#: With 3 or more runs, one long run of this share of the week (INFERRED), always longer than an
+#: easy run.
+LONG_RUN_SHARE: dict[int, float] = {3: 0.4, 4: 0.35, 5: 0.3, 6: 0.3}
 REST_DAYS_MIN = 1  # ≥ 1 rest or cross-training day (LOAD-SPIKE)
 
 #: Run days (0 = Monday) by runs a week: spread out, the long run on Sunday.
@@ -232,10 +234,17 @@ def split_runs(
         last = Decimal(repr(float(total))) - sum(easy, Decimal(0))
         kms = [*easy, last]
         return tuple(Run(day, float(km), "easy") for day, km in zip(days, kms, strict=True))
-    long_km = total * LONG_RUN_SHARE
+    long_km = total * LONG_RUN_SHARE[n]
     easy_each = round_half((total - long_km) / (n - 1))
     easy = [Decimal(repr(easy_each))] * (n - 1)
     long_exact = Decimal(repr(float(total))) - sum(easy, Decimal(0))
+    if long_exact <= easy[0]:
+        # Too little to make one run longer: equal easy runs.
+        each = [Decimal(repr(round_half(total / n)))] * (n - 1)
+        last = Decimal(repr(float(total))) - sum(each, Decimal(0))
+        return tuple(
+            Run(day, float(km), "easy") for day, km in zip(days, [*each, last], strict=True)
+        )
     runs = [Run(day, float(km), "easy") for day, km in zip(days[:-1], easy, strict=True)]
     runs.append(Run(days[-1], float(long_exact), "long"))
     return tuple(runs)

@@ -78,6 +78,16 @@ def test_runner_who_runs_gets_your_running_this_week_with_runs_km_long_run_total
     assert len({r.day for r in week.runs}) == 3 and 6 in {r.day for r in week.runs}
 
 
+@pytest.mark.parametrize("total, runs", [(37, 3), (40, 4), (44, 5), (10, 3), (6.5, 2), (3, 3)])
+def test_the_long_run_is_the_longest_and_the_runs_add_up_to_the_week(total, runs):
+    from physio.plan import running as rx  # new in issue 10
+
+    week = rx.split_runs(total, runs)
+    assert sum(r.km for r in week) == total and all(r.km >= 1 for r in week)
+    longs = [r.km for r in week if r.kind == "long"]
+    assert all(long > r.km for long in longs for r in week if r.kind == "easy")
+
+
 def test_running_level_after_a_spike_is_the_last_well_tolerated_week_never_a_0_km_week():
     from physio.plan import running as rx  # new in issue 10
 
@@ -145,9 +155,9 @@ def test_pdf_prints_your_running_this_week_and_the_week_table_shows_the_runs(pdf
     text = words(render_plan_pdf(document(rec)))
     assert "Your running this week" in text
     table = text[text.index("Your plan at a glance") : text.index("This is one way to fit")]
-    assert "Run 40 km in all" in table and "9.5 km" in table and "long" in table
+    assert "Run 40 km in all 8.5 km 8.5 km 8.5 km 14.5 km long" in table
     block = text[text.index("Your running this week") :]
-    assert "Monday Easy run 9.5 km" in block and "Sunday Long run, easy pace 11.5 km" in block
+    assert "Monday Easy run 8.5 km" in block and "Sunday Long run, easy pace 14.5 km" in block
     assert "This week 4 runs 40 km" in block
     assert "about 44 km next week (about 10% more)" in block
     assert "drop back to about 36 km" in block
