@@ -240,10 +240,10 @@ def split_runs(
     long_exact = Decimal(repr(float(total))) - sum(easy, Decimal(0))
     if long_exact <= easy[0]:
         # Too little to make one run longer: equal easy runs.
-        each = [Decimal(repr(round_half(total / n)))] * (n - 1)
-        last = Decimal(repr(float(total))) - sum(each, Decimal(0))
+        equal = [Decimal(repr(round_half(total / n)))] * (n - 1)
+        rest = Decimal(repr(float(total))) - sum(equal, Decimal(0))
         return tuple(
-            Run(day, float(km), "easy") for day, km in zip(days, [*each, last], strict=True)
+            Run(day, float(km), "easy") for day, km in zip(days, [*equal, rest], strict=True)
         )
     runs = [Run(day, float(km), "easy") for day, km in zip(days[:-1], easy, strict=True)]
     runs.append(Run(days[-1], float(long_exact), "long"))
