@@ -126,10 +126,10 @@ def week_from_dict(data: Any) -> RunningWeek | None:
 
 # --- small helpers --------------------------------------------------------------------------------
 def round_km(km: float) -> float:
-    """Whole km from 10 km up, else the nearest half km (halves up)."""
+    """Whole km from 10 km up, else the nearest half km (halves up); never below half a km."""
     step = Decimal(1) if km >= 10 else Decimal("0.5")
     exact = Decimal(repr(float(km))) / step
-    return float(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP) * step)
+    return max(0.5, float(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP) * step))
 
 
 def settled(during: float | None, morning: float | None) -> bool | None:

@@ -11,6 +11,8 @@ import copy
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from config import TestingConfig
 from physio.app import create_app
@@ -338,3 +340,47 @@ def test_pain_monitoring_says_2_during_and_1_next_morning_has_settled():
     reason = plan.item("pain_monitoring").reason
     assert "2/10 during runs and 1/10 the next morning" in reason
     assert "that has settled by the next morning" in reason
+
+
+# --- the prescription on any figures --------------------------------------------------------------
+km_figure = st.one_of(st.none(), st.floats(0, 400, allow_nan=False), st.integers(0, 400))
+pain = st.one_of(st.none(), st.integers(0, 10))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    weeks_=st.tuples(km_figure, km_figure, km_figure, km_figure),
+    runs=st.one_of(st.none(), st.integers(-1, 21)),
+    during=pain,
+    morning=pain,
+    now=pain,
+    spike=st.booleans(),
+    is_review=st.booleans(),
+    xtrain=st.sampled_from([0, 2]),
+)
+def test_any_running_week_adds_up_keeps_a_day_without_running_and_never_builds_on_unsettled_pain(
+    weeks_, runs, during, morning, now, spike, is_review, xtrain
+):
+    from physio.plan import running as rx  # new in issue 10
+
+    data = rx.RunningInput(
+        weeks_km=weeks_,
+        runs_per_week=runs,
+        pain_during=during,
+        pain_next_morning=morning,
+        pain_now=now,
+        rmdq=None,
+        spike=spike,
+        review=is_review,
+        cross_training_days=xtrain,
+    )
+    week = rx.prescribe(data)
+    if week is None:
+        return
+    assert week.decision in rx.DECISIONS
+    assert week.level_km > 0 and week.total_km > 0
+    assert round(sum(r.km for r in week.runs), 6) == round(week.total_km, 6)
+    assert 1 <= len(week.runs) <= rx.MAX_RUNS and len({r.day for r in week.runs}) == len(week.runs)
+    assert week.next_week_km >= week.total_km >= week.step_back_km
+    if week.decision == "build":
+        assert week.recovered or (week.settled and (during is None or during <= 3))
