@@ -129,9 +129,8 @@ def headline(facts: Facts, fired: list[str], items: list[PlanItem] | None = None
             f"Please see a doctor within {URGENT_WITHIN_DAYS} days; until then, keep to the gentle "
             "programme in this plan."
         )
-    cadence = next((i for i in items or [] if i.code == "cadence"), None)
     # A step-rate change put off until the running is steady is not a focus of this plan.
-    deferred = {"CADENCE"} if cadence is not None and not cadence.days_per_week else set()
+    deferred = {"CADENCE"} if any(i.code == "cadence_later" for i in items or []) else set()
     focus = [_focus(facts, r) for r in fired if r in _FOCUS and r not in deferred][:3]
     # Only a runner who runs this week is helped to "keep running" (docs/clinical-rules.md).
     if facts.runs_this_week:

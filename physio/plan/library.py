@@ -676,6 +676,18 @@ _ALL = (
         evidence=("S12", "S12b", "S12c"),
     ),
     Intervention(
+        code="cadence_later",
+        kind="running",
+        title="Your step rate: later",
+        purpose="One change at a time: the step rate waits until your running is steady.",
+        steps=(
+            "Keep your usual step rate for now.",
+            "Put your effort into this week's running and your exercises first.",
+            "We will check your step rate again and set a target when your running is steady.",
+        ),
+        evidence=("S12b",),
+    ),
+    Intervention(
         code="warm_up",
         kind="running",
         title="Warm-up before you run",

@@ -1028,11 +1028,9 @@ def cadence(f: Facts) -> list[PlanItem] | None:
         )
         return [
             item(
-                "cadence",
+                "cadence_later",
                 "CADENCE",
                 f"{seen} We will set a step-rate target {when}: one change at a time.",
-                title="Your step rate: later",
-                days_per_week=None,
             )
         ]
     if plan.target_spm is None:
@@ -1319,7 +1317,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "CADENCE",
         "overstriding mild/marked (target from cadence_spm, else measure first); not while RED-U",
-        ("cadence",),
+        ("cadence", "cadence_later"),
         cadence,
     ),
     Rule(

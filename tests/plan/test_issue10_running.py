@@ -286,10 +286,12 @@ OVERSTRIDE = {"cadence_spm": 160, "overstriding": "marked"}
 
 def test_no_new_cadence_target_on_walk_run_days():
     plan = plan_for(record(running_form=OVERSTRIDE, pain={"nprs_during_run": 7}))
-    cadence = plan.item("cadence")
-    assert "walk_run" in codes(plan)
-    assert cadence.target is None and not cadence.days_per_week
-    assert "one change at a time" in cadence.reason
+    later = plan.item("cadence_later")
+    assert "walk_run" in codes(plan) and "cadence" not in codes(plan)
+    assert (
+        later.target is None and not later.days_per_week and later.title == "Your step rate: later"
+    )
+    assert "one change at a time" in later.reason
     assert "step rate" not in plan.headline
 
 
@@ -300,7 +302,7 @@ def test_no_new_cadence_target_together_with_a_volume_reset():
     )
     plan = plan_for(rec)
     assert plan.running_week.decision == "reset"
-    assert plan.item("cadence").target is None
+    assert "cadence" not in codes(plan) and "cadence_later" in codes(plan)
     assert plan_for(record(running_form=OVERSTRIDE)).item("cadence").target == "168 steps/min"
 
 
