@@ -669,7 +669,12 @@ def pain_monitor(f: Facts) -> list[PlanItem] | None:
         parts.append(said)
     week = f.running_week
     if week is not None and week.settled is False:
-        parts.append("So this week has no increase in your running.")
+        parts.append(
+            {
+                "step_back": "So this week you run a little less.",
+                "reset": "So this week you go back to an amount your back handled well.",
+            }.get(week.decision, "So this week has no increase in your running.")
+        )
     parts.append("These rules help you judge how much running your back can take.")
     items = [item("pain_monitoring", "PAIN-MONITOR", " ".join(parts))]
     week_item = running_week_item(f, "PAIN-MONITOR")
