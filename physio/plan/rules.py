@@ -1024,8 +1024,9 @@ def cadence(f: Facts) -> list[PlanItem] | None:
         f"of {fmt(spm)} steps/min{at}."
     )
     change = running_change(f)
-    if plan.new and change in rx.NO_NEW_CADENCE_WITH:
-        # One change at a time: the running itself changes this block.
+    if change in rx.NO_NEW_CADENCE_WITH:
+        # One change at a time: the running itself changes this block (a target set before is
+        # not pushed either while the running is cut back).
         when = (
             "once you are back to continuous running"
             if change == "walk_run"

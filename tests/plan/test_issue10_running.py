@@ -306,6 +306,18 @@ def test_no_new_cadence_target_together_with_a_volume_reset():
     assert plan_for(record(running_form=OVERSTRIDE)).item("cadence").target == "168 steps/min"
 
 
+def test_no_cadence_target_even_a_continuing_one_beside_a_reset_at_a_review():
+    first = record(running_form=OVERSTRIDE)
+    now = review(
+        running_form={"cadence_spm": 164, "overstriding": "mild"},
+        training=weeks(58, 50, 40, 42, recent_changes=["race_build_up"]),
+        pain={"nprs_during_run": 4, "nprs_next_morning": 4},
+    )
+    plan = plan_for(now, history=[first])
+    assert "load_reset" in codes(plan)
+    assert "cadence" not in codes(plan) and "cadence_later" in codes(plan)
+
+
 def test_cadence_target_is_computed_from_the_measured_cadence_not_the_last_target():
     first = record(running_form=OVERSTRIDE)
     now = review(running_form={"cadence_spm": 166, "overstriding": "mild"})
