@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -96,11 +97,18 @@ def merge_items(items: list[PlanItem]) -> list[PlanItem]:
             merged[new.code] = new
             continue
         if new.reason and new.reason not in old.reason:
-            old.reason = f"{old.reason} {new.reason}".strip()
+            # Sentence by sentence, so a shared sentence (a dose) is said once.
+            fresh = [x for x in _sentences(new.reason) if x not in old.reason]
+            old.reason = " ".join([old.reason, *fresh]).strip()
         old.rule_ids += [r for r in new.rule_ids if r not in old.rule_ids]
         if new.side and new.side != old.side:
             old.side = new.side if old.side is None else "both"
     return list(merged.values())
+
+
+def _sentences(text: str) -> list[str]:
+    """A reason's sentences (split after . ! ? followed by a space)."""
+    return [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
 
 
 def cap_exercises(items: list[PlanItem], cap: int) -> tuple[list[PlanItem], list[PlanItem]]:

@@ -732,20 +732,34 @@ def dose_sentence(code: str, dose: Mapping[str, Any], tested: Any, quoted: bool)
             f"Short holds of {hold} s keep your form good: {rounds} holds, with a short rest "
             "between rounds."
         )
-    if code == "plank":
-        if tested is None:
-            return f"Start with {hold}-second holds."
-        return f"Your plank hold was {fmt(tested)} s, so each hold starts at about half: {hold} s."
-    left, right = tested
-    if left is None and right is None:
+    rule = DOSE_RULES[code]
+    shortest = (
+        tested if code == "plank" else min((v for v in tested if v is not None), default=None)
+    )
+    if shortest is None:
         return f"Start with {hold}-second holds."
+    limit = (
+        f", up to {rule.hold_max_s} s"
+        if shortest / 2 > rule.hold_max_s
+        else f", at least {rule.hold_min_s} s"
+        if shortest / 2 < rule.hold_min_s
+        else ""
+    )
+    if code == "plank":
+        if limit:
+            return (
+                f"Your plank hold was {fmt(tested)} s. Holds start at about half your time"
+                f"{limit}: {hold} s."
+            )
+        return f"Your plank hold was {fmt(tested)} s, so each hold starts at about half: {hold} s."
     if quoted:
-        return f"Each hold starts at about half your shorter side plank: {hold} s."
+        return f"Holds start at about half your shorter side plank{limit}: {hold} s."
+    left, right = tested
     held = join_words(
         [f"{fmt(v)} s on the {s}" for s, v in (("left", left), ("right", right)) if v is not None]
     )
     return (
-        f"Your side plank hold was {held}, so each hold starts at about half the shorter one: "
+        f"Your side plank hold was {held}. Holds start at about half the shorter one{limit}: "
         f"{hold} s."
     )
 
