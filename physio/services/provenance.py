@@ -22,6 +22,9 @@ from physio.models import Assessment, Questionnaire, ReportedField, User
 from physio.models.base import utcnow
 
 PSFS_FIELD = "outcomes-psfs"
+# A patient's questionnaire only ever fills these sections (record_sections in
+# physio.clinical.patient_questionnaire): saves that touch nothing else skip the lookup.
+REPORTABLE_SECTIONS = ("pain-", "outcomes-")
 
 
 def _plain(value):
@@ -77,7 +80,7 @@ def rows_of(assessment_id: int) -> list[ReportedField]:
 def record_corrections(a: Assessment, changes: dict[str, tuple], user: User) -> None:
     """After a draft save: a reported value the physio changed keeps who changed it, when, and
     to what (the patient's own answer stays in `value`). Called with the save's changes."""
-    if not changes:
+    if not any(name.startswith(REPORTABLE_SECTIONS) for name in changes):
         return
     for row in rows_of(a.id):
         if row.field not in changes:
