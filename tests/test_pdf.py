@@ -165,11 +165,14 @@ def test_pdf_worn_shoes_at_950_km_say_replace_and_quote_the_km(busy, plain):
     assert "Your running shoes" not in words(plain)
 
 
-def test_pdf_cadence_160_with_overstriding_sets_a_168_steps_target(busy, plain):
-    text = words(busy)
+def test_pdf_cadence_160_with_overstriding_sets_a_168_steps_target(render, busy, plain):
+    form = {"cadence_spm": 160, "overstriding": "mild"}
+    text = words(render("cadence", record(running_form=form)))
     assert "168 steps/min" in text and "160 steps/min" in text
     assert "Slightly quicker steps" in text
     assert "168" not in words(plain) and "Slightly quicker steps" not in words(plain)
+    # On the walk–run plan (BUSY: 7/10 in runs) the step rate waits: one change at a time.
+    assert "160 steps/min" in words(busy) and "168 steps/min" not in words(busy)
 
 
 def test_pdf_thomas_positive_on_the_right_stretches_the_right_hip_only(render):
@@ -301,7 +304,7 @@ def test_pdf_is_personal_and_gives_each_dose_in_words(busy):
     text = words(busy)
     assert "Jane, this plan was written for you" in text
     assert "Jane Runner" in text and "3 March 2025" in text
-    assert "4 × 30-second holds, 5 days a week" in text  # forearm plank, dose from the test
+    assert "3 × 30-second holds, 5 days a week" in text  # forearm plank, dose from the test
     assert "Your side plank hold was 25 s on the left and 48 s on the right" in text
     assert "Start with your left side, and do 1 extra set on that side" in text
     assert "You ran 20 km four weeks ago" in text and "about 20 km a week" in text
@@ -357,7 +360,8 @@ def test_pdf_renders_an_exercise_without_its_picture_when_the_illustration_is_mi
         raise KeyError(code)
 
     monkeypatch.setattr(plan_sheet_module, "illustration_svg", missing)
-    text = words(render_plan_pdf(document(record(physical={"plank_s": 40}))))
+    physical = {"plank_s": 40, "side_plank_left_s": 25, "side_plank_right_s": 48}
+    text = words(render_plan_pdf(document(record(physical=physical))))
     assert "Forearm plank" in text and "Why this is in your plan:" in text
 
 
@@ -498,7 +502,9 @@ def test_pdf_prints_a_new_library_education_item_and_per_side_dose_from_the_libr
     monkeypatch.setitem(
         library.INTERVENTIONS, "plank", replace(library.INTERVENTIONS["plank"], per_side=True)
     )
-    plan = plan_for(record(physical={"plank_s": 40}))
+    plan = plan_for(
+        record(physical={"plank_s": 40, "side_plank_left_s": 25, "side_plank_right_s": 48})
+    )
     plan.items.append(
         PlanItem(code=new_item.code, kind="education", title=new_item.title, reason="")
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -47,13 +48,15 @@ def build_plan(
     patient: Mapping[str, Any] | None = None,
     derived: Any = None,
     context: PlanContext | None = None,
+    history: Any = None,
 ) -> TreatmentPlan:
     """The plan the rules derive from ``record``; ``derived`` is computed when not given.
 
     An E tier makes the plan an emergency referral sheet (referral and safety items only); a U tier
     puts the referral first and keeps the programme gentle until the patient has been seen.
+    ``history``: the patient's earlier signed records, oldest first (reviews).
     """
-    facts = Facts(record, patient, derived, context)
+    facts = Facts(record, patient, derived, context, history)
     if context is None:
         facts.context = PlanContext(today=facts.seen_on or date.today())
     fired: list[str] = []
@@ -76,11 +79,12 @@ def build_plan(
         rules_fired=fired,
         review_date=review_date(facts),
         review_measures=review_measures(facts),
-        headline=headline(facts, fired),
+        headline=headline(facts, fired, items),
         gentle_until_seen=facts.gentle,
         referral=build_referral(facts),
         left_out=[i.code for i in left_out_items],
         left_out_items=left_out_items,
+        running_week=facts.running_week if any(i.code == "running_week" for i in items) else None,
     )
 
 
@@ -93,11 +97,18 @@ def merge_items(items: list[PlanItem]) -> list[PlanItem]:
             merged[new.code] = new
             continue
         if new.reason and new.reason not in old.reason:
-            old.reason = f"{old.reason} {new.reason}".strip()
+            # Sentence by sentence, so a shared sentence (a dose) is said once.
+            fresh = [x for x in _sentences(new.reason) if x not in old.reason]
+            old.reason = " ".join([old.reason, *fresh]).strip()
         old.rule_ids += [r for r in new.rule_ids if r not in old.rule_ids]
         if new.side and new.side != old.side:
             old.side = new.side if old.side is None else "both"
     return list(merged.values())
+
+
+def _sentences(text: str) -> list[str]:
+    """A reason's sentences (split after . ! ? followed by a space)."""
+    return [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
 
 
 def cap_exercises(items: list[PlanItem], cap: int) -> tuple[list[PlanItem], list[PlanItem]]:
@@ -115,7 +126,7 @@ def cap_exercises(items: list[PlanItem], cap: int) -> tuple[list[PlanItem], list
     return kept, left_out
 
 
-def headline(facts: Facts, fired: list[str]) -> str:
+def headline(facts: Facts, fired: list[str], items: list[PlanItem] | None = None) -> str:
     if facts.emergency:
         return (
             "Go to the emergency department today: some of your signs need a doctor to check you "
@@ -126,13 +137,31 @@ def headline(facts: Facts, fired: list[str]) -> str:
             f"Please see a doctor within {URGENT_WITHIN_DAYS} days; until then, keep to the gentle "
             "programme in this plan."
         )
-    focus = [_FOCUS[r] for r in fired if r in _FOCUS][:3]
+    # A step-rate change put off until the running is steady is not a focus of this plan.
+    deferred = {"CADENCE"} if any(i.code == "cadence_later" for i in items or []) else set()
+    focus = [_focus(facts, r) for r in fired if r in _FOCUS and r not in deferred][:3]
+    # Only a runner who runs this week is helped to "keep running" (docs/clinical-rules.md).
+    if facts.runs_this_week:
+        goal = "keep running while your back settles"
+    elif facts.running or facts.enum("training", "runner_level"):
+        goal = "get back to running as your back settles"
+    else:
+        goal = "recover as your back settles"
     if not focus:
-        return "This plan helps you stay active and keep running while your back settles."
-    return (
-        f"This plan focuses on {join_words(focus)}, to help you keep running while your back "
-        "settles."
-    )
+        return f"This plan helps you stay active and {goal}."
+    return f"This plan focuses on {join_words(focus)}, to help you {goal}."
+
+
+def _focus(facts: Facts, rule_id: str) -> str:
+    week = facts.running_week
+    if rule_id == "LOAD-SPIKE" and week is not None and week.decision == "reset":
+        return f"easing your weekly running back to about {week.level_km:g} km a week"
+    if rule_id == "LOAD-SPIKE" and week is not None:
+        return {
+            "build": "building your running back up step by step",
+            "step_back": "stepping your running back a little until the pain settles",
+        }.get(week.decision, "keeping your weekly running steady")
+    return _FOCUS[rule_id]
 
 
 def build_referral(facts: Facts) -> Referral | None:

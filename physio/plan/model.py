@@ -10,6 +10,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from .running import RunningWeek, week_from_dict, week_to_dict
+
 KINDS = (
     "referral",
     "safety",
@@ -135,6 +137,8 @@ class TreatmentPlan:
     left_out: list[str] = field(default_factory=list)
     #: Those items as the rules made them (reason, side, rule ids), so a swap keeps them.
     left_out_items: list[PlanItem] = field(default_factory=list)
+    #: "Your running this week" (physio/plan/running.py), printed with the running_week item.
+    running_week: RunningWeek | None = None
 
     @property
     def exercise_cap(self) -> int:
@@ -168,6 +172,7 @@ class TreatmentPlan:
             "referral": self.referral.to_dict() if self.referral else None,
             "left_out": list(self.left_out),
             "left_out_items": [i.to_dict() for i in self.left_out_items],
+            "running_week": week_to_dict(self.running_week),
         }
 
     @classmethod
@@ -185,6 +190,7 @@ class TreatmentPlan:
             referral=Referral.from_dict(referral) if referral else None,
             left_out=list(data.get("left_out") or []),
             left_out_items=[PlanItem.from_dict(i) for i in data.get("left_out_items") or []],
+            running_week=week_from_dict(data.get("running_week")),
         )
 
     def copy(self) -> TreatmentPlan:

@@ -53,7 +53,7 @@ def plan_for(a: Assessment) -> PlanState:
     record = assessment_service.record_of(a)
     patient = assessment_service.patient_context(a.patient)
     derived = derive(record, patient)
-    derived_plan = build_plan(record, patient, derived, plan_context(a))
+    derived_plan = build_plan(record, patient, derived, plan_context(a), earlier_records(a))
     stored = edits_for(a)
     if stored is None or not stored.edits:
         return PlanState(derived_plan, derived_plan, [], stored)
@@ -100,6 +100,24 @@ def export_problems(a: Assessment) -> list[str]:
     derived = assessment_service.derive_for(a, record)
     problems += decision_problems(record, derived.red_flags)
     return problems
+
+
+def _earlier_visits(a: Assessment) -> list[Assessment]:
+    """The patient's signed visits before this one (other chains), oldest first."""
+    visits = [
+        v
+        for v in assessment_service.current_versions(
+            assessment_service.patient_assessments(a.patient_id)
+        )
+        if v.is_signed and v.seen_at < a.seen_at and v.chain_root_id != a.chain_root_id
+    ]
+    return sorted(visits, key=lambda v: v.seen_at)
+
+
+def earlier_records(a: Assessment) -> list[dict]:
+    """The records of the patient's earlier signed visits, oldest first (for the plan rules
+    that look back: the cadence target is worked out from the first measured step rate)."""
+    return [assessment_service.record_of(v) for v in _earlier_visits(a)]
 
 
 def _progress(a: Assessment) -> tuple[list, dict]:
