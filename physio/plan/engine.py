@@ -9,7 +9,18 @@ from typing import Any
 from physio.clinical._util import text
 from physio.clinical.red_flags import RULES_BY_FIELD
 
-from .model import EXERCISE_CAP, EXERCISE_CAP_PSYCH, PlanContext, PlanItem, Referral, TreatmentPlan
+from physio.clinical.emergency_numbers import normalise_country
+
+from .invariants import enforce
+from .model import (
+    EXERCISE_CAP,
+    EXERCISE_CAP_PSYCH,
+    PlanContext,
+    PlanFacts,
+    PlanItem,
+    Referral,
+    TreatmentPlan,
+)
 from .rules import (
     RULES,
     URGENT_WITHIN_DAYS,
@@ -47,11 +58,17 @@ def build_plan(
     patient: Mapping[str, Any] | None = None,
     derived: Any = None,
     context: PlanContext | None = None,
+    *,
+    strict: bool | None = None,
 ) -> TreatmentPlan:
     """The plan the rules derive from ``record``; ``derived`` is computed when not given.
 
     An E tier makes the plan an emergency referral sheet (referral and safety items only); a U tier
     puts the referral first and keeps the programme gentle until the patient has been seen.
+
+    Every built plan is checked as a whole (physio/plan/invariants.py): with ``strict`` (the
+    default under tests: PHYSIO_PLAN_STRICT=1) a violation raises PlanInvariantError; otherwise it
+    is logged and the offending item dropped.
     """
     facts = Facts(record, patient, derived, context)
     if context is None:
@@ -61,6 +78,8 @@ def build_plan(
     for rule in RULES:
         if facts.emergency and not rule.in_emergency:
             continue
+        if facts.urgent and not rule.in_urgent:
+            continue
         added = rule.fire(facts)
         if added is None:
             continue
@@ -69,18 +88,36 @@ def build_plan(
     items = merge_items(items)
     cap = EXERCISE_CAP_PSYCH if "EDU-PSYCH" in fired else EXERCISE_CAP
     items, left_out_items = cap_exercises(items, cap)
-    return TreatmentPlan(
+    plan = TreatmentPlan(
         tier=facts.tier,
         emergency=facts.emergency,
         items=items,
         rules_fired=fired,
         review_date=review_date(facts),
         review_measures=review_measures(facts),
-        headline=headline(facts, fired),
+        headline=headline(facts, items),
         gentle_until_seen=facts.gentle,
         referral=build_referral(facts),
         left_out=[i.code for i in left_out_items],
         left_out_items=left_out_items,
+        country=normalise_country(facts.context.country if facts.context else None),
+        facts=plan_facts(facts),
+    )
+    return enforce(plan, strict=strict)
+
+
+def plan_facts(facts: Facts) -> PlanFacts:
+    """What the record holds that the plan's texts may presume (kept for the invariants)."""
+    flags = facts.sec("red_flags")
+    return PlanFacts(
+        running=facts.running,
+        running_paused=facts.no_running_advice,
+        signed=bool(facts.context and facts.context.signed),
+        flags_all_answered=facts.flags_all_answered,
+        seen_on=facts.seen_on,
+        decision=text(flags.get("decision")),
+        referred_to=text(flags.get("referred_to")),
+        decision_reason=text(flags.get("decision_reason")),
     )
 
 
@@ -115,7 +152,9 @@ def cap_exercises(items: list[PlanItem], cap: int) -> tuple[list[PlanItem], list
     return kept, left_out
 
 
-def headline(facts: Facts, fired: list[str]) -> str:
+def headline(facts: Facts, items: list[PlanItem]) -> str:
+    """One line on what the plan is about: only what the plan holds (after the exercise cap), and
+    "keep running" only for someone who runs."""
     if facts.emergency:
         return (
             "Go to the emergency department today: some of your signs need a doctor to check you "
@@ -126,13 +165,12 @@ def headline(facts: Facts, fired: list[str]) -> str:
             f"Please see a doctor within {URGENT_WITHIN_DAYS} days; until then, keep to the gentle "
             "programme in this plan."
         )
-    focus = [_FOCUS[r] for r in fired if r in _FOCUS][:3]
+    held = [r for i in items if i.included for r in i.rule_ids]
+    focus = list(dict.fromkeys(_FOCUS[r] for r in held if r in _FOCUS))[:3]
+    goal = "keep running" if facts.running else "stay active"
     if not focus:
-        return "This plan helps you stay active and keep running while your back settles."
-    return (
-        f"This plan focuses on {join_words(focus)}, to help you keep running while your back "
-        "settles."
-    )
+        return f"This plan helps you {goal} while your back settles."
+    return f"This plan focuses on {join_words(focus)}, to help you {goal} while your back settles."
 
 
 def build_referral(facts: Facts) -> Referral | None:
@@ -147,23 +185,7 @@ def build_referral(facts: Facts) -> Referral | None:
     else:
         urgency, days = f"within {URGENT_WITHIN_DAYS} days", URGENT_WITHIN_DAYS
         go_to = referred_to or "your GP or doctor"
-    # For the staff who see the patient: the clinician wording of each finding, and the concern.
-    recorded, concerns = [], []
-    for name in facts.positives:
-        rule = RULES_BY_FIELD.get(name)
-        recorded.append(rule.label if rule else name.replace("_", " "))
-        if rule is not None and rule.tier in ("E", "U"):
-            concern = f"possible {rule.suggests}".replace(" / ", " or ")
-            if (
-                name == "cancer_history"
-                and facts.emergency
-                and dig(facts.derived, "red_flags", "neuro_signs")
-            ):
-                concern = (
-                    "possible metastatic spinal cord compression (past cancer with nerve signs)"
-                )
-            concerns.append(concern)
-    concerns = list(dict.fromkeys(concerns))
+    recorded, concerns = recorded_and_concerns(facts)
     who = ctx.physio_name or "my physiotherapist"
     reg = f" (registration {ctx.physio_registration})" if ctx.physio_registration else ""
     seen = facts.seen_on or ctx.today
@@ -172,7 +194,7 @@ def build_referral(facts: Facts) -> Referral | None:
         f"I have low back pain. My physiotherapist recorded: {'; '.join(recorded or findings)}."
     ]
     if concerns:
-        tell.append(f"My physiotherapist is concerned about {join_words(concerns)}.")
+        tell.append(f"My physiotherapist is concerned about possible {join_words(concerns, 'or')}.")
     else:
         tell.append("My physiotherapist would like a doctor to review these findings together.")
     tell.append(
@@ -193,8 +215,26 @@ def build_referral(facts: Facts) -> Referral | None:
         physio_registration=ctx.physio_registration,
         clinic_name=ctx.clinic_name,
         clinic_phone=ctx.clinic_phone,
-        written_on=ctx.today,
+        # One date on the sheet: the visit's (the render date goes only in the export record).
+        written_on=seen,
     )
+
+
+def recorded_and_concerns(facts: Facts) -> tuple[list[str], list[str]]:
+    """For the staff who see the patient: the clinician wording of each finding, and each
+    suspected condition once ("cauda equina syndrome or spinal cord compression", not "possible
+    cauda equina syndrome and possible cauda equina syndrome or ...")."""
+    recorded, concerns = [], []
+    for name in facts.positives:
+        rule = RULES_BY_FIELD.get(name)
+        recorded.append(rule.label if rule else name.replace("_", " "))
+        if rule is None or rule.tier not in ("E", "U"):
+            continue
+        if name == "cancer_history" and facts.emergency and dig(facts.derived, "red_flags", "neuro_signs"):
+            concerns.append("metastatic spinal cord compression (past cancer with nerve signs)")
+            continue
+        concerns += [part.strip() for part in rule.suggests.split("/") if part.strip()]
+    return list(dict.fromkeys(recorded)), list(dict.fromkeys(concerns))
 
 
 def decision_words(flags: Mapping[str, Any]) -> str:
