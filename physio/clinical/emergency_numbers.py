@@ -43,9 +43,34 @@ class EmergencyNumbers:
         return frozenset(self.emergency.replace(" or ", " ").split())
 
 
-_EU_MEMBERS = (
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IT LV LT LU MT NL PL PT RO SK SI ES SE"
-).split()
+_EU_MEMBERS = [
+    "AT",
+    "BE",
+    "BG",
+    "HR",
+    "CY",
+    "CZ",
+    "DK",
+    "EE",
+    "FI",
+    "FR",
+    "DE",
+    "GR",
+    "HU",
+    "IT",
+    "LV",
+    "LT",
+    "LU",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SK",
+    "SI",
+    "ES",
+    "SE",
+]
 
 _TABLE: dict[str, EmergencyNumbers] = {
     "GB": EmergencyNumbers("GB", "United Kingdom", "999", "A&E (emergency department)", "NHS 111"),

@@ -7,9 +7,8 @@ from datetime import date
 from typing import Any
 
 from physio.clinical._util import text
-from physio.clinical.red_flags import RULES_BY_FIELD
-
 from physio.clinical.emergency_numbers import normalise_country
+from physio.clinical.red_flags import RULES_BY_FIELD
 
 from .invariants import enforce
 from .model import (
@@ -230,7 +229,11 @@ def recorded_and_concerns(facts: Facts) -> tuple[list[str], list[str]]:
         recorded.append(rule.label if rule else name.replace("_", " "))
         if rule is None or rule.tier not in ("E", "U"):
             continue
-        if name == "cancer_history" and facts.emergency and dig(facts.derived, "red_flags", "neuro_signs"):
+        if (
+            name == "cancer_history"
+            and facts.emergency
+            and dig(facts.derived, "red_flags", "neuro_signs")
+        ):
             concerns.append("metastatic spinal cord compression (past cancer with nerve signs)")
             continue
         concerns += [part.strip() for part in rule.suggests.split("/") if part.strip()]

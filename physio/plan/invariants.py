@@ -91,7 +91,10 @@ CROSS_REFERENCES: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
     (re.compile(r"cat–cow", re.I), frozenset({"cat_cow"})),
     (re.compile(r"comfort exercises", re.I), frozenset(texts.COMFORT_CODES)),
     (re.compile(r"hip strength", re.I), frozenset(texts.HIP_CODES)),
-    (re.compile(r"trunk endurance", re.I), frozenset({"plank", "side_plank", "bird_dog", "curl_up"})),
+    (
+        re.compile(r"trunk endurance", re.I),
+        frozenset({"plank", "side_plank", "bird_dog", "curl_up"}),
+    ),
     (re.compile(r"cross-training day", re.I), frozenset({"cross_training", "load_reset"})),
 )
 
@@ -139,7 +142,7 @@ class PlanInvariantError(ValueError):
         super().__init__("; ".join(str(v) for v in violations))
 
 
-# --- what the patient reads -----------------------------------------------------------------------
+# --- what the patient reads ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Text:
     """One piece of patient text and where it prints (item code, or None for the plan's own)."""
@@ -213,7 +216,7 @@ def _included_codes(plan: TreatmentPlan) -> set[str]:
     return {i.code for i in plan.items if i.included}
 
 
-# --- the invariants ---------------------------------------------------------------------------------
+# --- the invariants ------------------------------------------------------------------------------
 def cross_references_resolve(plan: TreatmentPlan) -> Iterator[Violation]:
     """Every reference to another part of the plan points to an item in this plan."""
     held = _included_codes(plan)
@@ -273,9 +276,7 @@ def no_presumed_facts(plan: TreatmentPlan) -> Iterator[Violation]:
                 if not facts.flags_all_answered
                 else f"the tier is {plan.tier}"
             )
-            yield Violation(
-                "presumed-fact", t.code, f"claims the warning-sign check, but {why}"
-            )
+            yield Violation("presumed-fact", t.code, f"claims the warning-sign check, but {why}")
     if not facts.running:
         for code in ("pain_monitoring", "warm_up", "cadence", "run_tall", "surface"):
             if _included(plan, code) and not _included(plan, "walk_run"):
@@ -292,9 +293,7 @@ def doses_within_bounds(plan: TreatmentPlan) -> Iterator[Violation]:
         for name, (low, high) in DOSE_LIMITS.items():
             value = getattr(item, name)
             if value is not None and not low <= value <= high:
-                yield Violation(
-                    "dose-bounds", item.code, f"{name} {value} outside {low}–{high}"
-                )
+                yield Violation("dose-bounds", item.code, f"{name} {value} outside {low}–{high}")
         bounds = HOLD_BOUNDS_S.get(item.code)
         if bounds and item.hold_s is not None and not bounds[0] <= item.hold_s <= bounds[1]:
             yield Violation(
@@ -383,9 +382,7 @@ def country_numbers(plan: TreatmentPlan) -> Iterator[Violation]:
                     "country-numbers", t.code, f"{number} is not a {n.name} emergency number"
                 )
             elif number not in n.emergency_numbers and EMERGENCY_CONTEXT.search(t.text):
-                yield Violation(
-                    "country-numbers", t.code, f"{number} given as an emergency number"
-                )
+                yield Violation("country-numbers", t.code, f"{number} given as an emergency number")
 
 
 def plain_words(plan: TreatmentPlan) -> Iterator[Violation]:

@@ -762,7 +762,9 @@ def hip_flexor(f: Facts) -> list[PlanItem] | None:
         for s, v in short.items()
     ]
     side = side_of(list(short))
-    reason = f"When we checked the length of the front of your hips, we found that {join_words(words)}."
+    reason = (
+        f"When we checked the length of the front of your hips, we found that {join_words(words)}."
+    )
     where = "both sides" if side == "both" else f"your {side} side only"
     return [
         item("hip_flexor_stretch", "HIP-FLEXOR", f"{reason} Stretch {where}.", side=side),
@@ -819,10 +821,14 @@ def mobility(f: Facts) -> list[PlanItem]:
     # RED-U: comfort movement in a pain-free range only: no holds; no cat–cow "sag" when arching
     # back hurts or a bone stress injury is suspected.
     gentle = "A comfort option, in a range that is free of pain, until you have been seen."
-    codes = ("childs_pose", "knee_to_chest") if f.extension_sensitive else (
-        "cat_cow",
-        "childs_pose",
-        "knee_to_chest",
+    codes = (
+        ("childs_pose", "knee_to_chest")
+        if f.extension_sensitive
+        else (
+            "cat_cow",
+            "childs_pose",
+            "knee_to_chest",
+        )
     )
     return [item(code, "MOBILITY", gentle, hold_s=None, sets=None, reps=5) for code in codes]
 
@@ -1012,7 +1018,12 @@ _MEASURES = (
     ("physical", ("plank_s",), "how long you can hold a plank", True),
     ("physical", ("side_plank_left_s", "side_plank_right_s"), "your side plank holds", True),
     ("physical", ("sorensen_s",), "how long you can hold your back muscles working", True),
-    ("physical", ("flexor_endurance_s",), "how long you can hold your stomach muscles working", True),
+    (
+        "physical",
+        ("flexor_endurance_s",),
+        "how long you can hold your stomach muscles working",
+        True,
+    ),
     (
         "physical",
         ("single_leg_bridge_left_reps", "single_leg_bridge_right_reps"),
@@ -1092,9 +1103,7 @@ RULES: tuple[Rule, ...] = (
         red_u,
         in_urgent=True,
     ),
-    Rule(
-        "SAFETY", "always", ("safety_net", "flare_up"), safety, in_emergency=True, in_urgent=True
-    ),
+    Rule("SAFETY", "always", ("safety_net", "flare_up"), safety, in_emergency=True, in_urgent=True),
     Rule(
         "CES-INFO",
         "any leg symptom (thigh/below-knee pain, neural SLR, radicular pain) or a CES red flag",

@@ -13,14 +13,17 @@ from physio.clinical.emergency_numbers import EmergencyNumbers, for_country
 
 from .library import INTERVENTIONS, TextBox
 from .model import PlanItem, TreatmentPlan
+from .rules import URGENT_WITHIN_DAYS
 
 #: Exercises offered as comfort options (MOBILITY), in the order they are named.
 COMFORT_CODES = ("cat_cow", "childs_pose", "knee_to_chest")
-_COMFORT_NAMES = {"cat_cow": "cat–cow", "childs_pose": "child's pose", "knee_to_chest": "knee-to-chest"}
+_COMFORT_NAMES = {
+    "cat_cow": "cat–cow",
+    "childs_pose": "child's pose",
+    "knee_to_chest": "knee-to-chest",
+}
 #: Exercises that train hip strength and control (HIP-CONTROL).
 HIP_CODES = ("glute_bridge", "single_leg_bridge", "clamshell", "single_leg_balance", "step_down")
-
-from .rules import URGENT_WITHIN_DAYS
 
 _CES_POINTS = (
     "numbness or tingling between your legs, around your back passage or buttocks, or a change "
@@ -56,7 +59,7 @@ def no_running_advice(plan: TreatmentPlan) -> bool:
 
 
 def can_claim_check(plan: TreatmentPlan) -> bool:
-    """"We have checked you for warning signs": only on a signed record with every red-flag
+    """ "We have checked you for warning signs": only on a signed record with every red-flag
     question answered, and none found that needs a doctor."""
     facts = plan.facts
     return facts.signed and facts.flags_all_answered and plan.tier not in ("E", "U")
@@ -146,8 +149,7 @@ def flare_up_box(plan: TreatmentPlan) -> TextBox:
         )
     elif _included(plan, "walk_run"):
         points.append(
-            "cut back for a few days: go back a stage in your walk–run plan, or swap runs for "
-            "walks"
+            "cut back for a few days: go back a stage in your walk–run plan, or swap runs for walks"
         )
     elif plan.facts.running:
         points.append("cut back for a few days: run less, or swap runs for walks")
@@ -161,8 +163,7 @@ def flare_up_box(plan: TreatmentPlan) -> TextBox:
     points += [
         "use what usually eases your pain, such as heat or a change of position",
         "build back up once the pain settles by the next morning",
-        "contact us if it has not settled within a week, or at once if you notice any warning "
-        "sign",
+        "contact us if it has not settled within a week, or at once if you notice any warning sign",
     ]
     return TextBox(
         title="If your pain flares up",

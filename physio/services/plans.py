@@ -16,7 +16,9 @@ from physio.clock import local_date
 from physio.extensions import db
 from physio.models import Assessment, PlanEdits, PlanExport, User
 from physio.models.base import utcnow
-from physio.plan import PlanContext, TreatmentPlan, apply_edits, build_plan
+from physio.plan import PlanContext, TreatmentPlan, apply_edits, build_plan, check_plan
+from physio.plan.invariants import violations_by_item
+from physio.plan.referral_letter import letter_facts
 from physio.services import assessments as assessment_service
 
 
@@ -40,6 +42,8 @@ def plan_context(a: Assessment, today: date | None = None) -> PlanContext:
         physio_registration=physio.registration or "",
         clinic_name=physio.clinic.name,
         clinic_phone=physio.clinic.phone,
+        country=physio.clinic.country or "GB",
+        signed=bool(a.is_signed),
     )
 
 
@@ -99,7 +103,16 @@ def export_problems(a: Assessment) -> list[str]:
     record = assessment_service.record_of(a)
     derived = assessment_service.derive_for(a, record)
     problems += decision_problems(record, derived.red_flags)
+    problems += [
+        f"The plan breaks a safety check: {v.message}." for v in check_plan(plan_for(a).plan)
+    ]
     return problems
+
+
+def plan_checks(plan: TreatmentPlan) -> dict[str | None, list[str]]:
+    """The whole-plan invariants the (edited) plan breaks, by item code (None: the whole plan),
+    for the plan page to show next to each item (physio/plan/invariants.py)."""
+    return violations_by_item(plan)
 
 
 def _progress(a: Assessment) -> tuple[list, dict]:
@@ -130,7 +143,14 @@ def plan_document(a: Assessment, plan: TreatmentPlan, version: int, now: datetim
     progress, chart_series = _progress(a)
     physio = a.signed_by or a.updated_by
     record = assessment_service.record_of(a)
+    letter = None
+    if plan.referral is not None:
+        derived = derive(record, assessment_service.patient_context(a.patient))
+        letter = letter_facts(record, derived, plan)
     return PlanDocument(
+        patient_dob=a.patient.date_of_birth,
+        patient_reference=a.patient.reference,
+        letter=letter,
         plan=plan,
         patient_name=a.patient.full_name,
         patient_first_name=a.patient.first_name,

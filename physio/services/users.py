@@ -6,7 +6,6 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from physio.clinical.emergency_numbers import normalise_country
-
 from physio.extensions import db
 from physio.models import Clinic, Role, User
 from physio.security import hash_password

@@ -76,6 +76,7 @@ def _render(a: Assessment, state, form, errors=(), status=200):
         new_link=take_new_link(),
         mail_enabled=mail_enabled(),
         export_problems=plan_service.export_problems(a),
+        checks=plan_service.plan_checks(state.plan),
         now=utcnow(),
     ), status
 

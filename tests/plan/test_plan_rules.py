@@ -359,7 +359,12 @@ def test_rule_CORE_ENDURANCE_holds_are_clamped_to_10_to_30_s():
         ({"pelvic_drop_right": "mild"}, {}, "right", "on your right leg (mild)"),
         ({}, {"trendelenburg_left": True}, "left", "stood on your left leg"),
         ({}, {"single_leg_squat_right": 2}, "right", "scored 2 out of 3"),
-        ({}, {"hip_abductor_left_nmkg": 1.0}, "left", "about 70% of what is usual for your age and sex"),
+        (
+            {},
+            {"hip_abductor_left_nmkg": 1.0},
+            "left",
+            "about 70% of what is usual for your age and sex",
+        ),
         (
             {},
             {"single_leg_bridge_left_reps": 8, "single_leg_bridge_right_reps": 15},
