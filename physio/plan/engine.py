@@ -246,7 +246,7 @@ def decision_words(flags: Mapping[str, Any]) -> str:
         return "Your physiotherapist has not recorded a decision yet."
     referred_to = text(flags.get("referred_to"))
     reason = text(flags.get("decision_reason"))
-    return _DECISION_WORDS[decision].format(
+    words = _DECISION_WORDS[decision].format(
         to=f" ({referred_to})"
         if decision == "referred_emergency" and referred_to
         else f" to {referred_to}"
@@ -255,3 +255,7 @@ def decision_words(flags: Mapping[str, Any]) -> str:
         days=URGENT_WITHIN_DAYS,
         why=f": {reason}" if reason else "",
     )
+    if reason and decision != "discussed_not_referred":
+        # The physio's own recorded reason, as written (RED-U/RED-E, round 2).
+        words += f" Their reason: {reason}"
+    return words
