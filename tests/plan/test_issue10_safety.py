@@ -158,7 +158,7 @@ def test_finding_warning_signs_are_for_anyone_to_know_not_everyone_gets_them(app
     assert "Anyone with back pain should know these warning signs" in text
 
 
-# --- urgent (U): Aoife, suspected bone stress -------------------------------------------------------
+# --- urgent (U): Aoife, suspected bone stress -----------------------------------------------------
 def test_finding_urgent_programme_has_no_strength_holds_or_progressions(aoife):
     plan, _ = aoife
     exercises = {i.code for i in plan.items if i.kind == "exercise" and i.included}
@@ -195,7 +195,7 @@ def test_finding_urgent_referred_patient_is_not_told_to_book_an_appointment(app_
     assert "Needs MRI and a RED-S assessment" in text
 
 
-# --- emergency (E): Kwame, suspected cauda equina -----------------------------------------------------
+# --- emergency (E): Kwame, suspected cauda equina -------------------------------------------------
 def test_finding_emergency_sheet_sends_a_referred_patient_to_that_hospital(app_ctx, kwame):
     plan, rec = kwame
     text = sheet(plan, rec, KWAME)
@@ -230,7 +230,7 @@ def test_finding_emergency_sheet_has_no_exercise_run_or_load_items(kwame):
     assert {i.kind for i in plan.items} <= {"referral", "safety"}
 
 
-# --- letters an ED or GP can act on --------------------------------------------------------------------
+# --- letters an ED or GP can act on ---------------------------------------------------------------
 def test_finding_letter_has_dob_reference_timeline_neuro_medicines_and_reason(app_ctx, kwame):
     plan, rec = kwame
     text = letter(plan, rec, KWAME)
@@ -244,7 +244,7 @@ def test_finding_letter_has_dob_reference_timeline_neuro_medicines_and_reason(ap
     assert "What the patient was told" in text and "Do not drive yourself" in text
 
 
-# --- safety net ----------------------------------------------------------------------------------------
+# --- safety net -----------------------------------------------------------------------------------
 def test_finding_safety_net_covers_same_day_doctor_signs_and_same_day_numbness(app_ctx):
     rec = record()
     text = sheet(plan_for(rec, context=context()), rec, MALE).lower()
@@ -254,7 +254,7 @@ def test_finding_safety_net_covers_same_day_doctor_signs_and_same_day_numbness(a
     assert "numbness or weakness that is getting worse: contact us the same day" in text
 
 
-# --- generic text that is false for this patient ---------------------------------------------------------
+# --- generic text that is false for this patient --------------------------------------------------
 NOT_RUNNING = {
     "training": {
         "weekly_km_w1": 0,
@@ -313,7 +313,7 @@ def test_finding_no_cadence_change_beside_a_volume_reset_or_walk_run():
     assert cadence is None or not cadence.target
 
 
-# --- plain words and honest claims ---------------------------------------------------------------------------
+# --- plain words and honest claims ----------------------------------------------------------------
 def test_finding_unsigned_draft_does_not_claim_the_warning_sign_check(app_ctx):
     rec = record(red_flags={"ces_bladder": None, "ces_saddle": None, "major_trauma": None})
     draft = plan_for(rec, context=context(signed=False))
