@@ -243,7 +243,10 @@ def recorded_and_concerns(facts: Facts) -> tuple[list[str], list[str]]:
 def decision_words(flags: Mapping[str, Any]) -> str:
     decision = text(flags.get("decision"))
     if decision not in _DECISION_WORDS:
-        return "Your physiotherapist has not recorded a decision yet."
+        reason = text(flags.get("decision_reason"))
+        return "Your physiotherapist has not recorded a decision yet." + (
+            f" Their reason: {reason}" if reason else ""
+        )
     referred_to = text(flags.get("referred_to"))
     reason = text(flags.get("decision_reason"))
     words = _DECISION_WORDS[decision].format(

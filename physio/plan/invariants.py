@@ -114,12 +114,14 @@ RUNNER_PRESUMED = re.compile(
 CHECK_CLAIM = re.compile(r"checked you for warning signs", re.I)
 #: Test names, questionnaire names and acronyms, units: never in patient text.
 JARGON = re.compile(
-    r"(Thomas test|S[øo]rensen|\bPSFS\b|Roland[- ]Morris|\bRMDQ\b|Nm/kg|STarT Back|Oswestry|"
-    r"\bODI\b|\bNPRS\b|\bSLR\b|\bEHL\b|\bMRC\b)",
-    re.I,
+    r"thomas test|s[øo]rensen|psfs|roland[- ]morris|rmdq|nm/kg|start back|oswestry|"
+    r"\b(?:odi|nprs|slr|ehl|mrc)\b"
 )
 EMERGENCY_CONTEXT = re.compile(r"(emergency|ambulance|straight away|A&E)", re.I)
-SHORT_NUMBER = re.compile(r"(?<![\d ])(\d{3})(?![\d])")
+#: A three-digit number that is not a measurement (km, seconds, steps, degrees, a score).
+SHORT_NUMBER = re.compile(
+    r"(?<![\d.])(\d{3})(?!\d|\.\d|\s*(?:km|kilomet|s\b|sec|min|steps|%|°|/|out of|times|reps))"
+)
 _WORD = re.compile(r"[a-z0-9']+")
 
 
@@ -207,6 +209,11 @@ def _box(box, code: str) -> Iterator[Text]:
         yield Text(code, "box", point)
 
 
+def _joined(pts: list[Text]) -> str:
+    """All the texts in one string, to rule a pattern out with one search."""
+    return "\n".join(t.text for t in pts)
+
+
 def _included(plan: TreatmentPlan, code: str) -> bool:
     found = plan.item(code)
     return bool(found and found.included)
@@ -217,12 +224,15 @@ def _included_codes(plan: TreatmentPlan) -> set[str]:
 
 
 # --- the invariants ------------------------------------------------------------------------------
-def cross_references_resolve(plan: TreatmentPlan) -> Iterator[Violation]:
+def cross_references_resolve(plan: TreatmentPlan, pts: list[Text]) -> Iterator[Violation]:
     """Every reference to another part of the plan points to an item in this plan."""
     held = _included_codes(plan)
-    for t in patient_texts(plan):
-        for pattern, codes in CROSS_REFERENCES:
-            if pattern.search(t.text) and not held & codes and t.code not in codes:
+    joined = _joined(pts)
+    for pattern, codes in CROSS_REFERENCES:
+        if held & codes or not pattern.search(joined):
+            continue
+        for t in pts:
+            if t.code not in codes and pattern.search(t.text):
                 yield Violation(
                     "cross-reference",
                     t.code,
@@ -231,7 +241,7 @@ def cross_references_resolve(plan: TreatmentPlan) -> Iterator[Violation]:
                 )
 
 
-def no_running_advice_when_paused(plan: TreatmentPlan) -> Iterator[Violation]:
+def no_running_advice_when_paused(plan: TreatmentPlan, pts: list[Text]) -> Iterator[Violation]:
     """No running, cadence, surface or warm-up advice while running is paused or at tier U/E."""
     if not texts.no_running_advice(plan):
         return
@@ -243,7 +253,9 @@ def no_running_advice_when_paused(plan: TreatmentPlan) -> Iterator[Violation]:
                 f"{item.title}: running advice while running is paused or the tier is "
                 f"{plan.tier or 'U/E'}",
             )
-    for t in patient_texts(plan):
+    if not RUNNING_WORDS.search(_joined(pts)):
+        return
+    for t in pts:
         if t.code in RUNNING_ADVICE_CODES or t.code == "run_pause":
             continue
         match = RUNNING_WORDS.search(t.text)
@@ -255,12 +267,15 @@ def no_running_advice_when_paused(plan: TreatmentPlan) -> Iterator[Violation]:
             )
 
 
-def no_presumed_facts(plan: TreatmentPlan) -> Iterator[Violation]:
+def no_presumed_facts(plan: TreatmentPlan, pts: list[Text]) -> Iterator[Violation]:
     """No statement that presumes a fact the record doesn't hold: running when the patient does
     not run; a warning-sign check on an unsigned draft or with red flags unanswered."""
     facts = plan.facts
-    for t in patient_texts(plan):
-        if not facts.running and t.code not in RUNNING_ADVICE_CODES:
+    joined = _joined(pts)
+    look_running = not facts.running and RUNNER_PRESUMED.search(joined)
+    look_claim = CHECK_CLAIM.search(joined) and not texts.can_claim_check(plan)
+    for t in pts if look_running or look_claim else ():
+        if look_running and t.code not in RUNNING_ADVICE_CODES:
             match = RUNNER_PRESUMED.search(t.text)
             if match:
                 yield Violation(
@@ -268,7 +283,7 @@ def no_presumed_facts(plan: TreatmentPlan) -> Iterator[Violation]:
                     t.code,
                     f"'{match.group(0)}' in the {t.where}, but the record says they don't run now",
                 )
-        if CHECK_CLAIM.search(t.text) and not texts.can_claim_check(plan):
+        if look_claim and CHECK_CLAIM.search(t.text):
             why = (
                 "the assessment is not signed"
                 if not facts.signed
@@ -285,7 +300,7 @@ def no_presumed_facts(plan: TreatmentPlan) -> Iterator[Violation]:
                 )
 
 
-def doses_within_bounds(plan: TreatmentPlan) -> Iterator[Violation]:
+def doses_within_bounds(plan: TreatmentPlan, pts: list[Text]) -> Iterator[Violation]:
     """Every dose within the review form's limits and the library's bounds for that exercise."""
     for item in plan.items:
         if not item.included:
@@ -303,7 +318,7 @@ def doses_within_bounds(plan: TreatmentPlan) -> Iterator[Violation]:
             )
 
 
-def one_change_at_a_time(plan: TreatmentPlan) -> Iterator[Violation]:
+def one_change_at_a_time(plan: TreatmentPlan, pts: list[Text]) -> Iterator[Violation]:
     """No cadence change in the same block as a volume reset or a walk–run plan."""
     cadence = plan.item("cadence")
     if cadence is None or not cadence.included or not cadence.target:
@@ -317,7 +332,7 @@ def one_change_at_a_time(plan: TreatmentPlan) -> Iterator[Violation]:
             )
 
 
-def emergency_sheet(plan: TreatmentPlan) -> Iterator[Violation]:
+def emergency_sheet(plan: TreatmentPlan, pts: list[Text]) -> Iterator[Violation]:
     """Tier E: a referral sheet only; it agrees with the recorded decision and has one date."""
     if plan.tier != "E":
         return
@@ -341,7 +356,7 @@ def emergency_sheet(plan: TreatmentPlan) -> Iterator[Violation]:
         yield Violation("emergency-sheet", None, "prints a date other than the visit's")
 
 
-def urgent_sheet(plan: TreatmentPlan) -> Iterator[Violation]:
+def urgent_sheet(plan: TreatmentPlan, pts: list[Text]) -> Iterator[Violation]:
     """Tier U: says what the physio already did; until seen only comfort movement and walking,
     no holds or progressions, no loaded re-tests; the physio's reason is printed."""
     if plan.tier != "U":
@@ -369,11 +384,13 @@ def urgent_sheet(plan: TreatmentPlan) -> Iterator[Violation]:
         yield Violation("urgent-sheet", None, "the physio's recorded reason is not printed")
 
 
-def country_numbers(plan: TreatmentPlan) -> Iterator[Violation]:
+def country_numbers(plan: TreatmentPlan, pts: list[Text]) -> Iterator[Violation]:
     """Emergency and urgent-advice numbers are the clinic country's; 111 is never an emergency
     instruction in the UK."""
     n = for_country(plan.country)
-    for t in patient_texts(plan):
+    if not set(SHORT_NUMBER.findall(_joined(pts))) & ALL_SHORT_NUMBERS:
+        return
+    for t in pts:
         for number in SHORT_NUMBER.findall(t.text):
             if number not in ALL_SHORT_NUMBERS:
                 continue
@@ -385,20 +402,22 @@ def country_numbers(plan: TreatmentPlan) -> Iterator[Violation]:
                 yield Violation("country-numbers", t.code, f"{number} given as an emergency number")
 
 
-def plain_words(plan: TreatmentPlan) -> Iterator[Violation]:
+def plain_words(plan: TreatmentPlan, pts: list[Text]) -> Iterator[Violation]:
     """No test names, questionnaire names, acronyms or units in patient text."""
-    for t in patient_texts(plan):
+    if not JARGON.search(_joined(pts).lower()):
+        return
+    for t in pts:
         if t.where == "what to tell them":
             continue  # the clinician's wording, for the staff who see the patient
-        match = JARGON.search(t.text)
+        match = JARGON.search(t.text.lower())
         if match:
             yield Violation("plain-words", t.code, f"'{match.group(0)}' in the {t.where}")
 
 
-def no_doubled_phrases(plan: TreatmentPlan) -> Iterator[Violation]:
+def no_doubled_phrases(plan: TreatmentPlan, pts: list[Text]) -> Iterator[Violation]:
     """No phrase of three or more words said twice in a row, with at most a joining word between
     ("possible cauda equina syndrome and possible cauda equina syndrome or ...")."""
-    for t in patient_texts(plan):
+    for t in pts:
         gram = doubled_phrase(t.text)
         if gram:
             yield Violation("doubled-phrase", t.code, f"'{gram}' twice in the {t.where}")
@@ -406,22 +425,26 @@ def no_doubled_phrases(plan: TreatmentPlan) -> Iterator[Violation]:
 
 def doubled_phrase(text: str) -> str | None:
     words = _WORD.findall(text.lower())
-    for size in range(3, 9):
-        for i in range(len(words) - 2 * size + 1):
-            first = words[i : i + size]
+    count = len(words)
+    for i in range(count):
+        for size in range(3, 9):
+            if i + 2 * size > count:
+                break
             for gap in (0, 1):
                 j = i + size + gap
+                if j >= count or words[j] != words[i]:
+                    continue
                 if gap and words[i + size] not in _JOINERS:
                     continue
-                if words[j : j + size] == first:
-                    return " ".join(first)
+                if words[j : j + size] == words[i : i + size]:
+                    return " ".join(words[i : i + size])
     return None
 
 
 _JOINERS = frozenset({"and", "or", "with", "then"})
 
 
-INVARIANTS: tuple[Callable[[TreatmentPlan], Iterator[Violation]], ...] = (
+INVARIANTS: tuple[Callable[[TreatmentPlan, list[Text]], Iterator[Violation]], ...] = (
     cross_references_resolve,
     no_running_advice_when_paused,
     no_presumed_facts,
@@ -438,8 +461,9 @@ INVARIANTS: tuple[Callable[[TreatmentPlan], Iterator[Violation]], ...] = (
 def check_plan(plan: TreatmentPlan) -> list[Violation]:
     """Every violation of every invariant, in a stable order, without duplicates."""
     found: list[Violation] = []
+    pts = list(patient_texts(plan))
     for invariant in INVARIANTS:
-        found.extend(invariant(plan))
+        found.extend(invariant(plan, pts))
     return list(dict.fromkeys(found))
 
 

@@ -236,6 +236,11 @@ class Facts:
         """Tier U or E, or running paused: no running, cadence, surface or warm-up advice."""
         return self.urgent or self.emergency or self.running_paused
 
+    @property
+    def runs_or_walk_runs(self) -> bool:
+        """Runs now, or starts a walk–run plan (RUN-PAIN): running cues apply."""
+        return self.running or self.run_pain
+
     @cached_property
     def extension_sensitive(self) -> bool:
         """Extension hurts, or a bone stress injury is suspected: no cat–cow "sag" until seen."""
@@ -496,8 +501,9 @@ def reset_level_km(weeks: list[float | None]) -> float | None:
 
 
 def load_spike(f: Facts) -> list[PlanItem] | None:
-    if not f.load_spike or f.running_paused:
-        # With running paused (suspected bone stress) there is no weekly km to set until seen.
+    if not f.load_spike or f.running_paused or not f.running:
+        # With running paused (suspected bone stress) there is no weekly km to set until seen;
+        # and no weekly running to reset for someone who is not running now (0 km).
         return None
     parts = [_weeks_sentence(f.weeks_km)]
     pct = f.two_week_change_pct
@@ -844,8 +850,9 @@ def cadence(f: Facts) -> list[PlanItem] | None:
     if over not in ("mild", "marked") or f.no_running_advice:
         # RED-U: no new running changes until the patient has been seen.
         return None
-    if f.load_spike or f.run_pain:
-        # One change at a time: a volume reset or a walk–run plan comes first, cadence later.
+    if f.load_spike or f.run_pain or not f.running:
+        # One change at a time: a volume reset or a walk–run plan comes first, cadence later;
+        # and no step-rate target for someone who is not running now.
         return None
     spm = f.num("running_form", "cadence_spm")
     if spm is None or spm <= 0:
@@ -890,8 +897,14 @@ def posture(f: Facts) -> list[PlanItem] | None:
     seen = f"When you ran, {join_words(words)}."
     plank = f.num("physical", "plank_s")
     hold = half_hold(plank, INTERVENTIONS["plank"].hold_s)
+    # Running cues only for someone who runs now (or starts a walk–run plan).
+    cues = (
+        [item("run_tall", "POSTURE", f"{seen} These cues may help you run tall.")]
+        if f.runs_or_walk_runs
+        else []
+    )
     return [
-        item("run_tall", "POSTURE", f"{seen} These cues may help you run tall."),
+        *cues,
         item(
             "plank",
             "POSTURE",
@@ -974,6 +987,8 @@ def warm_up(f: Facts) -> list[PlanItem] | None:
 
 
 def surface(f: Facts) -> list[PlanItem] | None:
+    if not f.runs_or_walk_runs:
+        return None
     parts = []
     if f.multi("training", "surface") and set(f.multi("training", "surface")) == {"road"}:
         parts.append(

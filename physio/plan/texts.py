@@ -194,7 +194,7 @@ def referral_steps(plan: TreatmentPlan) -> list[str]:
     if plan.tier == "U":
         days = URGENT_WITHIN_DAYS
         steps: list[str]
-        if facts.decision == "referred_urgent" and facts.referred_to:
+        if facts.decision in ("referred_urgent", "referred_emergency"):
             steps = [
                 "Your physiotherapist has already referred you. You do not need to book this "
                 "yourself: they will contact you with an appointment.",
