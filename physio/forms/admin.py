@@ -53,8 +53,8 @@ class ClinicSettingsForm(BaseForm):
     phone = StringField("Clinic phone", validators=[Optional(), Length(max=50)])
     country = SelectField(
         "Country",
-        choices=list(COUNTRY_CHOICES),
-        validators=[InputRequired()],
+        choices=[SelectChoice(code, label) for code, label in COUNTRY_CHOICES],
+        validators=[DataRequired()],
         description="Chooses the emergency number (and urgent-advice line) printed in every "
         "patient plan and safety card.",
     )

@@ -8,7 +8,7 @@ from typing import Any
 from flask import render_template
 
 from physio.pdf.document import PlanDocument, long_date, page_css_values
-from physio.pdf.engine import html_to_pdf, style_element
+from physio.pdf.engine import css_string, html_to_pdf, style_element
 from physio.plan.referral_letter import LetterFacts
 from physio.plan.rules import join_words
 
@@ -35,6 +35,11 @@ def letter_context(doc: PlanDocument) -> dict[str, Any]:
         "running_paused": bool(plan.item("run_pause") and plan.item("run_pause").included),
         "physio_with_reg": f"{doc.physio_name}{reg}",
         **page_css_values(doc),
+        # One date on the letter: the visit's.
+        "css_trace": css_string(
+            f"Letter version {doc.export_version} · Assessment #{doc.assessment_id} · "
+            f"{long_date(doc.seen_on)}"
+        ),
     }
 
 

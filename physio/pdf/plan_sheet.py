@@ -458,6 +458,8 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
     # The emergency sheet keeps only the emergency signs (physio/plan/texts.py): the patient is on
     # the way to hospital. The numbers are the clinic country's.
     safety_boxes = list(plan_texts.safety_boxes(plan)) if safety else []
+    if emergency and ces:
+        safety_boxes = []  # the cauda equina card already lists the emergency signs
 
     progress = [] if emergency else progress_rows(doc.progress)
     chart = None

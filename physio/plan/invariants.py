@@ -102,13 +102,13 @@ CROSS_REFERENCES: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
 RUNNING_WORDS = re.compile(
     r"\b(cadence|step rate|steps/min|downhill running|surfaces?\b|warm-up|before (each|you) run|"
     r"go back a stage|walk–run|km a week|weekly running|no running|keep running|your runs?\b|"
-    r"easy runs?|runs? in a row)",
+    r"easy runs?|easier runs|fuel your running|runs? in a row)",
     re.I,
 )
 #: Statements that presume the patient runs now.
 RUNNER_PRESUMED = re.compile(
     r"(keep running|you ran \d|still running|before each run|your weekly running|"
-    r"km a week|runs? in a row)",
+    r"km a week|runs? in a row|easier runs|fuel your running)",
     re.I,
 )
 CHECK_CLAIM = re.compile(r"checked you for warning signs", re.I)

@@ -97,6 +97,40 @@ def neuro_findings(record: Mapping[str, Any], positives: list[str]) -> list[str]
     return found
 
 
+def told_lines(plan: TreatmentPlan) -> list[str]:
+    """What the patient was told, for the doctor (from the plan's facts, in the letter's voice)."""
+    facts, n = plan.facts, texts.numbers(plan)
+    told = []
+    if plan.emergency:
+        where = (
+            f"to go to {facts.referred_to} now"
+            if facts.decision == "referred_emergency" and facts.referred_to
+            else f"to go to the nearest {n.department} now"
+        )
+        told.append(
+            f"{where[:1].upper()}{where[1:]}, and not to drive themselves (to call {n.emergency} "
+            "if they cannot get there safely)."
+        )
+        told.append("Given a written emergency referral sheet to show the staff.")
+    elif plan.tier == "U":
+        if facts.decision in ("referred_urgent", "referred_emergency"):
+            told.append(
+                "That they have been referred"
+                + (f" to {facts.referred_to}" if facts.referred_to else "")
+                + f", to be seen within {texts.URGENT_WITHIN_DAYS} days."
+            )
+        else:
+            told.append(f"To see their GP within {texts.URGENT_WITHIN_DAYS} days.")
+        told.append("Until seen: comfort movement in a pain-free range and walking only.")
+    if plan.item("run_pause"):
+        told.append("Running paused until seen.")
+    if plan.item("safety_net"):
+        told.append(f"Written safety-net advice, with the emergency number {n.emergency}.")
+    if plan.item("ces_card"):
+        told.append("Written cauda equina warning card.")
+    return told
+
+
 def letter_facts(
     record: Mapping[str, Any] | None, derived: Any, plan: TreatmentPlan
 ) -> LetterFacts:
@@ -122,17 +156,7 @@ def letter_facts(
     )
     if is_true(history.get("long_term_steroids")):
         medicines = (medicines + " Long-term steroids.").strip()
-    told = texts.referral_steps(plan)
-    if plan.item("safety_net"):
-        told.append(
-            f"Written safety-net advice with the emergency number {texts.numbers(plan).emergency}."
-        )
-    if plan.item("ces_card"):
-        told.append("Written cauda equina warning card.")
-    if plan.item("run_pause"):
-        told.append("Running paused until seen.")
-    if plan.tier == "U":
-        told.append("Until seen: comfort movement in a pain-free range and walking only.")
+    told = told_lines(plan)
     return LetterFacts(
         onset=onset_words(record, plan.facts.seen_on),
         presenting_complaint=text(history.get("presenting_complaint")) or "",

@@ -75,7 +75,9 @@ def safety_boxes(plan: TreatmentPlan) -> tuple[TextBox, ...]:
     n = numbers(plan)
     emergency = TextBox(
         title="Seek emergency help now",
-        intro=f"Go to the nearest {n.department} now, or call {n.emergency}, if you get:",
+        intro=f"If any of these start or get worse before you are seen, call {n.emergency}:"
+        if plan.emergency
+        else f"Go to the nearest {n.department} now, or call {n.emergency}, if you get:",
         points=_CES_POINTS,
     )
     advice = f", or {n.urgent_advice} if you can't reach them" if n.urgent_advice else ""
@@ -116,10 +118,15 @@ def safety_boxes(plan: TreatmentPlan) -> tuple[TextBox, ...]:
 
 def ces_card(plan: TreatmentPlan) -> TextBox:
     n = numbers(plan)
+    intro = (
+        f"If any of these start or get worse before you are seen, call {n.emergency}:"
+        if plan.emergency
+        else f"Go to the nearest {n.department} straight away, or call {n.emergency}, if you "
+        "notice any of these:"
+    )
     return TextBox(
         title="Cauda equina warning card",
-        intro=f"Go to the nearest {n.department} straight away, or call {n.emergency}, if you "
-        "notice any of these:",
+        intro=intro,
         points=CES_CARD_POINTS,
     )
 
@@ -237,4 +244,17 @@ def item_steps(plan: TreatmentPlan, item: PlanItem) -> list[str]:
                 continue
             out.append(step)
         steps = out
+    if item.code == "lifestyle" and (not plan.facts.running or no_running_advice(plan)):
+        steps = [_NOT_RUNNING_STEPS.get(step, step) for step in steps]
     return steps
+
+
+#: The lifestyle steps that speak of running, for someone not running now (or paused).
+_NOT_RUNNING_STEPS = {
+    "Busy or stressful weeks can make pain feel worse. Plan easier runs in those weeks.": (
+        "Busy or stressful weeks can make pain feel worse. Take those weeks more gently."
+    ),
+    "Eat enough to fuel your running, and drink when you are thirsty.": (
+        "Eat regular meals, enough for all that you do, and drink when you are thirsty."
+    ),
+}

@@ -241,7 +241,7 @@ def test_finding_letter_has_dob_reference_timeline_neuro_medicines_and_reason(ap
     assert "EHL 4/5" in text  # the physio's recorded summary
     assert "naproxen" in text and "Medicines:" in text
     assert "Needs same-day MRI" in text
-    assert "What the patient was told" in text and "Do not drive yourself" in text
+    assert "What the patient was told" in text and "not to drive themselves" in text
 
 
 # --- safety net -----------------------------------------------------------------------------------
