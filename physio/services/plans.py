@@ -96,7 +96,7 @@ def carry_edits_to_amendment(original: Assessment, amendment: Assessment) -> Non
         )
 
 
-def export_problems(a: Assessment) -> list[str]:
+def export_problems(a: Assessment, plan: TreatmentPlan | None = None) -> list[str]:
     problems = []
     if not a.is_signed:
         problems.append("Sign the assessment before exporting its plan.")
@@ -104,7 +104,8 @@ def export_problems(a: Assessment) -> list[str]:
     derived = assessment_service.derive_for(a, record)
     problems += decision_problems(record, derived.red_flags)
     problems += [
-        f"The plan breaks a safety check: {v.message}." for v in check_plan(plan_for(a).plan)
+        f"The plan breaks a safety check: {v.message}."
+        for v in check_plan(plan if plan is not None else plan_for(a).plan)
     ]
     return problems
 
@@ -208,8 +209,8 @@ def render(a: Assessment, kind: str = "plan", *, preview: bool = False) -> Rende
         output = output_format(kind)
     except UnknownFormat as unknown:
         raise ExportRefused(str(unknown)) from None
-    problems = [] if preview else export_problems(a)
     plan = plan_for(a).plan
+    problems = [] if preview else export_problems(a, plan)
     refusal = output.refusal(plan)
     if refusal:
         problems.append(refusal)
