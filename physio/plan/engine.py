@@ -155,10 +155,12 @@ def headline(facts: Facts, items: list[PlanItem]) -> str:
     """One line on what the plan is about: only what the plan holds (after the exercise cap), and
     "keep running" only for someone who runs."""
     if facts.emergency:
-        return (
-            "Go to the emergency department today: some of your signs need a doctor to check you "
-            "now."
+        flags = facts.sec("red_flags")
+        referred = text(flags.get("decision")) == "referred_emergency" and text(
+            flags.get("referred_to")
         )
+        where = "the hospital you have been referred to" if referred else "the emergency department"
+        return f"Go to {where} now: some of your signs need a doctor to check you today."
     if facts.urgent:
         return (
             f"Please see a doctor within {URGENT_WITHIN_DAYS} days; until then, keep to the gentle "
