@@ -75,12 +75,8 @@ _EU_MEMBERS = [
 _TABLE: dict[str, EmergencyNumbers] = {
     "GB": EmergencyNumbers("GB", "United Kingdom", "999", "A&E (emergency department)", "NHS 111"),
     "IE": EmergencyNumbers("IE", "Ireland", "112 or 999", "emergency department"),
-    "AU": EmergencyNumbers(
-        "AU", "Australia", "000", "emergency department", "healthdirect 1800 022 222"
-    ),
-    "NZ": EmergencyNumbers(
-        "NZ", "New Zealand", "111", "emergency department", "Healthline 0800 611 116"
-    ),
+    "AU": EmergencyNumbers("AU", "Australia", "000", "emergency department"),
+    "NZ": EmergencyNumbers("NZ", "New Zealand", "111", "emergency department"),
     "US": EmergencyNumbers("US", "United States", "911", "emergency room"),
     "CA": EmergencyNumbers("CA", "Canada", "911", "emergency department"),
     "EU": EmergencyNumbers("EU", "another EU country", "112", "emergency department"),
