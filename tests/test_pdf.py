@@ -33,6 +33,7 @@ from physio.pdf import (
     warm_up,
 )
 from physio.plan import PlanItem, apply_edits
+from physio.plan.referral_letter import letter_facts
 from tests.plan.builders import FEMALE, WEAK_EVERYWHERE, plan_for, record, red_flags
 
 SBST_HIGH = {**{f"sbst_{i}": True for i in range(1, 9)}, "sbst_9": "very_much"}
@@ -63,8 +64,12 @@ def runner_figures(rec: dict) -> dict:
 
 
 def document(rec: dict, plan=None, **changes) -> PlanDocument:
+    plan = plan or plan_for(rec)
     values = {
-        "plan": plan or plan_for(rec),
+        "plan": plan,
+        "patient_dob": FEMALE["date_of_birth"],
+        "patient_reference": "RR-0042",
+        "letter": letter_facts(rec, derive(rec, FEMALE), plan) if plan.referral else None,
         "patient_name": "Jane Runner",
         "patient_first_name": "Jane",
         "clinic_name": "City Physiotherapy",
@@ -171,7 +176,7 @@ def test_pdf_cadence_160_with_overstriding_sets_a_168_steps_target(render, busy,
     assert "168 steps/min" in text and "160 steps/min" in text
     assert "Slightly quicker steps" in text
     assert "168" not in words(plain) and "Slightly quicker steps" not in words(plain)
-    # On the walk–run plan (BUSY: 7/10 in runs) the step rate waits: one change at a time.
+    # One change at a time: on the walk–run plan (BUSY: 7/10 in runs) the step rate waits.
     assert "160 steps/min" in words(busy) and "168 steps/min" not in words(busy)
 
 
@@ -197,7 +202,10 @@ def test_pdf_start_back_high_prints_at_most_4_exercises(render, busy):
 
 def test_pdf_e_tier_is_an_emergency_referral_sheet_without_any_programme(emergency):
     text = words(emergency)
-    assert "Go to the emergency department today" in text
+    # Referred and the hospital told: go there now (not "the nearest emergency department").
+    assert "Go to the hospital you have been referred to, now" in text
+    assert "Royal Infirmary ED" in text and "nearest emergency department now" not in text
+    assert "Do not drive yourself" in text
     assert "Your emergency referral" in text and "What to tell them" in text
     assert "Royal Infirmary ED" in text and "Sam Okafor" in text and "020 7946 0000" in text
     assert "cauda equina syndrome" in text and "Cauda equina warning card" in text
@@ -451,19 +459,20 @@ def test_pdf_referral_letter_is_one_page_with_findings_tier_decision_and_contact
         )
     )
     data = render_referral_letter_pdf(document(rec))
-    assert page_count(data) == 1
+    assert page_count(data) <= 2  # round 2: timeline, neuro findings and reason added
     text = words(data)
     assert "To Dr Patel, Riverside Surgery" in text
     assert "Night pain unrelieved by changing position" in text and "Thoracic pain" in text
     assert "Tier U" in text and "within 14 days" in text
-    assert "I have referred the patient to Dr Patel, Riverside Surgery" in text
+    assert "Referred urgently, to be seen within 14 days: Dr Patel, Riverside Surgery" in text
+    assert "RR-0042" in text and "1 May 1990" in text
     assert "Sam Okafor" in text and "PH123456" in text and "020 7946 0000" in text
     assert "Jane Runner" in text
 
 
 def test_pdf_referral_letter_for_an_emergency_names_the_concern(pdf_app):
     data = render_referral_letter_pdf(document(EMERGENCY))
-    assert page_count(data) == 1
+    assert page_count(data) <= 2  # round 2: timeline, neuro findings and reason added
     text = words(data)
     assert "Emergency: to be seen today" in text and "Tier E" in text
     assert "I am concerned about possible cauda equina syndrome" in text

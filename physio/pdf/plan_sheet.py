@@ -32,19 +32,17 @@ from physio.pdf.document import (
     plural,
     weekday_date,
 )
-from physio.pdf.engine import html_to_pdf, style_element, svg_image
+from physio.pdf.engine import css_string, html_to_pdf, style_element, svg_image
+from physio.plan import texts as plan_texts
 from physio.plan.illustrations import illustration_svg
 from physio.plan.library import (
-    CES_CARD,
     DOSE_RULES,
-    FLARE_UP,
     FOOTER,
     HANDOUT_SECTIONS,
     INTERVENTIONS,
     LIBRARY_ORDER,
     NEXT_WEEK_RULE,
     PAIN_RULES,
-    SAFETY_NET,
     WALK_RUN_STAGES,
     pyramid_reps,
 )
@@ -151,9 +149,9 @@ def _illustration_image(svg: str) -> Markup:
 
 
 # --- what each section shows ------------------------------------------------------------------
-def exercise_view(item, gentle: bool) -> dict:
+def exercise_view(item, gentle: bool, plan: TreatmentPlan | None = None) -> dict:
     entry = INTERVENTIONS.get(item.code)
-    steps = list(entry.steps) if entry else []
+    steps = plan_texts.item_steps(plan, item) if plan else list(entry.steps) if entry else []
     return {
         "code": item.code,
         "title": item.title,
@@ -174,10 +172,10 @@ def exercise_view(item, gentle: bool) -> dict:
     }
 
 
-def advice_view(item, gentle: bool = False) -> dict:
+def advice_view(item, gentle: bool = False, plan: TreatmentPlan | None = None) -> dict:
     """A running, load, footwear or education item: title, why, target, and plain steps."""
     entry = INTERVENTIONS.get(item.code)
-    steps = list(entry.steps) if entry else []
+    steps = plan_texts.item_steps(plan, item) if plan else list(entry.steps) if entry else []
     if item.code == "load_reset":
         # The level is the item's own target ("40 km a week"), never "the level set for you".
         level = f"about {item.target}" if item.target else "the level your physio sets with you"
@@ -419,9 +417,9 @@ def walk_run_stages(item) -> list[dict]:
 MEASURE_WORDS = {
     "nprs_now": "Pain now",
     "nprs_worst_24h": "Worst pain in the last 24 hours",
-    "rmdq": "Back questionnaire (Roland-Morris)",
+    "rmdq": "Questions on how your back affects your day (out of 24)",
     "psfs_mean": "Your activity scores (average)",
-    "odi_percent": "Oswestry disability score",
+    "odi_percent": "Questions on what your back stops you doing (%)",
     "weekly_km_w1": "Running in the last 7 days",
     "plank_s": "Plank hold",
     "side_plank_left_s": "Side plank, left",
@@ -436,6 +434,7 @@ MEASURE_WORDS = {
     "single_leg_squat_right": "Single-leg squat, right",
     "hip_abductor_left_nmkg": "Hip-side strength, left",
     "hip_abductor_right_nmkg": "Hip-side strength, right",
+    "sbst_total": "Short questionnaire on how your back pain affects you",
 }
 _BETTER = {True: "higher is better", False: "lower is better"}
 
@@ -518,7 +517,7 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
     included = {i.code: i for i in plan.items if i.included}
     referral_items = plan.items_of("referral")
     items = {} if emergency else section_items(plan)
-    exercises = [exercise_view(i, gentle) for i in items.get("exercises", [])]
+    exercises = [exercise_view(i, gentle, plan) for i in items.get("exercises", [])]
 
     running_views = []
     week = running_week_of(plan)
@@ -526,7 +525,7 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         view = (
             running_week_view(item, week)
             if item.code == "running_week" and week is not None
-            else advice_view(item, gentle)
+            else advice_view(item, gentle, plan)
         )
         if item.code == "walk_run":
             view["stages"] = walk_run_stages(item)
@@ -545,14 +544,16 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
             # The runner's own weeks, with the level to drop back to, inside the load advice.
             view["chart"], view["target_km"], km_chart = km_chart, target_km, None
 
-    footwear = [advice_view(i) for i in items.get("footwear", [])]
-    education = [advice_view(i) for i in items.get("education", [])]
+    footwear = [advice_view(i, plan=plan) for i in items.get("footwear", [])]
+    education = [advice_view(i, plan=plan) for i in items.get("education", [])]
     safety = included.get("safety_net")
     ces = included.get("ces_card")
     flare = included.get("flare_up") if not emergency else None
-    # The emergency sheet keeps only the emergency signs: the patient is on the way to hospital,
-    # and the "contact your physio" box is about runs.
-    safety_boxes = list(SAFETY_NET[:1] if emergency else SAFETY_NET) if safety else []
+    # The emergency sheet keeps only the emergency signs (physio/plan/texts.py): the patient is on
+    # the way to hospital. The numbers are the clinic country's.
+    safety_boxes = list(plan_texts.safety_boxes(plan)) if safety else []
+    if emergency and ces:
+        safety_boxes = []  # the cauda equina card already lists the emergency signs
 
     progress = [] if emergency else progress_rows(doc.progress)
     chart = None
@@ -568,8 +569,14 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         else "physiotherapist",
         date=long_date(doc.seen_on),
     )
+    page_values = page_css_values(doc)
     if emergency:
         closing = closing.replace("This plan was", "This sheet was", 1)
+        # One date on an emergency sheet: the visit's (not the export's).
+        page_values["css_trace"] = css_string(
+            f"Plan version {doc.export_version} · Assessment #{doc.assessment_id} · "
+            f"{long_date(doc.seen_on)}"
+        )
     return {
         "doc": doc,
         "plan": plan,
@@ -580,6 +587,10 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         "referral": plan.referral,
         "referral_item": referral_items[0] if referral_items else None,
         "referral_entry": INTERVENTIONS.get(referral_items[0].code) if referral_items else None,
+        "referral_steps": plan_texts.referral_steps(plan),
+        "referred_already": plan.facts.decision in ("referred_urgent", "referred_emergency")
+        and bool(plan.facts.referred_to),
+        "numbers": plan_texts.numbers(plan),
         "glance": [] if emergency else glance_rows(plan),
         # "Keep one day a week with no running" only when this plan has runs this week.
         "runs_this_week": not emergency and (week is not None or bool(included.get("walk_run"))),
@@ -589,11 +600,11 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         "km_chart": km_chart,
         "runner": doc.runner or {},
         "footwear": footwear,
-        "flare": FLARE_UP if flare else None,
+        "flare": plan_texts.flare_up_box(plan) if flare else None,
         "education": education,
         "safety": safety,
         "safety_boxes": safety_boxes,
-        "ces": CES_CARD if ces else None,
+        "ces": plan_texts.ces_card(plan) if ces else None,
         "ces_reason": ces.reason if ces else "",
         "progress": progress,
         **{
@@ -610,7 +621,7 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         "accent": ACCENT,
         "sections": [section.key for section in HANDOUT_SECTIONS],
         "headings": {section.key: section.heading for section in HANDOUT_SECTIONS},
-        **page_css_values(doc),
+        **page_values,
     }
 
 

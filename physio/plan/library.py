@@ -129,6 +129,9 @@ class Intervention:
     #: A stretch done on the short side only when the plan names a side.
     named_side_only: bool = False
     stages: tuple[WalkRunStage, ...] = field(default=())
+    #: The steps at tier U ("gentle, until you have been seen"): comfort movement in a pain-free
+    #: range, no holds (physio/plan/texts.py item_steps).
+    gentle_steps: tuple[str, ...] = ()
 
     @property
     def dose(self) -> dict:
@@ -213,8 +216,8 @@ _ALL = (
         "going.",
         steps=(
             "A flare-up does not mean new damage.",
-            "Cut back for a few days: go back a stage, or swap runs for walks or cycling.",
-            "Keep moving gently. Use the comfort exercises.",
+            "Cut back for a few days on whatever stirs it up.",
+            "Keep moving gently.",
             "Build back up once the pain has settled by the next morning.",
             "If it has not settled within a week, contact us.",
         ),
@@ -487,6 +490,11 @@ _ALL = (
             "Then let your back sag gently down.",
             "Stay in a range that feels comfortable, and keep breathing.",
         ),
+        gentle_steps=(
+            "Start on your hands and knees.",
+            "Slowly round your back up toward the ceiling, then let it come back to level.",
+            "Move only as far as is free of pain, and keep breathing.",
+        ),
         sets=1,
         reps=10,
         days_per_week=7,
@@ -505,6 +513,11 @@ _ALL = (
             "Sit back toward your heels.",
             "Reach your arms forward and rest your head down.",
             "Breathe slowly and hold.",
+        ),
+        gentle_steps=(
+            "Kneel on the floor with your knees apart.",
+            "Sit back toward your heels only as far as is free of pain.",
+            "Rest there for a few slow breaths, then come back up.",
         ),
         reps=2,
         hold_s=30,
@@ -526,6 +539,11 @@ _ALL = (
             "Hold, then lower it and swap legs.",
             "You can hug both knees at once if that feels better.",
         ),
+        gentle_steps=(
+            "Lie on your back with your knees bent.",
+            "Draw one knee gently toward your chest, only as far as is free of pain.",
+            "Lower it slowly and swap legs.",
+        ),
         reps=2,
         hold_s=30,
         days_per_week=7,
@@ -533,6 +551,19 @@ _ALL = (
         regression="Move the knee only part of the way.",
         illustration="knee_to_chest",
         evidence=("S43",),
+    ),
+    Intervention(
+        code="walking",
+        kind="exercise",
+        title="Walking, as you feel able",
+        purpose="Walking keeps you moving and helps your back while you wait to be seen.",
+        steps=(
+            "Walk each day, at an easy pace.",
+            "Go as far as feels comfortable, and stop before your pain builds.",
+            "Short walks more often are fine if long ones stir up your pain.",
+        ),
+        days_per_week=7,
+        evidence=("S34c", "S20b"),
     ),
     Intervention(
         code="hip_flexor_stretch",
@@ -840,73 +871,8 @@ HANDOUT_SECTIONS: tuple[HandoutSection, ...] = (
 )
 
 
-SAFETY_NET: tuple[TextBox, ...] = (
-    TextBox(
-        title="Seek emergency help now",
-        intro="Go to the emergency department or call emergency services (UK: A&E, or 111) if you "
-        "get:",
-        points=(
-            "numbness or tingling between your legs, around your back passage or buttocks, or a "
-            "change in feeling when you wipe",
-            "new trouble passing or controlling urine, leaking, or not knowing when your bladder "
-            "is full",
-            "loss of bowel control or feeling",
-            "new problems with erection, ejaculation or feeling in your genitals",
-            "weakness in both legs, or a change in the way you walk",
-        ),
-    ),
-    TextBox(
-        title="Contact your doctor the same day",
-        intro="Call your doctor today if you have:",
-        points=(
-            "back pain with a fever or chills, or you feel generally unwell",
-            "new back pain that is constant, worse at night or getting steadily worse, if you have "
-            "ever had cancer",
-        ),
-    ),
-    TextBox(
-        title="Contact your physiotherapist",
-        intro="Get in touch with us if:",
-        points=(
-            "pain during a run goes above 5/10, or is worse the next morning after two runs in a "
-            "row",
-            "leg symptoms spread further down your leg",
-            "you get new numbness or weakness",
-        ),
-    ),
-)
-
-CES_CARD = TextBox(
-    title="Cauda equina warning card",
-    intro="Go to the emergency department straight away (UK: A&E, or call 111) if you notice any "
-    "of these:",
-    points=(
-        "numbness or pins and needles between your inner thighs or genitals, or around your back "
-        "passage or buttocks",
-        "a change in feeling when you wipe",
-        "trouble starting, controlling or stopping the flow of urine",
-        "loss of feeling when you pass urine",
-        "leaking urine, or a new need for pads",
-        "not knowing if your bladder is full or empty",
-        "not being able to stop or control a bowel movement",
-        "loss of feeling when you open your bowels",
-        "a change in being able to get an erection or ejaculate",
-        "loss of feeling in your genitals during sex",
-    ),
-)
-
-FLARE_UP = TextBox(
-    title="If your pain flares up",
-    intro="Flare-ups are common while you recover. They do not mean new damage. If one happens:",
-    points=(
-        "cut back for a few days: go back a stage in your running, or swap runs for walks or "
-        "cycling",
-        "keep moving gently, and use the comfort exercises (cat–cow, child's pose, knee-to-chest)",
-        "use what usually eases your pain, such as heat or a change of position",
-        "build back up once the pain settles by the next morning",
-        "contact us if it has not settled within a week, or at once if you notice any warning sign",
-    ),
-)
+# The safety-net boxes, the cauda equina card and the flare-up box depend on the plan (the
+# clinic's country, what the plan holds): physio/plan/texts.py builds them.
 
 PAIN_RULES = TextBox(
     title="Pain rules for running",

@@ -32,6 +32,7 @@ from physio.clinical.physical import (
     weaker,
 )
 from physio.clinical.red_flags import RULES_BY_FIELD
+from physio.clinical.scoring import RMDQ_FIELDS, round_half_up
 
 from . import running as rx
 from .library import DOSE_RULES, INTERVENTIONS, WALK_RUN_STAGES, pyramid_reps
@@ -94,11 +95,11 @@ def fmt(value: float | None, places: int = 1) -> str:
     return format_number(value, places, missing="?")
 
 
-def join_words(words: list[str]) -> str:
+def join_words(words: list[str], last: str = "and") -> str:
     words = [w for w in words if w]
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return ", ".join(words[:-1]) + f" {last} " + words[-1]
 
 
 def clamp(value: int, low: int, high: int) -> int:
@@ -219,6 +220,26 @@ class Facts:
         """RED-U with suspected bone stress: no running or cross-training until seen [§3.2]."""
         return self.urgent and self.bone_stress_suspected
 
+    @property
+    def no_running_advice(self) -> bool:
+        """Tier U or E, or running paused: no running, cadence, surface or warm-up advice."""
+        return self.urgent or self.emergency or self.running_paused
+
+    @property
+    def runs_or_walk_runs(self) -> bool:
+        """Runs this week, or starts a walk–run plan (RUN-PAIN): running cues apply."""
+        return self.runs_this_week
+
+    @cached_property
+    def extension_sensitive(self) -> bool:
+        """Extension hurts, or a bone stress injury is suspected: no cat–cow "sag" until seen."""
+        return self.bone_stress_suspected or self.true("physical", "lumbar_extension_painful")
+
+    @cached_property
+    def flags_all_answered(self) -> bool:
+        unanswered = dig(self.derived, "red_flags", "unanswered")
+        return isinstance(unanswered, (list, tuple)) and not unanswered
+
     # running and load
     @cached_property
     def weeks_km(self) -> list[float | None]:
@@ -321,7 +342,7 @@ class Facts:
         ]
         if self.enum("impression", "working_diagnosis") == "radicular_pain":
             found.append("radicular_pain")
-        return found
+        return list(dict.fromkeys(found))
 
     # physical
     def pair(self, left_key: str, right_key: str) -> tuple[float | None, float | None]:
@@ -350,7 +371,14 @@ def red_e(f: Facts) -> list[PlanItem] | None:
     if not f.emergency:
         return None
     reason = f"We found {join_words(finding_words(f))}. These need a doctor to check you today."
-    return [item("referral_emergency", "RED-E", reason)]
+    flags = f.sec("red_flags")
+    referred_to = text(flags.get("referred_to"))
+    title = (
+        "Go to the hospital you have been referred to, now"
+        if text(flags.get("decision")) == "referred_emergency" and referred_to
+        else "Go to the emergency department now"
+    )
+    return [item("referral_emergency", "RED-E", reason, title=title)]
 
 
 def red_u(f: Facts) -> list[PlanItem] | None:
@@ -376,6 +404,18 @@ def red_u(f: Facts) -> list[PlanItem] | None:
                 "A possible stress injury of the bone needs checking before you run again.",
             )
         )
+    elif f.running:
+        items.append(
+            item(
+                "run_pause",
+                "RED-U",
+                "Until a doctor has checked you, keep to walking and gentle movement.",
+            )
+        )
+    # Until seen: only comfort movement in a pain-free range and walking as tolerated.
+    items.append(
+        item("walking", "RED-U", "Walking is the safest way to keep active until you are seen.")
+    )
     return items
 
 
@@ -384,8 +424,8 @@ def safety(f: Facts) -> list[PlanItem]:
         item(
             "safety_net",
             "SAFETY",
-            "Everyone with back pain gets these warning signs. Serious causes are rare, but you "
-            "should know when to get help.",
+            "Anyone with back pain should know these warning signs. Serious causes are rare, but "
+            "you should know when to get help.",
         )
     ]
     if not f.emergency:
@@ -456,8 +496,8 @@ def edu_psych(f: Facts) -> list[PlanItem] | None:
     if f.sbst_risk == "high":
         total, psychosocial = dig(sbst, "total"), dig(sbst, "psychosocial")
         parts.append(
-            f"Your STarT Back score was {total} out of 9, with {psychosocial} out of 5 on the "
-            "worry questions."
+            f"On the short questionnaire about your back you scored {total} out of 9, with "
+            f"{psychosocial} out of 5 on the worry questions."
         )
     if len(f.yellow_flags) >= 2:
         words = [_YELLOW_WORDS.get(y, y.replace("_", " ")) for y in f.yellow_flags]
@@ -872,9 +912,10 @@ def hip_control(f: Facts) -> list[PlanItem] | None:
     if norm is not None:
         for s, value in zip(("left", "right"), abductor, strict=True):
             if value is not None and value < round(norm - HIP_ABDUCTOR_SD, 3):
+                share = round_half_up(100 * value / norm, 0) if norm > 0 else None
                 found[s].append(
-                    f"your {s} hip-side strength was {value:.2f} Nm/kg, below the {norm:.2f} Nm/kg "
-                    "expected for your age and sex"
+                    f"your {s} hip-side strength was about {fmt(share, 0)}% of what is usual for "
+                    "your age and sex"
                 )
     bridges = f.pair("single_leg_bridge_left_reps", "single_leg_bridge_right_reps")
     bridge_asym = asymmetry_pct(*bridges)
@@ -917,7 +958,9 @@ def hip_flexor(f: Facts) -> list[PlanItem] | None:
         for s, v in short.items()
     ]
     side = side_of(list(short))
-    reason = f"The Thomas test showed that {join_words(words)}."
+    reason = (
+        f"When we checked the length of the front of your hips, we found that {join_words(words)}."
+    )
     where = "both sides" if side == "both" else f"your {side} side only"
     return [
         item("hip_flexor_stretch", "HIP-FLEXOR", f"{reason} Stretch {where}.", side=side),
@@ -973,7 +1016,23 @@ def neural_care(f: Facts) -> list[PlanItem] | None:
 
 def mobility(f: Facts) -> list[PlanItem]:
     comfort = "A comfort option: use it when your back feels stiff or sore."
-    return [item(code, "MOBILITY", comfort) for code in ("cat_cow", "childs_pose", "knee_to_chest")]
+    if not f.urgent:
+        return [
+            item(code, "MOBILITY", comfort) for code in ("cat_cow", "childs_pose", "knee_to_chest")
+        ]
+    # RED-U: comfort movement in a pain-free range only: no holds; no cat–cow "sag" when arching
+    # back hurts or a bone stress injury is suspected.
+    gentle = "A comfort option, in a range that is free of pain, until you have been seen."
+    codes = (
+        ("childs_pose", "knee_to_chest")
+        if f.extension_sensitive
+        else (
+            "cat_cow",
+            "childs_pose",
+            "knee_to_chest",
+        )
+    )
+    return [item(code, "MOBILITY", gentle, hold_s=None, sets=None, reps=5) for code in codes]
 
 
 def cadence_target(spm: float) -> int:
@@ -1008,8 +1067,12 @@ def earlier_cadence(f: Facts) -> tuple[list[float], bool]:
 
 def cadence(f: Facts) -> list[PlanItem] | None:
     over = f.enum("running_form", "overstriding")
-    if over not in ("mild", "marked") or f.gentle:
+    if over not in ("mild", "marked") or f.no_running_advice:
         # RED-U: no new running changes until the patient has been seen.
+        return None
+    if f.load_spike or f.run_pain or not f.running:
+        # One change at a time: a volume reset or a walk–run plan comes first, cadence later;
+        # and no step-rate target for someone who is not running now.
         return None
     spm = f.num("running_form", "cadence_spm")
     overstride = (
@@ -1095,8 +1158,14 @@ def posture(f: Facts) -> list[PlanItem] | None:
     seen = f"When you ran, {join_words(words)}."
     plank = f.num("physical", "plank_s")
     dose = dosed("plank", plank)
+    # Running cues only for someone who runs now (or starts a walk–run plan).
+    cues = (
+        [item("run_tall", "POSTURE", f"{seen} These cues may help you run tall.")]
+        if f.runs_or_walk_runs
+        else []
+    )
     return [
-        item("run_tall", "POSTURE", f"{seen} These cues may help you run tall."),
+        *cues,
         item(
             "plank",
             "POSTURE",
@@ -1172,13 +1241,16 @@ def no_orthotics(f: Facts) -> list[PlanItem] | None:
 
 
 def warm_up(f: Facts) -> list[PlanItem] | None:
-    if f.running_paused or not f.runs_this_week:
-        # Advice before runs only for someone who runs this week (or does the walk–run plan).
+    # Advice before runs only for someone who runs this week (or does the walk–run plan),
+    # never while running is paused or a referral comes first (RED-U/RED-E).
+    if f.no_running_advice or not f.runs_this_week:
         return None
     return [item("warm_up", "WARM-UP", "A short warm-up gets your body ready before each run.")]
 
 
 def surface(f: Facts) -> list[PlanItem] | None:
+    if not f.runs_or_walk_runs:
+        return None
     parts = []
     if f.multi("training", "surface") and set(f.multi("training", "surface")) == {"road"}:
         parts.append(
@@ -1218,47 +1290,66 @@ def review_date(f: Facts) -> date | None:
 
 
 _MEASURES = (
-    # (section, keys that must have a value, what will be re-measured)
-    ("physical", ("plank_s",), "plank hold"),
-    ("physical", ("side_plank_left_s", "side_plank_right_s"), "side plank holds"),
-    ("physical", ("sorensen_s",), "back-muscle hold (Sørensen test)"),
-    ("physical", ("flexor_endurance_s",), "front-trunk hold"),
+    # (section, keys that must have a value, what will be re-measured in plain words, loaded:
+    # a test that loads the back or is done running, left out until a U tier patient is seen)
+    ("physical", ("plank_s",), "how long you can hold a plank", True),
+    ("physical", ("side_plank_left_s", "side_plank_right_s"), "your side plank holds", True),
+    ("physical", ("sorensen_s",), "how long you can hold your back muscles working", True),
+    (
+        "physical",
+        ("flexor_endurance_s",),
+        "how long you can hold your stomach muscles working",
+        True,
+    ),
     (
         "physical",
         ("single_leg_bridge_left_reps", "single_leg_bridge_right_reps"),
         "single-leg bridges",
+        True,
     ),
-    ("physical", ("single_leg_squat_left", "single_leg_squat_right"), "single-leg squat"),
-    ("physical", ("hip_abductor_left_nmkg", "hip_abductor_right_nmkg"), "hip-side strength"),
-    ("physical", ("thomas_left", "thomas_right"), "hip-flexor length (Thomas test)"),
-    ("physical", ("slr_left_deg", "slr_right_deg"), "straight-leg raise"),
-    ("running_form", ("cadence_spm",), "step rate (steps/min)"),
+    ("physical", ("single_leg_squat_left", "single_leg_squat_right"), "single-leg squat", True),
+    (
+        "physical",
+        ("hip_abductor_left_nmkg", "hip_abductor_right_nmkg"),
+        "the strength at the side of your hips",
+        True,
+    ),
+    ("physical", ("thomas_left", "thomas_right"), "the length of the front of your hips", False),
+    ("physical", ("slr_left_deg", "slr_right_deg"), "how far each leg lifts straight", False),
+    ("running_form", ("cadence_spm",), "your step rate when you run", True),
 )
 
 
 def review_measures(f: Facts) -> list[str]:
-    measures = ["pain now, at its best and at its worst (0–10)", "Roland-Morris back questionnaire"]
+    """What will be checked again, in plain words: only what this patient had measured, and at
+    tier U nothing that loads the back or is done running."""
+    measures = ["your pain now, at its best and at its worst (0 to 10)"]
+    if any(f.sec("outcomes").get(name) not in (None, "") for name in RMDQ_FIELDS):
+        measures.append("the questions about how your back affects your day")
     outcomes = f.sec("outcomes")
     if any(
         isinstance(row, Mapping) and num(row.get("score")) is not None
         for row in as_list(outcomes.get("psfs"))
     ):
-        measures.append("your own activity scores (PSFS)")
+        measures.append("your scores for the activities you chose")
     if dig(f.derived, "odi_percent") is not None:
-        measures.append("Oswestry disability score")
+        measures.append("the questions about what your back stops you doing")
     if dig(f.derived, "sbst") is not None:
-        measures.append("STarT Back score")
-    if f.running:
-        measures.append("weekly km")
-    if f.num("pain", "nprs_during_run") is not None:
+        measures.append("the short questionnaire about how your back pain affects you")
+    loaded_ok = not f.no_running_advice
+    if f.running and loaded_ok:
+        measures.append("how far you run each week")
+    if f.num("pain", "nprs_during_run") is not None and loaded_ok:
         measures.append("pain during runs and the next morning")
-    for sec, keys, words in _MEASURES:
+    for sec, keys, words, loaded in _MEASURES:
+        if loaded and not loaded_ok:
+            continue
         if any(f.sec(sec).get(k) not in (None, "") for k in keys):
             measures.append(words)
     if any(f.true("physical", f"slr_neural_{s}") for s in ("left", "right")) or f.enum(
         "physical", "neuro_deficit"
     ) not in (None, "none"):
-        measures.append("nerve check of your legs")
+        measures.append("a check of the nerves in your legs")
     return measures
 
 
@@ -1275,21 +1366,37 @@ class Rule:
     fire: Callable[[Facts], list[PlanItem] | None]
     #: Whether the rule runs on an emergency (RED-E) plan, which is a referral sheet only.
     in_emergency: bool = False
+    #: Whether the rule runs on an urgent (RED-U) plan: until seen, only comfort movement and
+    #: walking, no strength programme, no running advice (docs/plan-rules.md, RED-U).
+    in_urgent: bool = False
 
 
 RULES: tuple[Rule, ...] = (
     Rule("RED-E", "red-flag tier E", ("referral_emergency",), red_e, in_emergency=True),
-    Rule("RED-U", "red-flag tier U", ("referral_urgent", "run_pause"), red_u),
-    Rule("SAFETY", "always", ("safety_net", "flare_up"), safety, in_emergency=True),
+    Rule(
+        "RED-U",
+        "red-flag tier U",
+        ("referral_urgent", "run_pause", "walking"),
+        red_u,
+        in_urgent=True,
+    ),
+    Rule("SAFETY", "always", ("safety_net", "flare_up"), safety, in_emergency=True, in_urgent=True),
     Rule(
         "CES-INFO",
         "any leg symptom (thigh/below-knee pain, neural SLR, radicular pain) or a CES red flag",
         ("ces_card",),
         ces_info,
         in_emergency=True,
+        in_urgent=True,
     ),
-    Rule("EDU-CORE", "always (unless RED-E)", ("edu_core",), edu_core),
-    Rule("EDU-PSYCH", "STarT Back high, or ≥ 2 yellow flags", ("edu_psych",), edu_psych),
+    Rule("EDU-CORE", "always (unless RED-E)", ("edu_core",), edu_core, in_urgent=True),
+    Rule(
+        "EDU-PSYCH",
+        "STarT Back high, or ≥ 2 yellow flags",
+        ("edu_psych",),
+        edu_psych,
+        in_urgent=True,
+    ),
     Rule(
         "LOAD-SPIKE",
         "two-week change > 30%, or volume_up / race_build_up / return_after_break",
@@ -1330,9 +1437,19 @@ RULES: tuple[Rule, ...] = (
         ("hamstring_stretch",),
         hamstring,
     ),
-    Rule("NEURAL-CARE", "SLR reproduces leg symptoms", ("neural_care",), neural_care),
     Rule(
-        "MOBILITY", "always (unless RED-E)", ("cat_cow", "childs_pose", "knee_to_chest"), mobility
+        "NEURAL-CARE",
+        "SLR reproduces leg symptoms",
+        ("neural_care",),
+        neural_care,
+        in_urgent=True,
+    ),
+    Rule(
+        "MOBILITY",
+        "always (unless RED-E); at RED-U pain-free comfort movement only",
+        ("cat_cow", "childs_pose", "knee_to_chest"),
+        mobility,
+        in_urgent=True,
     ),
     Rule(
         "CADENCE",
@@ -1359,7 +1476,7 @@ RULES: tuple[Rule, ...] = (
     Rule("NO-ORTHOTICS", "custom or off-the-shelf orthotics", ("no_orthotics",), no_orthotics),
     Rule(
         "WARM-UP",
-        "running this week: a running week or the walk–run plan (unless RED-E)",
+        "running this week: a running week or the walk–run plan (not RED-U/RED-E)",
         ("warm_up",),
         warm_up,
     ),
@@ -1369,8 +1486,8 @@ RULES: tuple[Rule, ...] = (
         ("surface",),
         surface,
     ),
-    Rule("LIFESTYLE", "always (unless RED-E)", ("lifestyle",), lifestyle),
-    Rule("REVIEW", "always", (), review, in_emergency=True),
+    Rule("LIFESTYLE", "always (unless RED-E)", ("lifestyle",), lifestyle, in_urgent=True),
+    Rule("REVIEW", "always", (), review, in_emergency=True, in_urgent=True),
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import func, select
 
+from physio.clinical.emergency_numbers import normalise_country
 from physio.extensions import db
 from physio.models import Clinic, Role, User
 from physio.security import hash_password
@@ -16,10 +18,15 @@ class DuplicateEmail(ValueError):
 def get_or_create_clinic(name: str) -> Clinic:
     clinic = db.session.execute(select(Clinic).where(Clinic.name == name)).scalar_one_or_none()
     if clinic is None:
-        clinic = Clinic(name=name)
+        clinic = Clinic(name=name, country=default_country())
         db.session.add(clinic)
         db.session.flush()
     return clinic
+
+
+def default_country() -> str:
+    """CLINIC_COUNTRY (GB when unset or unknown), for new clinics."""
+    return normalise_country(current_app.config.get("CLINIC_COUNTRY"))
 
 
 def email_taken(email: str) -> bool:

@@ -95,7 +95,7 @@ def clinic():
     if form.validate_on_submit():
         changes = {
             f: (getattr(clinic, f), getattr(form, f).data)
-            for f in ("name", "phone", "odi_enabled", "sbst_enabled")
+            for f in ("name", "phone", "country", "odi_enabled", "sbst_enabled")
             if getattr(clinic, f) != getattr(form, f).data
         }
         statements = (
@@ -106,7 +106,7 @@ def clinic():
                 "loaded" if clinic.odi_statements else "none",
                 "loaded" if statements else "none",
             )
-        for name in ("name", "phone", "odi_enabled", "sbst_enabled"):
+        for name in ("name", "phone", "country", "odi_enabled", "sbst_enabled"):
             setattr(clinic, name, getattr(form, name).data)
         clinic.odi_statements = statements
         if changes:
