@@ -25,8 +25,9 @@ FINDINGS = {
     "physical-side_plank_left_s": "25",
     "physical-side_plank_right_s": "48",
     "training-runs_per_week": "3",
+    # Steady weeks (no load spike), so the step-rate target is set (one change at a time).
     "training-weekly_km_w1": "22",
-    "training-weekly_km_w2": "25",
+    "training-weekly_km_w2": "21",
     "training-weekly_km_w3": "20",
     "training-weekly_km_w4": "20",
 }
