@@ -113,7 +113,7 @@ def plan_facts(facts: Facts) -> PlanFacts:
     """What the record holds that the plan's texts may presume (kept for the invariants)."""
     flags = facts.sec("red_flags")
     return PlanFacts(
-        running=facts.running,
+        running=facts.runs_this_week,  # a running week or the walk–run ladder
         running_paused=facts.no_running_advice,
         signed=bool(facts.context and facts.context.signed),
         flags_all_answered=facts.flags_all_answered,

@@ -1070,9 +1070,9 @@ def cadence(f: Facts) -> list[PlanItem] | None:
     if over not in ("mild", "marked") or f.no_running_advice:
         # RED-U: no new running changes until the patient has been seen.
         return None
-    if f.load_spike or f.run_pain or not f.running:
-        # One change at a time: a volume reset or a walk–run plan comes first, cadence later;
-        # and no step-rate target for someone who is not running now.
+    if not f.runs_this_week:
+        # No step-rate advice for someone with no running this week (a walk–run plan counts:
+        # it gets "later", below, as one change at a time).
         return None
     spm = f.num("running_form", "cadence_spm")
     overstride = (
