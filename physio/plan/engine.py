@@ -173,6 +173,12 @@ def headline(facts: Facts, items: list[PlanItem]) -> str:
         where = "the hospital you have been referred to" if referred else "the emergency department"
         return f"Go to {where} now: some of your signs need a doctor to check you today."
     if facts.urgent:
+        decision = text(facts.sec("red_flags").get("decision"))
+        if decision in ("referred_urgent", "referred_emergency"):
+            return (
+                f"You have been referred to be seen within {URGENT_WITHIN_DAYS} days; until then, "
+                "keep to the gentle programme in this plan."
+            )
         return (
             f"Please see a doctor within {URGENT_WITHIN_DAYS} days; until then, keep to the gentle "
             "programme in this plan."

@@ -79,8 +79,6 @@ class PlanFacts:
     decision: str | None = None
     referred_to: str | None = None
     decision_reason: str | None = None
-    #: Review-list keys of what this patient had measured (physio/plan/rules.py _MEASURES).
-    measured: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         data = dataclasses.asdict(self)
@@ -92,7 +90,6 @@ class PlanFacts:
         names = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in (data or {}).items() if k in names}
         values["seen_on"] = _date_or_none(values.get("seen_on"))
-        values["measured"] = list(values.get("measured") or [])
         return cls(**values)
 
 
