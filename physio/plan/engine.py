@@ -113,7 +113,8 @@ def plan_facts(facts: Facts) -> PlanFacts:
     """What the record holds that the plan's texts may presume (kept for the invariants)."""
     flags = facts.sec("red_flags")
     return PlanFacts(
-        running=facts.runs_this_week,  # a running week or the walk–run ladder
+        # a runner (km in the last 4 weeks), or running this week (a walk–run ladder counts)
+        running=facts.running or facts.runs_this_week,
         running_paused=facts.no_running_advice,
         signed=bool(facts.context and facts.context.signed),
         flags_all_answered=facts.flags_all_answered,
@@ -188,9 +189,9 @@ def headline(facts: Facts, items: list[PlanItem]) -> str:
     held = [r for i in items if i.included for r in i.rule_ids if r not in deferred]
     focus = list(dict.fromkeys(_focus(facts, r) for r in held if r in _FOCUS))[:3]
     # Only a runner who runs this week is helped to "keep running" (docs/clinical-rules.md).
-    if facts.runs_this_week:
+    if facts.runs_this_week and facts.running:
         goal = "keep running while your back settles"
-    elif facts.running or facts.enum("training", "runner_level"):
+    elif facts.running or facts.runs_this_week or facts.enum("training", "runner_level"):
         goal = "get back to running as your back settles"
     else:
         goal = "recover as your back settles"
