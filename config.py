@@ -121,6 +121,8 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM") or None
     # The address patients open links at, for links made outside a request (reminders by cron).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None
+    # ISO country of new clinics: emergency and urgent-advice numbers (docs/interface.md, round 2).
+    CLINIC_COUNTRY = os.environ.get("CLINIC_COUNTRY", "GB")
     RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", 8))
     # The audit log's HMAC key (README, Security model): unset means a key generated once in
     # instance/audit_key (0600). Keep it out of database backups, or an insider holding both

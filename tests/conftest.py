@@ -9,7 +9,13 @@ builds its own app with `fresh_app(**overrides)`. What the fixtures use lives in
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Under tests a plan that breaks a whole-plan invariant raises (physio/plan/invariants.py); in
+# production it is logged and the offending item dropped.
+os.environ.setdefault("PHYSIO_PLAN_STRICT", "1")
 
 from physio.extensions import db
 from physio.models import Clinic, User

@@ -156,3 +156,41 @@ def test_cli_users_create_warns_about_a_weak_password_but_creates_the_user(app, 
     assert result.exit_code == 0
     assert "Warning: weak password" in result.output
     assert count(app, User) == 1
+
+
+def test_admin_sets_the_clinic_country_for_emergency_numbers(app, admin_client, clinic):
+    """Issue 10: the clinic's country chooses the emergency number in every patient text."""
+    page = admin_client.get("/admin/clinic")
+    assert b'name="country"' in page.data and b"Australia (000)" in page.data
+    r = admin_client.post("/admin/clinic", data={"name": clinic.name, "country": "AU"})
+    assert r.status_code == 302
+    with app.app_context():
+        assert db.session.get(Clinic, clinic.id).country == "AU"
+    bad = admin_client.post("/admin/clinic", data={"name": clinic.name, "country": "XX"})
+    assert bad.status_code == 422
+
+
+def test_new_clinic_country_comes_from_clinic_country_setting(app, runner):
+    app.config["CLINIC_COUNTRY"] = "nz"
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "kiwi@example.org",
+            "--password",
+            "long-enough-secret",
+            "--name",
+            "Kiwi Person",
+            "--role",
+            "admin",
+            "--clinic",
+            "Harbour Physio",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        clinic = db.session.execute(
+            db.select(Clinic).where(Clinic.name == "Harbour Physio")
+        ).scalar_one()
+        assert clinic.country == "NZ"

@@ -262,7 +262,7 @@ def test_an_emergency_plan_has_no_log(app, physio_client, patient):
     )
     anonymous = app.test_client()
     body = anonymous.get(path).get_data(as_text=True)
-    assert "Go to the emergency department today" in body and 'id="log"' not in body
+    assert "Go to the hospital you have been referred to, now" in body and 'id="log"' not in body
     assert "exercise-animation" not in body
     refused = log(anonymous, path, clinic_today(app), ["plank"])
     assert refused.status_code == 409

@@ -33,6 +33,7 @@ from physio.pdf import (
     warm_up,
 )
 from physio.plan import PlanItem, apply_edits
+from physio.plan.referral_letter import letter_facts
 from tests.plan.builders import FEMALE, WEAK_EVERYWHERE, plan_for, record, red_flags
 
 SBST_HIGH = {**{f"sbst_{i}": True for i in range(1, 9)}, "sbst_9": "very_much"}
@@ -63,8 +64,12 @@ def runner_figures(rec: dict) -> dict:
 
 
 def document(rec: dict, plan=None, **changes) -> PlanDocument:
+    plan = plan or plan_for(rec)
     values = {
-        "plan": plan or plan_for(rec),
+        "plan": plan,
+        "patient_dob": FEMALE["date_of_birth"],
+        "patient_reference": "RR-0042",
+        "letter": letter_facts(rec, derive(rec, FEMALE), plan) if plan.referral else None,
         "patient_name": "Jane Runner",
         "patient_first_name": "Jane",
         "clinic_name": "City Physiotherapy",
@@ -165,11 +170,14 @@ def test_pdf_worn_shoes_at_950_km_say_replace_and_quote_the_km(busy, plain):
     assert "Your running shoes" not in words(plain)
 
 
-def test_pdf_cadence_160_with_overstriding_sets_a_168_steps_target(busy, plain):
-    text = words(busy)
+def test_pdf_cadence_160_with_overstriding_sets_a_168_steps_target(render, busy, plain):
+    form = {"cadence_spm": 160, "overstriding": "mild"}
+    text = words(render("cadence", record(running_form=form)))
     assert "168 steps/min" in text and "160 steps/min" in text
     assert "Slightly quicker steps" in text
     assert "168" not in words(plain) and "Slightly quicker steps" not in words(plain)
+    # One change at a time: on the walk–run plan (BUSY: 7/10 in runs) the step rate waits.
+    assert "160 steps/min" in words(busy) and "168 steps/min" not in words(busy)
 
 
 def test_pdf_thomas_positive_on_the_right_stretches_the_right_hip_only(render):
@@ -194,7 +202,10 @@ def test_pdf_start_back_high_prints_at_most_4_exercises(render, busy):
 
 def test_pdf_e_tier_is_an_emergency_referral_sheet_without_any_programme(emergency):
     text = words(emergency)
-    assert "Go to the emergency department today" in text
+    # Referred and the hospital told: go there now (not "the nearest emergency department").
+    assert "Go to the hospital you have been referred to, now" in text
+    assert "Royal Infirmary ED" in text and "nearest emergency department now" not in text
+    assert "Do not drive yourself" in text
     assert "Your emergency referral" in text and "What to tell them" in text
     assert "Royal Infirmary ED" in text and "Sam Okafor" in text and "020 7946 0000" in text
     assert "cauda equina syndrome" in text and "Cauda equina warning card" in text
@@ -301,7 +312,7 @@ def test_pdf_is_personal_and_gives_each_dose_in_words(busy):
     text = words(busy)
     assert "Jane, this plan was written for you" in text
     assert "Jane Runner" in text and "3 March 2025" in text
-    assert "4 × 30-second holds, 5 days a week" in text  # forearm plank, dose from the test
+    assert "3 × 30-second holds, 5 days a week" in text  # forearm plank, dose from the test
     assert "Your side plank hold was 25 s on the left and 48 s on the right" in text
     assert "Start with your left side, and do 1 extra set on that side" in text
     assert "You ran 20 km four weeks ago" in text and "about 20 km a week" in text
@@ -357,7 +368,8 @@ def test_pdf_renders_an_exercise_without_its_picture_when_the_illustration_is_mi
         raise KeyError(code)
 
     monkeypatch.setattr(plan_sheet_module, "illustration_svg", missing)
-    text = words(render_plan_pdf(document(record(physical={"plank_s": 40}))))
+    physical = {"plank_s": 40, "side_plank_left_s": 25, "side_plank_right_s": 48}
+    text = words(render_plan_pdf(document(record(physical=physical))))
     assert "Forearm plank" in text and "Why this is in your plan:" in text
 
 
@@ -447,19 +459,20 @@ def test_pdf_referral_letter_is_one_page_with_findings_tier_decision_and_contact
         )
     )
     data = render_referral_letter_pdf(document(rec))
-    assert page_count(data) == 1
+    assert page_count(data) <= 2  # round 2: timeline, neuro findings and reason added
     text = words(data)
     assert "To Dr Patel, Riverside Surgery" in text
     assert "Night pain unrelieved by changing position" in text and "Thoracic pain" in text
     assert "Tier U" in text and "within 14 days" in text
-    assert "I have referred the patient to Dr Patel, Riverside Surgery" in text
+    assert "Referred urgently, to be seen within 14 days: Dr Patel, Riverside Surgery" in text
+    assert "RR-0042" in text and "1 May 1990" in text
     assert "Sam Okafor" in text and "PH123456" in text and "020 7946 0000" in text
     assert "Jane Runner" in text
 
 
 def test_pdf_referral_letter_for_an_emergency_names_the_concern(pdf_app):
     data = render_referral_letter_pdf(document(EMERGENCY))
-    assert page_count(data) == 1
+    assert page_count(data) <= 2  # round 2: timeline, neuro findings and reason added
     text = words(data)
     assert "Emergency: to be seen today" in text and "Tier E" in text
     assert "I am concerned about possible cauda equina syndrome" in text
@@ -498,7 +511,9 @@ def test_pdf_prints_a_new_library_education_item_and_per_side_dose_from_the_libr
     monkeypatch.setitem(
         library.INTERVENTIONS, "plank", replace(library.INTERVENTIONS["plank"], per_side=True)
     )
-    plan = plan_for(record(physical={"plank_s": 40}))
+    plan = plan_for(
+        record(physical={"plank_s": 40, "side_plank_left_s": 25, "side_plank_right_s": 48})
+    )
     plan.items.append(
         PlanItem(code=new_item.code, kind="education", title=new_item.title, reason="")
     )

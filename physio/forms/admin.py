@@ -6,11 +6,13 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectChoice,
+    SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from physio.clinical.emergency_numbers import COUNTRY_CHOICES
 from physio.clinical.patient_questionnaire import parse_odi_statements
 from physio.forms.base import BaseForm, plain_name
 from physio.models import Role
@@ -49,6 +51,13 @@ class UserForm(BaseForm):
 class ClinicSettingsForm(BaseForm):
     name = StringField("Clinic name", validators=[DataRequired(), Length(max=200), plain_name])
     phone = StringField("Clinic phone", validators=[Optional(), Length(max=50)])
+    country = SelectField(
+        "Country",
+        choices=[SelectChoice(code, label) for code, label in COUNTRY_CHOICES],
+        validators=[DataRequired()],
+        description="Chooses the emergency number (and urgent-advice line) printed in every "
+        "patient plan and safety card.",
+    )
     odi_enabled = BooleanField(
         "Use the Oswestry Disability Index (the clinic holds an ODI licence)"
     )

@@ -18,6 +18,9 @@ class Clinic(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     phone: Mapped[str | None] = mapped_column(String(50))
+    # Chooses the emergency and urgent-advice numbers in every patient text
+    # (physio/clinical/emergency_numbers.py); new clinics take CLINIC_COUNTRY (default GB).
+    country: Mapped[str] = mapped_column(String(2), default="GB", server_default="GB")
     # Licensed instruments are off until an admin confirms the clinic holds the licence
     # (ODI: Mapi Research Trust; STarT Back commercial use: Keele) — docs/evidence.md §0.
     odi_enabled: Mapped[bool] = mapped_column(default=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from physio.clinical import format_number
 from physio.pdf.engine import css_string
@@ -40,6 +41,11 @@ class PlanDocument:
     runner: dict = field(default_factory=dict)
     #: The body chart's marks (physio/clinical/body_chart.py); shown in the letter. May be empty.
     body_chart: list = field(default_factory=list)
+    #: For the referral letter: who the patient is, and the record's facts
+    #: (physio.plan.referral_letter.LetterFacts; None when there is no referral).
+    patient_dob: date | None = None
+    patient_reference: str | None = None
+    letter: Any = None
 
 
 def long_date(day: date | datetime | None) -> str:

@@ -32,23 +32,26 @@ from physio.pdf.document import (
     plural,
     weekday_date,
 )
-from physio.pdf.engine import html_to_pdf, style_element, svg_image
+from physio.pdf.engine import css_string, html_to_pdf, style_element, svg_image
+from physio.plan import texts as plan_texts
 from physio.plan.illustrations import illustration_svg
 from physio.plan.library import (
-    CES_CARD,
-    FLARE_UP,
+    DOSE_RULES,
     FOOTER,
     HANDOUT_SECTIONS,
     INTERVENTIONS,
     LIBRARY_ORDER,
+    NEXT_WEEK_RULE,
     PAIN_RULES,
-    SAFETY_NET,
     WALK_RUN_STAGES,
+    pyramid_reps,
 )
 from physio.plan.model import TreatmentPlan
+from physio.plan.running import RunningWeek
 
 ACCENT = "#0f766e"
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 # --- small text helpers -----------------------------------------------------------------------
@@ -72,10 +75,23 @@ def named_side_only(code: str) -> bool:
     return bool(entry and entry.named_side_only)
 
 
+def is_pyramid(item) -> bool:
+    """Dosed as a descending pyramid of short holds (library data: ``DOSE_RULES``)."""
+    rule = DOSE_RULES.get(item.code)
+    return bool(rule and rule.kind == "pyramid" and item.hold_s and item.reps)
+
+
 def dose_words(item) -> str:
     """The dose as a patient reads it: "4 × 15-second holds, 5 days a week"."""
     sets, reps, hold = item.sets or 0, item.reps or 0, item.hold_s or 0
-    if hold:
+    if is_pyramid(item):
+        rounds = pyramid_reps(reps, sets)
+        counts = ", then ".join(str(r) for r in rounds)
+        parts = [
+            f"{hold}-second holds: {counts}"
+            + (" (a short rest between rounds)" if len(rounds) > 1 else "")
+        ]
+    elif hold:
         count = reps or sets or 1
         holds = f"{count} × {hold}-second hold{'s' if count != 1 else ''}"
         if reps and sets > 1:
@@ -133,9 +149,9 @@ def _illustration_image(svg: str) -> Markup:
 
 
 # --- what each section shows ------------------------------------------------------------------
-def exercise_view(item, gentle: bool) -> dict:
+def exercise_view(item, gentle: bool, plan: TreatmentPlan | None = None) -> dict:
     entry = INTERVENTIONS.get(item.code)
-    steps = list(entry.steps) if entry else []
+    steps = plan_texts.item_steps(plan, item) if plan else list(entry.steps) if entry else []
     return {
         "code": item.code,
         "title": item.title,
@@ -156,9 +172,14 @@ def exercise_view(item, gentle: bool) -> dict:
     }
 
 
-def advice_view(item, gentle: bool = False) -> dict:
+def advice_view(item, gentle: bool = False, plan: TreatmentPlan | None = None) -> dict:
     """A running, load, footwear or education item: title, why, target, and plain steps."""
     entry = INTERVENTIONS.get(item.code)
+    steps = plan_texts.item_steps(plan, item) if plan else list(entry.steps) if entry else []
+    if item.code == "load_reset":
+        # The level is the item's own target ("40 km a week"), never "the level set for you".
+        level = f"about {item.target}" if item.target else "the level your physio sets with you"
+        steps = [step.replace("{level}", level) for step in steps]
     return {
         "code": item.code,
         "title": item.title,
@@ -166,7 +187,7 @@ def advice_view(item, gentle: bool = False) -> dict:
         "reason": item.reason,
         "target": item.target,
         "dose": days_words(item.days_per_week),
-        "steps": list(entry.steps) if entry else [],
+        "steps": steps,
         "note": item.physio_note,
         "cautions": entry.cautions if entry else "",
         "progression": "" if gentle or not entry else entry.progression,
@@ -203,7 +224,9 @@ def week_days(item) -> list[bool]:
 def short_dose(item) -> str:
     if item.kind == "exercise":
         sets, reps, hold = item.sets or 0, item.reps or 0, item.hold_s or 0
-        if hold:
+        if is_pyramid(item):
+            text = f"{hold} s × " + "-".join(str(r) for r in pyramid_reps(reps, sets))
+        elif hold:
             text = f"{reps or sets or 1} × {hold} s"
             if reps and sets > 1:
                 text = f"{sets} rounds of {text}"
@@ -220,15 +243,80 @@ def short_dose(item) -> str:
     return item.target or ""
 
 
+def km_words(km: float) -> str:
+    return f"{number(km)} km"
+
+
+def running_week_of(plan: TreatmentPlan) -> RunningWeek | None:
+    """The plan's running week, when its item is in the plan (the physio may leave it out)."""
+    item = plan.item("running_week")
+    if item is None or not item.included or plan.running_week is None:
+        return None
+    return plan.running_week
+
+
+def running_week_view(item, week: RunningWeek) -> dict:
+    """The runs of the week (day, easy/long, km), the total and next week's rule."""
+    view = advice_view(item)
+    view["dose"] = ""  # the runs say which days
+    view["runs"] = [
+        {
+            "day": DAY_NAMES[run.day],
+            "what": "Long run, easy pace" if run.kind == "long" else "Easy run",
+            "km": km_words(run.km),
+        }
+        for run in week.runs
+    ]
+    view["total"] = km_words(week.total_km)
+    figures = {
+        "next": km_words(week.next_week_km),
+        "total": km_words(week.total_km),
+        "back": km_words(week.step_back_km),
+    }
+    view["next_week"] = {
+        "title": NEXT_WEEK_RULE.title,
+        "intro": NEXT_WEEK_RULE.intro,
+        "points": [point.format(**figures) for point in NEXT_WEEK_RULE.points],
+    }
+    return view
+
+
+#: Days for cross-training beside a running week: not on a run day, mid-week first; at least
+#: one day a week stays free of both.
+_XTRAIN_PREFERENCE = (2, 4, 5, 1, 3, 0, 6)
+
+
 def glance_rows(plan: TreatmentPlan) -> list[dict]:
     rows = []
+    week = running_week_of(plan)
+    run_days = {run.day: run for run in week.runs} if week else {}
     for item in plan.items_of("exercise", "running", "cross_training"):
+        if item.code == "running_week":
+            if week is None:
+                continue
+            # The runs themselves: the km of each run on its day.
+            cells: list[bool | dict] = [
+                {"km": km_words(run_days[d].km), "long": run_days[d].kind == "long"}
+                if d in run_days
+                else False
+                for d in range(7)
+            ]
+            rows.append(
+                {"title": "Run", "dose": f"{km_words(week.total_km)} in all", "days": cells}
+            )
+            continue
         if not item.days_per_week:
             continue
         title = item.title
         if item.code == "cadence" and item.target:
             title = "Quicker steps on easy runs"
-        rows.append({"title": title, "dose": short_dose(item), "days": week_days(item)})
+        days: list[bool | dict] = list(week_days(item))
+        if item.kind == "cross_training" and run_days:
+            free = [d for d in _XTRAIN_PREFERENCE if d not in run_days]
+            n = max(0, min(item.days_per_week, len(free) - 1))
+            chosen = set(free[:n])
+            days = [d in chosen for d in range(7)]
+        rows.append({"title": title, "dose": short_dose(item), "days": days})
     return rows
 
 
@@ -329,9 +417,9 @@ def walk_run_stages(item) -> list[dict]:
 MEASURE_WORDS = {
     "nprs_now": "Pain now",
     "nprs_worst_24h": "Worst pain in the last 24 hours",
-    "rmdq": "Back questionnaire (Roland-Morris)",
+    "rmdq": "Questions on how your back affects your day (out of 24)",
     "psfs_mean": "Your activity scores (average)",
-    "odi_percent": "Oswestry disability score",
+    "odi_percent": "Questions on what your back stops you doing (%)",
     "weekly_km_w1": "Running in the last 7 days",
     "plank_s": "Plank hold",
     "side_plank_left_s": "Side plank, left",
@@ -346,6 +434,7 @@ MEASURE_WORDS = {
     "single_leg_squat_right": "Single-leg squat, right",
     "hip_abductor_left_nmkg": "Hip-side strength, left",
     "hip_abductor_right_nmkg": "Hip-side strength, right",
+    "sbst_total": "Short questionnaire on how your back pain affects you",
 }
 _BETTER = {True: "higher is better", False: "lower is better"}
 
@@ -428,11 +517,16 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
     included = {i.code: i for i in plan.items if i.included}
     referral_items = plan.items_of("referral")
     items = {} if emergency else section_items(plan)
-    exercises = [exercise_view(i, gentle) for i in items.get("exercises", [])]
+    exercises = [exercise_view(i, gentle, plan) for i in items.get("exercises", [])]
 
     running_views = []
+    week = running_week_of(plan)
     for item in items.get("running", []):
-        view = advice_view(item, gentle)
+        view = (
+            running_week_view(item, week)
+            if item.code == "running_week" and week is not None
+            else advice_view(item, gentle, plan)
+        )
         if item.code == "walk_run":
             view["stages"] = walk_run_stages(item)
         if item.code == "pain_monitoring":
@@ -450,14 +544,16 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
             # The runner's own weeks, with the level to drop back to, inside the load advice.
             view["chart"], view["target_km"], km_chart = km_chart, target_km, None
 
-    footwear = [advice_view(i) for i in items.get("footwear", [])]
-    education = [advice_view(i) for i in items.get("education", [])]
+    footwear = [advice_view(i, plan=plan) for i in items.get("footwear", [])]
+    education = [advice_view(i, plan=plan) for i in items.get("education", [])]
     safety = included.get("safety_net")
     ces = included.get("ces_card")
     flare = included.get("flare_up") if not emergency else None
-    # The emergency sheet keeps only the emergency signs: the patient is on the way to hospital,
-    # and the "contact your physio" box is about runs.
-    safety_boxes = list(SAFETY_NET[:1] if emergency else SAFETY_NET) if safety else []
+    # The emergency sheet keeps only the emergency signs (physio/plan/texts.py): the patient is on
+    # the way to hospital. The numbers are the clinic country's.
+    safety_boxes = list(plan_texts.safety_boxes(plan)) if safety else []
+    if emergency and ces:
+        safety_boxes = []  # the cauda equina card already lists the emergency signs
 
     progress = [] if emergency else progress_rows(doc.progress)
     chart = None
@@ -473,8 +569,14 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         else "physiotherapist",
         date=long_date(doc.seen_on),
     )
+    page_values = page_css_values(doc)
     if emergency:
         closing = closing.replace("This plan was", "This sheet was", 1)
+        # One date on an emergency sheet: the visit's (not the export's).
+        page_values["css_trace"] = css_string(
+            f"Plan version {doc.export_version} · Assessment #{doc.assessment_id} · "
+            f"{long_date(doc.seen_on)}"
+        )
     return {
         "doc": doc,
         "plan": plan,
@@ -485,18 +587,24 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         "referral": plan.referral,
         "referral_item": referral_items[0] if referral_items else None,
         "referral_entry": INTERVENTIONS.get(referral_items[0].code) if referral_items else None,
+        "referral_steps": plan_texts.referral_steps(plan),
+        "referred_already": plan.facts.decision in ("referred_urgent", "referred_emergency")
+        and bool(plan.facts.referred_to),
+        "numbers": plan_texts.numbers(plan),
         "glance": [] if emergency else glance_rows(plan),
+        # "Keep one day a week with no running" only when this plan has runs this week.
+        "runs_this_week": not emergency and (week is not None or bool(included.get("walk_run"))),
         "days": DAYS,
         "exercises": exercises,
         "running": running_views,
         "km_chart": km_chart,
         "runner": doc.runner or {},
         "footwear": footwear,
-        "flare": FLARE_UP if flare else None,
+        "flare": plan_texts.flare_up_box(plan) if flare else None,
         "education": education,
         "safety": safety,
         "safety_boxes": safety_boxes,
-        "ces": CES_CARD if ces else None,
+        "ces": plan_texts.ces_card(plan) if ces else None,
         "ces_reason": ces.reason if ces else "",
         "progress": progress,
         **{
@@ -513,7 +621,7 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         "accent": ACCENT,
         "sections": [section.key for section in HANDOUT_SECTIONS],
         "headings": {section.key: section.heading for section in HANDOUT_SECTIONS},
-        **page_css_values(doc),
+        **page_values,
     }
 
 

@@ -11,35 +11,29 @@ rule can be tested on plain dicts. See ``docs/plan-rules.md``::
 
 from .edits import DOSE_LIMITS, apply_edits
 from .engine import build_plan
-from .library import (
-    CES_CARD,
-    FLARE_UP,
-    INTERVENTIONS,
-    PAIN_RULES,
-    SAFETY_NET,
-    WALK_RUN_STAGES,
-    Intervention,
-)
-from .model import KINDS, PlanContext, PlanItem, Referral, TreatmentPlan
+from .invariants import PlanInvariantError, Violation, check_plan
+from .library import INTERVENTIONS, PAIN_RULES, WALK_RUN_STAGES, Intervention
+from .model import KINDS, PlanContext, PlanFacts, PlanItem, Referral, TreatmentPlan
 from .rules import RULES, RULES_BY_ID, Rule
 
 __all__ = [
-    "CES_CARD",
     "DOSE_LIMITS",
-    "FLARE_UP",
     "INTERVENTIONS",
     "KINDS",
     "PAIN_RULES",
     "RULES",
     "RULES_BY_ID",
-    "SAFETY_NET",
     "WALK_RUN_STAGES",
     "Intervention",
     "PlanContext",
+    "PlanFacts",
+    "PlanInvariantError",
     "PlanItem",
     "Referral",
     "Rule",
     "TreatmentPlan",
+    "Violation",
     "apply_edits",
     "build_plan",
+    "check_plan",
 ]

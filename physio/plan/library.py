@@ -15,6 +15,7 @@ text here:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,57 @@ WALK_RUN_STAGES: tuple[WalkRunStage, ...] = tuple(
 
 
 @dataclass(frozen=True)
+class DoseRule:
+    """How an exercise's dose is set (docs/clinical-rules.md, "Doses and norms").
+
+    ``half_test``: holds of about half the patient's own time on ``test`` (the shorter side of a
+    left/right test), within ``hold_min_s``–``hold_max_s``, ``reps_min``–``reps_max`` holds (more of
+    the shorter ones). ``pyramid``: short holds of ``hold_s`` in a descending-repetition pyramid
+    (``pyramid``, e.g. 6, then 4, then 2), as McGill's "Big 3" [S42a][S42c].
+    """
+
+    kind: str  # "half_test" | "pyramid"
+    test: tuple[str, ...] = ()  # physical-section fields the dose comes from
+    hold_min_s: int = 10
+    hold_max_s: int = 30
+    reps_min: int = 3
+    reps_max: int = 5
+    hold_s: int | None = None  # pyramid: the hold
+    pyramid: tuple[int, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    def dose(self, tested_s: float | None, default_hold: int | None) -> dict:
+        """{"sets", "reps", "hold_s"} for a tested time (``None``: not tested)."""
+        if self.kind == "pyramid":
+            return {"sets": len(self.pyramid), "reps": self.pyramid[0], "hold_s": self.hold_s}
+        if tested_s is None or tested_s <= 0:
+            hold = default_hold or self.hold_min_s
+        else:
+            half = int((Decimal(repr(float(tested_s))) / 2).quantize(Decimal(1), ROUND_HALF_UP))
+            hold = max(self.hold_min_s, min(self.hold_max_s, half))
+        # More of the shorter holds: 10–15 s → 5, 16–22 s → 4, longer → 3 (within the bounds).
+        reps = 5 if hold <= 15 else 4 if hold <= 22 else 3
+        return {"sets": 1, "reps": max(self.reps_min, min(self.reps_max, reps)), "hold_s": hold}
+
+
+def pyramid_reps(reps: int | None, sets: int | None) -> list[int]:
+    """The repetitions of each round of a descending pyramid: 6 and 3 rounds → [6, 4, 2]."""
+    first, rounds = reps or 0, sets or 1
+    return [r for r in (first - 2 * k for k in range(max(1, rounds))) if r > 0]
+
+
+#: The per-exercise dose rules (plan-rules.md CORE-ENDURANCE, revised in round 2).
+DOSE_RULES: dict[str, DoseRule] = {
+    "plank": DoseRule("half_test", ("plank_s",), sources=("S42a", "S28a")),
+    "side_plank": DoseRule(
+        "half_test", ("side_plank_left_s", "side_plank_right_s"), sources=("S42a", "S26")
+    ),
+    "bird_dog": DoseRule("pyramid", hold_s=8, pyramid=(6, 4, 2), sources=("S42a", "S42c")),
+    "curl_up": DoseRule("pyramid", hold_s=10, pyramid=(6, 4, 2), sources=("S42a", "S42b")),
+}
+
+
+@dataclass(frozen=True)
 class Intervention:
     """One entry of the library: what it is, how to do it, and its default dose."""
 
@@ -77,6 +129,9 @@ class Intervention:
     #: A stretch done on the short side only when the plan names a side.
     named_side_only: bool = False
     stages: tuple[WalkRunStage, ...] = field(default=())
+    #: The steps at tier U ("gentle, until you have been seen"): comfort movement in a pain-free
+    #: range, no holds (physio/plan/texts.py item_steps).
+    gentle_steps: tuple[str, ...] = ()
 
     @property
     def dose(self) -> dict:
@@ -161,8 +216,8 @@ _ALL = (
         "going.",
         steps=(
             "A flare-up does not mean new damage.",
-            "Cut back for a few days: go back a stage, or swap runs for walks or cycling.",
-            "Keep moving gently. Use the comfort exercises.",
+            "Cut back for a few days on whatever stirs it up.",
+            "Keep moving gently.",
             "Build back up once the pain has settled by the next morning.",
             "If it has not settled within a week, contact us.",
         ),
@@ -286,12 +341,12 @@ _ALL = (
             "Keep your lower back still. Do not let it arch or twist.",
             "Hold, then lower and swap sides.",
         ),
-        sets=1,
-        reps=5,
+        sets=3,
+        reps=6,
         hold_s=8,
         days_per_week=5,
         rest_s=10,
-        progression="Hold for longer while your back stays still.",
+        progression="Add a round, or hold for up to 10 seconds, while your back stays still.",
         regression="Move only your leg and keep both hands on the floor.",
         illustration="bird_dog",
         evidence=("S42a", "S42c"),
@@ -307,12 +362,12 @@ _ALL = (
             "Lift your head and shoulders a little off the floor. Keep your neck still.",
             "Hold, then lower. Swap legs halfway through.",
         ),
-        sets=1,
-        reps=5,
+        sets=3,
+        reps=6,
         hold_s=10,
         days_per_week=5,
         rest_s=10,
-        progression="Lift your elbows off the floor too, or hold for longer.",
+        progression="Lift your elbows off the floor too, or add a round.",
         regression="Lift only your head.",
         illustration="curl_up",
         evidence=("S42a", "S42b"),
@@ -435,6 +490,11 @@ _ALL = (
             "Then let your back sag gently down.",
             "Stay in a range that feels comfortable, and keep breathing.",
         ),
+        gentle_steps=(
+            "Start on your hands and knees.",
+            "Slowly round your back up toward the ceiling, then let it come back to level.",
+            "Move only as far as is free of pain, and keep breathing.",
+        ),
         sets=1,
         reps=10,
         days_per_week=7,
@@ -453,6 +513,11 @@ _ALL = (
             "Sit back toward your heels.",
             "Reach your arms forward and rest your head down.",
             "Breathe slowly and hold.",
+        ),
+        gentle_steps=(
+            "Kneel on the floor with your knees apart.",
+            "Sit back toward your heels only as far as is free of pain.",
+            "Rest there for a few slow breaths, then come back up.",
         ),
         reps=2,
         hold_s=30,
@@ -474,6 +539,11 @@ _ALL = (
             "Hold, then lower it and swap legs.",
             "You can hug both knees at once if that feels better.",
         ),
+        gentle_steps=(
+            "Lie on your back with your knees bent.",
+            "Draw one knee gently toward your chest, only as far as is free of pain.",
+            "Lower it slowly and swap legs.",
+        ),
         reps=2,
         hold_s=30,
         days_per_week=7,
@@ -481,6 +551,19 @@ _ALL = (
         regression="Move the knee only part of the way.",
         illustration="knee_to_chest",
         evidence=("S43",),
+    ),
+    Intervention(
+        code="walking",
+        kind="exercise",
+        title="Walking, as you feel able",
+        purpose="Walking keeps you moving and helps your back while you wait to be seen.",
+        steps=(
+            "Walk each day, at an easy pace.",
+            "Go as far as feels comfortable, and stop before your pain builds.",
+            "Short walks more often are fine if long ones stir up your pain.",
+        ),
+        days_per_week=7,
+        evidence=("S34c", "S20b"),
     ),
     Intervention(
         code="hip_flexor_stretch",
@@ -546,7 +629,8 @@ _ALL = (
         title="Reset your weekly running",
         purpose="Going back to a weekly amount your back handled well may reduce the load on it.",
         steps=(
-            "Drop your weekly running back to the level set for you.",
+            # {level}: the item's target, e.g. "about 40 km a week" (physio/pdf/plan_sheet.py).
+            "Drop your weekly running back to {level}.",
             "Keep at least one rest or cross-training day each week.",
             "Build back up in small steps. Change one thing at a time: first distance, then speed, "
             "then hills.",
@@ -555,6 +639,19 @@ _ALL = (
         ),
         days_per_week=None,
         evidence=("S17", "S18", "S18b"),
+    ),
+    Intervention(
+        code="running_week",
+        kind="running",
+        title="Your running this week",
+        purpose="How much to run this week, and how to judge next week from how your back "
+        "responds.",
+        steps=(
+            "Run on the days and distances below, at an easy pace you could talk at.",
+            "Keep at least one day a week with no running.",
+            "After each run, note your pain during the run and the next morning.",
+        ),
+        evidence=("S17", "S18", "S19"),
     ),
     Intervention(
         code="walk_run",
@@ -608,6 +705,18 @@ _ALL = (
         cautions="If runs feel much harder at the new step rate, use a smaller change.",
         illustration="cadence",
         evidence=("S12", "S12b", "S12c"),
+    ),
+    Intervention(
+        code="cadence_later",
+        kind="running",
+        title="Your step rate: later",
+        purpose="One change at a time: the step rate waits until your running is steady.",
+        steps=(
+            "Keep your usual step rate for now.",
+            "Put your effort into this week's running and your exercises first.",
+            "We will check your step rate again and set a target when your running is steady.",
+        ),
+        evidence=("S12b",),
     ),
     Intervention(
         code="warm_up",
@@ -762,73 +871,8 @@ HANDOUT_SECTIONS: tuple[HandoutSection, ...] = (
 )
 
 
-SAFETY_NET: tuple[TextBox, ...] = (
-    TextBox(
-        title="Seek emergency help now",
-        intro="Go to the emergency department or call emergency services (UK: A&E, or 111) if you "
-        "get:",
-        points=(
-            "numbness or tingling between your legs, around your back passage or buttocks, or a "
-            "change in feeling when you wipe",
-            "new trouble passing or controlling urine, leaking, or not knowing when your bladder "
-            "is full",
-            "loss of bowel control or feeling",
-            "new problems with erection, ejaculation or feeling in your genitals",
-            "weakness in both legs, or a change in the way you walk",
-        ),
-    ),
-    TextBox(
-        title="Contact your doctor the same day",
-        intro="Call your doctor today if you have:",
-        points=(
-            "back pain with a fever or chills, or you feel generally unwell",
-            "new back pain that is constant, worse at night or getting steadily worse, if you have "
-            "ever had cancer",
-        ),
-    ),
-    TextBox(
-        title="Contact your physiotherapist",
-        intro="Get in touch with us if:",
-        points=(
-            "pain during a run goes above 5/10, or is worse the next morning after two runs in a "
-            "row",
-            "leg symptoms spread further down your leg",
-            "you get new numbness or weakness",
-        ),
-    ),
-)
-
-CES_CARD = TextBox(
-    title="Cauda equina warning card",
-    intro="Go to the emergency department straight away (UK: A&E, or call 111) if you notice any "
-    "of these:",
-    points=(
-        "numbness or pins and needles between your inner thighs or genitals, or around your back "
-        "passage or buttocks",
-        "a change in feeling when you wipe",
-        "trouble starting, controlling or stopping the flow of urine",
-        "loss of feeling when you pass urine",
-        "leaking urine, or a new need for pads",
-        "not knowing if your bladder is full or empty",
-        "not being able to stop or control a bowel movement",
-        "loss of feeling when you open your bowels",
-        "a change in being able to get an erection or ejaculate",
-        "loss of feeling in your genitals during sex",
-    ),
-)
-
-FLARE_UP = TextBox(
-    title="If your pain flares up",
-    intro="Flare-ups are common while you recover. They do not mean new damage. If one happens:",
-    points=(
-        "cut back for a few days: go back a stage in your running, or swap runs for walks or "
-        "cycling",
-        "keep moving gently, and use the comfort exercises (cat–cow, child's pose, knee-to-chest)",
-        "use what usually eases your pain, such as heat or a change of position",
-        "build back up once the pain settles by the next morning",
-        "contact us if it has not settled within a week, or at once if you notice any warning sign",
-    ),
-)
+# The safety-net boxes, the cauda equina card and the flare-up box depend on the plan (the
+# clinic's country, what the plan holds): physio/plan/texts.py builds them.
 
 PAIN_RULES = TextBox(
     title="Pain rules for running",
@@ -839,6 +883,20 @@ PAIN_RULES = TextBox(
         "above 5 out of 10: stop and walk",
         "pain and stiffness should settle by the next morning",
         "do not run more while pain is getting worse from week to week",
+    ),
+)
+
+#: The rule for next week under "Your running this week" ({next}, {total}, {back}: km figures,
+#: physio/pdf/plan_sheet.py). Pain-monitoring model [S19]; ≈ 10 % steps, not a proven law [S18].
+NEXT_WEEK_RULE = TextBox(
+    title="Next week",
+    intro="Let this week's runs decide next week:",
+    points=(
+        "every run 3/10 or less, and settled by the next morning: about {next} next week "
+        "(about 10% more)",
+        "a run at 4 or 5/10 that settles by the next morning: keep to about {total} again",
+        "a run above 5/10, or pain not settled by the next morning: drop back to about {back}, "
+        "and contact us if it happens after two runs in a row",
     ),
 )
 

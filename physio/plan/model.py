@@ -10,6 +10,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from .running import RunningWeek, week_from_dict, week_to_dict
+
 KINDS = (
     "referral",
     "safety",
@@ -51,6 +53,44 @@ class PlanContext:
     physio_registration: str = ""
     clinic_name: str = ""
     clinic_phone: str | None = None
+    #: The clinic's country (ISO code): chooses the emergency numbers in patient texts.
+    country: str = "GB"
+    #: Whether the assessment is signed: an unsigned draft can't claim the warning-sign check.
+    signed: bool = False
+
+
+@dataclass
+class PlanFacts:
+    """What the record holds that the plan's texts may presume: kept with the plan so the
+    whole-plan invariants (physio/plan/invariants.py) can check it again after the physio's edits.
+    """
+
+    #: The patient runs now (any weekly km above 0, or runs a week, and not "not running").
+    running: bool = False
+    #: Running paused until seen (RED-U with suspected bone stress), or no running at tier U/E.
+    running_paused: bool = False
+    #: Signed, and every red-flag question answered: only then "we have checked you for warning
+    #: signs".
+    signed: bool = False
+    flags_all_answered: bool = False
+    #: The visit's date: the only date an emergency sheet prints.
+    seen_on: date | None = None
+    #: The red-flag decision as recorded.
+    decision: str | None = None
+    referred_to: str | None = None
+    decision_reason: str | None = None
+
+    def to_dict(self) -> dict:
+        data = dataclasses.asdict(self)
+        data["seen_on"] = self.seen_on.isoformat() if self.seen_on else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> PlanFacts:
+        names = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in (data or {}).items() if k in names}
+        values["seen_on"] = _date_or_none(values.get("seen_on"))
+        return cls(**values)
 
 
 @dataclass
@@ -135,6 +175,11 @@ class TreatmentPlan:
     left_out: list[str] = field(default_factory=list)
     #: Those items as the rules made them (reason, side, rule ids), so a swap keeps them.
     left_out_items: list[PlanItem] = field(default_factory=list)
+    #: "Your running this week" (physio/plan/running.py), printed with the running_week item.
+    running_week: RunningWeek | None = None
+    #: The clinic's country (emergency numbers) and the record's facts the texts may presume.
+    country: str = "GB"
+    facts: PlanFacts = field(default_factory=PlanFacts)
 
     @property
     def exercise_cap(self) -> int:
@@ -168,6 +213,9 @@ class TreatmentPlan:
             "referral": self.referral.to_dict() if self.referral else None,
             "left_out": list(self.left_out),
             "left_out_items": [i.to_dict() for i in self.left_out_items],
+            "running_week": week_to_dict(self.running_week),
+            "country": self.country,
+            "facts": self.facts.to_dict(),
         }
 
     @classmethod
@@ -185,6 +233,9 @@ class TreatmentPlan:
             referral=Referral.from_dict(referral) if referral else None,
             left_out=list(data.get("left_out") or []),
             left_out_items=[PlanItem.from_dict(i) for i in data.get("left_out_items") or []],
+            running_week=week_from_dict(data.get("running_week")),
+            country=data.get("country") or "GB",
+            facts=PlanFacts.from_dict(data.get("facts")),
         )
 
     def copy(self) -> TreatmentPlan:

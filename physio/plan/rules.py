@@ -26,19 +26,18 @@ from physio.clinical.load import TWO_WEEK_DISCUSS_PCT, pct_change
 from physio.clinical.physical import (
     FLEXOR_EXTENSOR_RATIO_MAX,
     HIP_ABDUCTOR_SD,
-    PLANK_NORM_S,
     SIDE_EXTENSOR_RATIO_MAX,
-    SLR_NORM_DEG,
-    SORENSEN_MALE_CUTOFF_S,
     asymmetry_pct,
     hip_abductor_norm,
     weaker,
 )
 from physio.clinical.red_flags import RULES_BY_FIELD
-from physio.clinical.scoring import round_half_up
+from physio.clinical.scoring import RMDQ_FIELDS, round_half_up
 
-from .library import INTERVENTIONS, WALK_RUN_STAGES
+from . import running as rx
+from .library import DOSE_RULES, INTERVENTIONS, WALK_RUN_STAGES, pyramid_reps
 from .model import PlanContext, PlanItem
+from .norms import PLANK_NORMS, SLR_NORM, SORENSEN_CUTOFF, norm_for
 
 # --- thresholds of docs/plan-rules.md (sources in docs/evidence.md) ------------------------
 SIDE_PLANK_ASYMMETRY_PCT = 10  # L/R ≈ 1:1 [S26]
@@ -49,7 +48,6 @@ RUN_PAIN_NPRS = 5  # > 5/10 during a run is "unacceptable" [S19]
 SHOE_REPLACE_KM = 800  # rule of thumb 480–800 km [S25a][S25b]
 SHOE_CHECK_KM = 500
 CADENCE_STEP = Decimal("1.05")  # +5 % [S12]
-HOLD_MIN_S, HOLD_MAX_S = 10, 30  # core holds: ≈ half the tested time, 10–30 s [S42a]
 REVIEW_DEFAULT_WEEKS = 4
 REVIEW_PSYCH_MAX_WEEKS = 2
 REVIEW_MAX_WEEKS = 26
@@ -97,29 +95,15 @@ def fmt(value: float | None, places: int = 1) -> str:
     return format_number(value, places, missing="?")
 
 
-def join_words(words: list[str]) -> str:
+def join_words(words: list[str], last: str = "and") -> str:
     words = [w for w in words if w]
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return ", ".join(words[:-1]) + f" {last} " + words[-1]
 
 
 def clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, value))
-
-
-def half_hold(tested_s: float | None, default: int | None) -> int | None:
-    """Core hold: about half the tested time, 10–30 s; the library default when not tested."""
-    if tested_s is None or tested_s <= 0:
-        return default
-    return clamp(int(round_half_up(tested_s / 2, 0)), HOLD_MIN_S, HOLD_MAX_S)
-
-
-def reps_for_hold(hold_s: int | None) -> int:
-    """4–6 reps: more of the shorter holds."""
-    if hold_s is None or hold_s <= 15:
-        return 6
-    return 5 if hold_s <= 22 else 4
 
 
 def side_of(sides: list[str]) -> str | None:
@@ -155,11 +139,16 @@ class Facts:
         patient: Any = None,
         derived: Any = None,
         context: PlanContext | None = None,
+        history: Any = None,
     ):
         self.record: Mapping[str, Any] = record if isinstance(record, Mapping) else {}
         self.patient: Mapping[str, Any] = patient if isinstance(patient, Mapping) else {}
         self.derived = derived if derived is not None else derive(self.record, self.patient)
         self.context = context
+        #: The patient's earlier signed records, oldest first (reviews: cadence baseline).
+        self.history: list[Mapping[str, Any]] = [
+            h for h in as_list(history) if isinstance(h, Mapping)
+        ]
 
     # raw access
     def sec(self, name: str) -> Mapping[str, Any]:
@@ -231,6 +220,26 @@ class Facts:
         """RED-U with suspected bone stress: no running or cross-training until seen [§3.2]."""
         return self.urgent and self.bone_stress_suspected
 
+    @property
+    def no_running_advice(self) -> bool:
+        """Tier U or E, or running paused: no running, cadence, surface or warm-up advice."""
+        return self.urgent or self.emergency or self.running_paused
+
+    @property
+    def runs_or_walk_runs(self) -> bool:
+        """Runs this week, or starts a walk–run plan (RUN-PAIN): running cues apply."""
+        return self.runs_this_week
+
+    @cached_property
+    def extension_sensitive(self) -> bool:
+        """Extension hurts, or a bone stress injury is suspected: no cat–cow "sag" until seen."""
+        return self.bone_stress_suspected or self.true("physical", "lumbar_extension_painful")
+
+    @cached_property
+    def flags_all_answered(self) -> bool:
+        unanswered = dig(self.derived, "red_flags", "unanswered")
+        return isinstance(unanswered, (list, tuple)) and not unanswered
+
     # running and load
     @cached_property
     def weeks_km(self) -> list[float | None]:
@@ -242,6 +251,50 @@ class Facts:
         km = any(w is not None and w > 0 for w in self.weeks_km)
         runs = (self.num("training", "runs_per_week") or 0) > 0
         return (km or runs) and self.enum("pain", "onset_in_run") != "not_running"
+
+    @cached_property
+    def review(self) -> bool:
+        return text(self.record.get("kind")) == "review" or bool(self.history)
+
+    @cached_property
+    def running_input(self) -> rx.RunningInput:
+        runs = self.num("training", "runs_per_week")
+        rmdq = num(dig(self.derived, "rmdq"))
+        return rx.RunningInput(
+            weeks_km=(self.weeks_km[0], self.weeks_km[1], self.weeks_km[2], self.weeks_km[3]),
+            runs_per_week=int(runs) if runs is not None else None,
+            longest_run_km=self.num("training", "longest_run_km"),
+            pain_during=self.num("pain", "nprs_during_run"),
+            pain_next_morning=self.num("pain", "nprs_next_morning"),
+            pain_now=self.num("pain", "nprs_now"),
+            rmdq=int(rmdq) if rmdq is not None else None,
+            spike=self.load_spike,
+            spike_pct=self.two_week_change_pct,
+            review=self.review,
+            cross_training_days=(INTERVENTIONS["cross_training"].days_per_week or 0)
+            if self.load_spike
+            else 0,
+        )
+
+    @cached_property
+    def running_now(self) -> bool:
+        """Ran in the last 7 days (the running prescription's condition)."""
+        return self.running and rx.running_now(self.running_input)
+
+    @cached_property
+    def running_week(self) -> rx.RunningWeek | None:
+        """This week's running (docs/clinical-rules.md): not on the walk–run ladder, not while
+        running is paused or the plan is gentle until seen (RED-U)."""
+        if not self.running_now or self.run_pain or self.gentle or self.emergency:
+            return None
+        return rx.prescribe(self.running_input)
+
+    @cached_property
+    def runs_this_week(self) -> bool:
+        """The plan has running in it this week: a running week or the walk–run ladder."""
+        if self.emergency or self.running_paused or self.gentle:
+            return False
+        return self.running_week is not None or self.run_pain
 
     @cached_property
     def two_week_change_pct(self) -> float | None:
@@ -289,7 +342,7 @@ class Facts:
         ]
         if self.enum("impression", "working_diagnosis") == "radicular_pain":
             found.append("radicular_pain")
-        return found
+        return list(dict.fromkeys(found))
 
     # physical
     def pair(self, left_key: str, right_key: str) -> tuple[float | None, float | None]:
@@ -318,7 +371,14 @@ def red_e(f: Facts) -> list[PlanItem] | None:
     if not f.emergency:
         return None
     reason = f"We found {join_words(finding_words(f))}. These need a doctor to check you today."
-    return [item("referral_emergency", "RED-E", reason)]
+    flags = f.sec("red_flags")
+    referred_to = text(flags.get("referred_to"))
+    title = (
+        "Go to the hospital you have been referred to, now"
+        if text(flags.get("decision")) == "referred_emergency" and referred_to
+        else "Go to the emergency department now"
+    )
+    return [item("referral_emergency", "RED-E", reason, title=title)]
 
 
 def red_u(f: Facts) -> list[PlanItem] | None:
@@ -344,6 +404,18 @@ def red_u(f: Facts) -> list[PlanItem] | None:
                 "A possible stress injury of the bone needs checking before you run again.",
             )
         )
+    elif f.running:
+        items.append(
+            item(
+                "run_pause",
+                "RED-U",
+                "Until a doctor has checked you, keep to walking and gentle movement.",
+            )
+        )
+    # Until seen: only comfort movement in a pain-free range and walking as tolerated.
+    items.append(
+        item("walking", "RED-U", "Walking is the safest way to keep active until you are seen.")
+    )
     return items
 
 
@@ -352,8 +424,8 @@ def safety(f: Facts) -> list[PlanItem]:
         item(
             "safety_net",
             "SAFETY",
-            "Everyone with back pain gets these warning signs. Serious causes are rare, but you "
-            "should know when to get help.",
+            "Anyone with back pain should know these warning signs. Serious causes are rare, but "
+            "you should know when to get help.",
         )
     ]
     if not f.emergency:
@@ -424,8 +496,8 @@ def edu_psych(f: Facts) -> list[PlanItem] | None:
     if f.sbst_risk == "high":
         total, psychosocial = dig(sbst, "total"), dig(sbst, "psychosocial")
         parts.append(
-            f"Your STarT Back score was {total} out of 9, with {psychosocial} out of 5 on the "
-            "worry questions."
+            f"On the short questionnaire about your back you scored {total} out of 9, with "
+            f"{psychosocial} out of 5 on the worry questions."
         )
     if len(f.yellow_flags) >= 2:
         words = [_YELLOW_WORDS.get(y, y.replace("_", " ")) for y in f.yellow_flags]
@@ -438,61 +510,156 @@ def edu_psych(f: Facts) -> list[PlanItem] | None:
 
 
 def _weeks_sentence(weeks: list[float | None]) -> str:
+    """The runner's own weeks in words; weeks of 0 km are said as weeks without running."""
     w1, w2, w3, w4 = weeks
     if all(w is not None for w in weeks):
-        return (
-            f"You ran {fmt(w4)} km four weeks ago, then {fmt(w3)} km, {fmt(w2)} km and {fmt(w1)} "
-            "km in the last 7 days."
-        )
+        if w1 and not any((w2, w3, w4)):
+            return f"You ran {fmt(w1)} km in the last 7 days, after 3 weeks without running."
+        if all(w and w > 0 for w in weeks):
+            return (
+                f"You ran {fmt(w4)} km four weeks ago, then {fmt(w3)} km, {fmt(w2)} km and "
+                f"{fmt(w1)} km in the last 7 days."
+            )
     labels = ("in the last 7 days", "the week before", "3 weeks ago", "4 weeks ago")
     known = [
-        f"{fmt(w)} km {label}" for w, label in zip(weeks, labels, strict=True) if w is not None
+        f"{fmt(w)} km {label}"
+        for w, label in zip(weeks, labels, strict=True)
+        if w is not None and w > 0
     ]
-    return f"You ran {join_words(known)}." if known else ""
+    none = [label for w, label in zip(weeks, labels, strict=True) if w is not None and w == 0]
+    parts = [f"You ran {join_words(known)}." if known else ""]
+    if none:
+        parts.append(f"You did not run {join_words(none)}.")
+    return " ".join(p for p in parts if p)
 
 
 def reset_level_km(weeks: list[float | None]) -> float | None:
-    """The last well-tolerated weekly km: the lowest of w2–w4 above 0, never above this week's."""
-    earlier = [w for w in weeks[1:] if w is not None and w > 0]
-    if not earlier:
+    """The last well-tolerated weekly km (physio/plan/running.py): never a week of 0 km."""
+    return rx.last_well_tolerated_km(tuple(weeks))
+
+
+def km(value: float | None) -> str:
+    return f"{fmt(value)} km"
+
+
+def pain_words(f: Facts) -> str:
+    """The runner's own run and next-morning pain, and whether it settled by the rule."""
+    data = f.running_input
+    during, morning = data.pain_during, data.pain_next_morning
+    if during is None and morning is None:
+        return ""
+    said = []
+    if during is not None:
+        said.append(f"{fmt(during)}/10 during runs")
+    if morning is not None:
+        said.append(f"{fmt(morning)}/10 the next morning")
+    sentence = f"Your pain was {join_words(said)}."
+    verdict = rx.settled(during, morning)
+    if verdict is True:
+        sentence += " By the pain rules, that has settled by the next morning."
+    elif verdict is False:
+        why = (
+            "it was still above 3/10 the next morning"
+            if morning is not None and morning > rx.PAIN_FINE_MAX
+            else "it was worse the next morning than during the run"
+        )
+        sentence += f" By the pain rules, that has not settled: {why}."
+    return sentence
+
+
+def week_words(f: Facts, week: rx.RunningWeek) -> str:
+    """Why this week's amount, in the runner's own figures."""
+    w1 = f.weeks_km[0]
+    total = km(week.total_km)
+    if week.decision == "reset":
+        return (
+            f"Keep to about {total} this week, the level your back handled well, until your runs "
+            "settle by the next morning."
+        )
+    if week.decision == "build":
+        why = (
+            "You have recovered"
+            if week.recovered
+            else "Your back coped well with last week's running"
+        )
+        return (
+            f"{why}, so build up: about {total} this week, about {rx.BUILD_PCT}% more than the "
+            f"{km(w1)} you ran in the last 7 days."
+        )
+    if week.decision == "step_back":
+        before = (
+            f"the {km(week.level_km)} you ran" if f.review else f"your usual {km(week.level_km)}"
+        )
+        return (
+            f"Step back a little: about {total} this week, about {rx.STEP_BACK_PCT}% less than "
+            f"{before}, until the pain settles by the next morning."
+        )
+    if f.review:
+        if f.two_week_change_pct is not None and round(f.two_week_change_pct, 6) > 30:
+            return (
+                f"Your back coped, but that was a big jump in two weeks, so keep to about {total} "
+                "this week, with no increase."
+            )
+        return f"Keep to about {total} this week, the same as the last 7 days, with no increase."
+    if f.load_spike:
+        return f"Keep to about {total} this week, with no increase."
+    return (
+        f"Keep to about {total} this week (your usual amount over the last 4 weeks) before "
+        "you build up."
+    )
+
+
+def running_week_item(f: Facts, rule_id: str, lead: str = "") -> PlanItem | None:
+    week = f.running_week
+    if week is None:
         return None
-    level = min(earlier)
-    w1 = weeks[0]
-    return w1 if w1 is not None and 0 < w1 < level else level
+    n = len(week.runs)
+    # The pain figures and their verdict are in the pain rules item (PAIN-MONITOR), which every
+    # running week has beside it.
+    reason = " ".join(p for p in (lead, week_words(f, week)) if p)
+    return item(
+        "running_week",
+        rule_id,
+        reason,
+        target=f"About {km(week.total_km)} in {n} run{'s' if n != 1 else ''}",
+        days_per_week=n,
+    )
 
 
 def load_spike(f: Facts) -> list[PlanItem] | None:
-    if not f.load_spike or f.running_paused:
-        # With running paused (suspected bone stress) there is no weekly km to set until seen.
+    if not f.load_spike or f.running_paused or not f.running_now:
+        # With running paused (suspected bone stress) there is no weekly km to set until seen;
+        # without running in the last 7 days there is nothing to reset.
         return None
+    week = f.running_week
     parts = [_weeks_sentence(f.weeks_km)]
     pct = f.two_week_change_pct
     if pct is not None and round(pct, 6) > TWO_WEEK_DISCUSS_PCT:
         parts.append(f"That is {fmt(pct, 0)}% more than two weeks ago.")
     if f.load_changes:
         parts.append(f"Recently you had {join_words([_CHANGE_WORDS[c] for c in f.load_changes])}.")
-    level = reset_level_km(f.weeks_km)
+    lead = " ".join(p for p in parts if p)
+    if week is not None and week.decision != "reset":
+        # A review where the back coped (or a first visit without a level to go back to): no
+        # reset; the week's running says what to do, from what was actually run.
+        week_item = running_week_item(f, "LOAD-SPIKE", lead)
+        return [week_item] if week_item else None
+    level = week.level_km if week is not None else reset_level_km(f.weeks_km)
+    if level is None:
+        return None
+    target = f"{km(level)} a week"
     w1 = f.weeks_km[0]
-    if level is not None and w1 is not None and level >= w1:
-        parts.append(
-            f"Keep to about {fmt(level)} km a week for now, with no increase, then build up in "
-            "small steps."
-        )
-        target = f"{fmt(level)} km a week"
-    elif level is not None:
-        parts.append(
-            f"Go back to about {fmt(level)} km a week, the level your back handled well, and build "
-            "up from there in small steps."
-        )
-        target = f"{fmt(level)} km a week"
-    else:
-        parts.append(
-            "Go back to a weekly amount your back handled well, then build up in small steps."
-        )
-        target = None
+    parts.append(
+        f"Keep to about {target}, the level your back handled well, with no increase for now."
+        if w1 is not None and level >= w1
+        else f"Go back to about {target}, the level your back handled well, and build up from "
+        "there in small steps."
+    )
     if f.gentle:
         parts.append("Do not build back up until you have been seen.")
-    return [item("load_reset", "LOAD-SPIKE", " ".join(p for p in parts if p), target=target)]
+    items = [item("load_reset", "LOAD-SPIKE", " ".join(p for p in parts if p), target=target)]
+    week_item = running_week_item(f, "LOAD-SPIKE")
+    return items + ([week_item] if week_item else [])
 
 
 def walk_run_start_stage(f: Facts) -> int:
@@ -530,17 +697,28 @@ def run_pain(f: Facts) -> list[PlanItem] | None:
 def pain_monitor(f: Facts) -> list[PlanItem] | None:
     if not f.running or f.run_pain or f.running_paused:
         return None
-    parts = ["You are still running."]
     w1 = f.weeks_km[0]
     if w1 is not None and w1 > 0:
         parts = [f"You ran {fmt(w1)} km in the last 7 days."]
-    during, morning = f.num("pain", "nprs_during_run"), f.num("pain", "nprs_next_morning")
-    if during is not None:
-        parts.append(f"Your pain during runs was {fmt(during)}/10.")
-    if morning is not None:
-        parts.append(f"The next morning it was {fmt(morning)}/10.")
+    elif f.running_now:
+        parts = ["You are still running."]
+    else:
+        parts = ["You have not run in the last 7 days: use these rules when you run again."]
+    said = pain_words(f)
+    if said:
+        parts.append(said)
+    week = f.running_week
+    if week is not None and week.settled is False:
+        parts.append(
+            {
+                "step_back": "So this week you run a little less.",
+                "reset": "So this week you go back to an amount your back handled well.",
+            }.get(week.decision, "So this week has no increase in your running.")
+        )
     parts.append("These rules help you judge how much running your back can take.")
-    return [item("pain_monitoring", "PAIN-MONITOR", " ".join(parts))]
+    items = [item("pain_monitoring", "PAIN-MONITOR", " ".join(parts))]
+    week_item = running_week_item(f, "PAIN-MONITOR")
+    return items + ([week_item] if week_item else [])
 
 
 def xtrain(f: Facts) -> list[PlanItem] | None:
@@ -557,16 +735,82 @@ def xtrain(f: Facts) -> list[PlanItem] | None:
     return [item("cross_training", "XTRAIN", reason, target=target[:1].upper() + target[1:])]
 
 
+def plank_norm_finding(f: Facts, plank: float | None) -> str | None:
+    """The plank compared with its norm, only inside the norm's population (norms.py)."""
+    norm = norm_for(PLANK_NORMS, f.age, f.sex)
+    if plank is None or norm is None or not plank < norm.limit:
+        return None
+    return (
+        f"Your plank hold was {fmt(plank)} s. In a study of {norm.population}, the average was "
+        f"about {fmt(norm.value)} s, and most held it for more than {fmt(norm.limit)} s."
+    )
+
+
+def sorensen_finding(f: Facts, sorensen: float | None) -> str | None:
+    """The Biering-Sørensen cut-off, only for men aged 30–60 (its population)."""
+    norm = SORENSEN_CUTOFF
+    if sorensen is None or not norm.applies(f.age, f.sex) or not sorensen < norm.value:
+        return None
+    return (
+        f"Your back-muscle hold was {fmt(sorensen)} s. In a study of {norm.population}, a hold "
+        f"under {fmt(norm.value)} s was linked to more back pain within a year."
+    )
+
+
+def dosed(code: str, tested: float | None) -> dict[str, Any]:
+    """The exercise's dose from its library dose rule (library.DOSE_RULES)."""
+    rule = DOSE_RULES[code]
+    return rule.dose(tested, INTERVENTIONS[code].hold_s)
+
+
+def dose_sentence(code: str, dose: Mapping[str, Any], tested: Any, quoted: bool) -> str:
+    """Why the dose is what it is, in the patient's own test figures."""
+    hold = dose["hold_s"]
+    if DOSE_RULES[code].kind == "pyramid":
+        rounds = ", then ".join(str(r) for r in pyramid_reps(dose["reps"], dose["sets"]))
+        return (
+            f"Short holds of {hold} s keep your form good: {rounds} holds, with a short rest "
+            "between rounds."
+        )
+    rule = DOSE_RULES[code]
+    shortest = (
+        tested if code == "plank" else min((v for v in tested if v is not None), default=None)
+    )
+    if shortest is None:
+        return f"Start with {hold}-second holds."
+    limit = (
+        f", up to {rule.hold_max_s} s"
+        if shortest / 2 > rule.hold_max_s
+        else f", at least {rule.hold_min_s} s"
+        if shortest / 2 < rule.hold_min_s
+        else ""
+    )
+    if code == "plank":
+        if limit:
+            return (
+                f"Your plank hold was {fmt(tested)} s. Holds start at about half your time"
+                f"{limit}: {hold} s."
+            )
+        return f"Your plank hold was {fmt(tested)} s, so each hold starts at about half: {hold} s."
+    if quoted:
+        return f"Holds start at about half your shorter side plank{limit}: {hold} s."
+    left, right = tested
+    held = join_words(
+        [f"{fmt(v)} s on the {s}" for s, v in (("left", left), ("right", right)) if v is not None]
+    )
+    return (
+        f"Your side plank hold was {held}. Holds start at about half the shorter one{limit}: "
+        f"{hold} s."
+    )
+
+
 def core_endurance(f: Facts) -> list[PlanItem] | None:
     plank = f.num("physical", "plank_s")
     left, right = f.pair("side_plank_left_s", "side_plank_right_s")
     sorensen = f.num("physical", "sorensen_s")
     flexor = f.num("physical", "flexor_endurance_s")
 
-    plank_norm = num(dig(f.derived, "physical", "plank_norm_s")) or PLANK_NORM_S.get(f.sex or "")
-    plank_low = dig(f.derived, "physical", "plank_below_norm")
-    if not isinstance(plank_low, bool):
-        plank_low = plank is not None and plank_norm is not None and plank < plank_norm
+    plank_said = plank_norm_finding(f, plank)
     side_asym = asymmetry_pct(left, right)
     asym_low = side_asym is not None and side_asym > SIDE_PLANK_ASYMMETRY_PCT
     weak_side = weaker(left, right) if asym_low else None
@@ -576,21 +820,13 @@ def core_endurance(f: Facts) -> list[PlanItem] | None:
     side_ext_high = {s: r for s, r in side_ext.items() if r >= SIDE_EXTENSOR_RATIO_MAX}
     flex_ext = flexor / sorensen if flexor is not None and sorensen else None
     flex_ext_high = flex_ext is not None and flex_ext >= FLEXOR_EXTENSOR_RATIO_MAX
-    sorensen_low = dig(f.derived, "physical", "sorensen_below_cutoff")
-    if not isinstance(sorensen_low, bool):
-        sorensen_low = (
-            f.sex == "male" and sorensen is not None and sorensen < SORENSEN_MALE_CUTOFF_S
-        )
-    if not (plank_low or asym_low or side_ext_high or flex_ext_high or sorensen_low):
+    sorensen_said = sorensen_finding(f, sorensen)
+    if not (plank_said or asym_low or side_ext_high or flex_ext_high or sorensen_said):
         return None
 
     why: dict[str, list[str]] = {"plank": [], "side_plank": [], "bird_dog": [], "curl_up": []}
-    if plank_low:
-        group = {"male": "men", "female": "women"}.get(f.sex or "", "adults")
-        why["plank"].append(
-            f"Your plank hold was {fmt(plank)} s; a typical hold for {group} is about "
-            f"{fmt(plank_norm)} s."
-        )
+    if plank_said:
+        why["plank"].append(plank_said)
     if asym_low:
         why["side_plank"].append(
             f"Your side plank hold was {fmt(left)} s on the left and {fmt(right)} s on the right."
@@ -616,11 +852,8 @@ def core_endurance(f: Facts) -> list[PlanItem] | None:
         )
         why["bird_dog"].append(sentence)
         why["curl_up"].append(sentence)
-    if sorensen_low:
-        why["bird_dog"].append(
-            f"Your back-muscle hold was {fmt(sorensen)} s; in men, under {SORENSEN_MALE_CUTOFF_S} "
-            "s has been linked to more back pain later."
-        )
+    if sorensen_said:
+        why["bird_dog"].append(sorensen_said)
     summary = next(s for sentences in why.values() for s in sentences)
     general = f"Part of a trunk endurance set: {summary[0].lower()}{summary[1:]}"
 
@@ -629,13 +862,19 @@ def core_endurance(f: Facts) -> list[PlanItem] | None:
         if left is not None or right is not None
         else None
     )
-    holds = {
-        "plank": half_hold(plank, INTERVENTIONS["plank"].hold_s),
-        "side_plank": half_hold(side_tested, INTERVENTIONS["side_plank"].hold_s),
-        "bird_dog": half_hold(sorensen, INTERVENTIONS["bird_dog"].hold_s),
-        "curl_up": half_hold(flexor, INTERVENTIONS["curl_up"].hold_s),
+    # Each exercise is dosed from its own test (a side plank from the side plank test).
+    tested: dict[str, Any] = {
+        "plank": plank,
+        "side_plank": (left, right),
+        "bird_dog": None,
+        "curl_up": None,
     }
-    tested = {"plank": plank, "side_plank": side_tested, "bird_dog": sorensen, "curl_up": flexor}
+    doses = {
+        "plank": dosed("plank", plank),
+        "side_plank": dosed("side_plank", side_tested),
+        "bird_dog": dosed("bird_dog", None),
+        "curl_up": dosed("curl_up", None),
+    }
     items = []
     for code in why:
         extra: dict[str, Any] = {}
@@ -645,18 +884,9 @@ def core_endurance(f: Facts) -> list[PlanItem] | None:
                 "target": f"Start with your {weak_side} side, and do 1 extra set on that side",
             }
         reason = " ".join(why[code]) or general
-        if tested[code]:
-            reason += " Holds start at about half your tested time."
-        items.append(
-            item(
-                code,
-                "CORE-ENDURANCE",
-                reason,
-                hold_s=holds[code],
-                reps=reps_for_hold(holds[code]),
-                **extra,
-            )
-        )
+        quoted = code == "side_plank" and asym_low
+        reason += " " + dose_sentence(code, doses[code], tested[code], quoted)
+        items.append(item(code, "CORE-ENDURANCE", reason, **doses[code], **extra))
     # The exercises that answer a measured finding come first.
     items.sort(key=lambda i: not why[i.code])
     return items
@@ -682,9 +912,10 @@ def hip_control(f: Facts) -> list[PlanItem] | None:
     if norm is not None:
         for s, value in zip(("left", "right"), abductor, strict=True):
             if value is not None and value < round(norm - HIP_ABDUCTOR_SD, 3):
+                share = round_half_up(100 * value / norm, 0) if norm > 0 else None
                 found[s].append(
-                    f"your {s} hip-side strength was {value:.2f} Nm/kg, below the {norm:.2f} Nm/kg "
-                    "expected for your age and sex"
+                    f"your {s} hip-side strength was about {fmt(share, 0)}% of what is usual for "
+                    "your age and sex"
                 )
     bridges = f.pair("single_leg_bridge_left_reps", "single_leg_bridge_right_reps")
     bridge_asym = asymmetry_pct(*bridges)
@@ -727,7 +958,9 @@ def hip_flexor(f: Facts) -> list[PlanItem] | None:
         for s, v in short.items()
     ]
     side = side_of(list(short))
-    reason = f"The Thomas test showed that {join_words(words)}."
+    reason = (
+        f"When we checked the length of the front of your hips, we found that {join_words(words)}."
+    )
     where = "both sides" if side == "both" else f"your {side} side only"
     return [
         item("hip_flexor_stretch", "HIP-FLEXOR", f"{reason} Stretch {where}.", side=side),
@@ -744,9 +977,15 @@ def hamstring(f: Facts) -> list[PlanItem] | None:
     if not short:
         return None
     words = join_words([f"{fmt(v)}° on the {s}" for s, v in short.items()])
+    # The norm only to patients inside its population (norms.py); otherwise their own figures.
+    norm = (
+        f"; {SLR_NORM.population} average about {fmt(SLR_NORM.value)}°"
+        if SLR_NORM.applies(f.age, f.sex)
+        else ""
+    )
     reason = (
-        f"Your straight-leg raise was {words}; healthy men average about {SLR_NORM_DEG}°. Hold 30 "
-        "s, twice (about 60 s in all), every day."
+        f"Your straight-leg raise was {words}{norm}. Hold 30 s, twice (about 60 s in all), every "
+        "day."
     )
     return [
         item(
@@ -777,7 +1016,23 @@ def neural_care(f: Facts) -> list[PlanItem] | None:
 
 def mobility(f: Facts) -> list[PlanItem]:
     comfort = "A comfort option: use it when your back feels stiff or sore."
-    return [item(code, "MOBILITY", comfort) for code in ("cat_cow", "childs_pose", "knee_to_chest")]
+    if not f.urgent:
+        return [
+            item(code, "MOBILITY", comfort) for code in ("cat_cow", "childs_pose", "knee_to_chest")
+        ]
+    # RED-U: comfort movement in a pain-free range only: no holds; no cat–cow "sag" when arching
+    # back hurts or a bone stress injury is suspected.
+    gentle = "A comfort option, in a range that is free of pain, until you have been seen."
+    codes = (
+        ("childs_pose", "knee_to_chest")
+        if f.extension_sensitive
+        else (
+            "cat_cow",
+            "childs_pose",
+            "knee_to_chest",
+        )
+    )
+    return [item(code, "MOBILITY", gentle, hold_s=None, sets=None, reps=5) for code in codes]
 
 
 def cadence_target(spm: float) -> int:
@@ -786,16 +1041,45 @@ def cadence_target(spm: float) -> int:
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def running_change(f: Facts) -> str | None:
+    """This block's change to the running: "walk_run", or the running week's decision."""
+    if f.run_pain and not f.running_paused:
+        return "walk_run"
+    if f.running_week is not None:
+        return f.running_week.decision
+    if f.load_spike and f.running_now and reset_level_km(f.weeks_km) is not None:
+        return "reset"
+    return None
+
+
+def earlier_cadence(f: Facts) -> tuple[list[float], bool]:
+    """Step rates measured at earlier visits (oldest first), and whether one of them set a
+    target (overstriding with a measured step rate)."""
+    rates, targeted = [], False
+    for rec in f.history:
+        form = section(rec, "running_form")
+        spm = num(form.get("cadence_spm"))
+        if spm is not None and spm > 0:
+            rates.append(spm)
+            targeted = targeted or text(form.get("overstriding")) in ("mild", "marked")
+    return rates, targeted
+
+
 def cadence(f: Facts) -> list[PlanItem] | None:
     over = f.enum("running_form", "overstriding")
-    if over not in ("mild", "marked") or f.gentle:
+    if over not in ("mild", "marked") or f.no_running_advice:
         # RED-U: no new running changes until the patient has been seen.
         return None
+    if not f.runs_this_week:
+        # No step-rate advice for someone with no running this week (a walk–run plan counts:
+        # it gets "later", below, as one change at a time).
+        return None
     spm = f.num("running_form", "cadence_spm")
+    overstride = (
+        f"You overstride a little ({over})." if over == "mild" else f"You overstride ({over})."
+    )
     if spm is None or spm <= 0:
-        reason = (
-            f"You overstride a little ({over})." if over == "mild" else f"You overstride ({over})."
-        ) + (
+        reason = overstride + (
             " Your step rate was not recorded: count your steps for one minute at easy pace, or "
             "read it from your watch, so that we can set a target."
         )
@@ -808,15 +1092,55 @@ def cadence(f: Facts) -> list[PlanItem] | None:
                 days_per_week=None,
             )
         ]
-    target = cadence_target(spm)
+    rates, targeted = earlier_cadence(f)
+    plan = rx.cadence_plan(spm, rates, targeted)
     speed = f.num("running_form", "speed_kmh")
     at = f" at {fmt(speed)} km/h" if speed else ""
-    reason = (
+    seen = (
         f"Your feet land ahead of your body when you run ({over} overstriding), with a step rate "
-        f"of {fmt(spm)} steps/min{at}. Aim for {target} steps/min (5% more) at the same pace; this "
-        "may reduce the load of each step."
+        f"of {fmt(spm)} steps/min{at}."
     )
-    return [item("cadence", "CADENCE", reason, target=f"{target} steps/min")]
+    change = running_change(f)
+    if change in rx.NO_NEW_CADENCE_WITH:
+        # One change at a time: the running itself changes this block (a target set before is
+        # not pushed either while the running is cut back).
+        when = (
+            "once you are back to continuous running"
+            if change == "walk_run"
+            else "once your weekly running is steady again"
+        )
+        return [
+            item(
+                "cadence_later",
+                "CADENCE",
+                f"{seen} We will set a step-rate target {when}: one change at a time.",
+            )
+        ]
+    if plan.target_spm is None:
+        return [
+            item(
+                "cadence",
+                "CADENCE",
+                f"{seen} That is already about 10% above the {fmt(plan.baseline_spm)} steps/min "
+                "we first measured, so keep it there rather than going higher.",
+                title="Keep your quicker steps",
+                target=f"about {fmt(spm)} steps/min",
+            )
+        ]
+    target = plan.target_spm
+    if plan.baseline_spm != spm:
+        aim = (
+            f"Your step rate was {fmt(plan.baseline_spm)} steps/min when we first measured it. "
+            f"Aim for {target} steps/min at the same pace"
+            + (" (the same target as before)" if not plan.new else "")
+            + "; this may reduce the load of each step."
+        )
+    else:
+        aim = (
+            f"Aim for {target} steps/min (5% more) at the same pace; this may reduce the load of "
+            "each step."
+        )
+    return [item("cadence", "CADENCE", f"{seen} {aim}", target=f"{target} steps/min")]
 
 
 def posture(f: Facts) -> list[PlanItem] | None:
@@ -833,15 +1157,21 @@ def posture(f: Facts) -> list[PlanItem] | None:
         return None
     seen = f"When you ran, {join_words(words)}."
     plank = f.num("physical", "plank_s")
-    hold = half_hold(plank, INTERVENTIONS["plank"].hold_s)
+    dose = dosed("plank", plank)
+    # Running cues only for someone who runs now (or starts a walk–run plan).
+    cues = (
+        [item("run_tall", "POSTURE", f"{seen} These cues may help you run tall.")]
+        if f.runs_or_walk_runs
+        else []
+    )
     return [
-        item("run_tall", "POSTURE", f"{seen} These cues may help you run tall."),
+        *cues,
         item(
             "plank",
             "POSTURE",
-            f"{seen} Trunk endurance may help you hold a tall posture.",
-            hold_s=hold,
-            reps=reps_for_hold(hold),
+            f"{seen} Trunk endurance may help you hold a tall posture. "
+            + dose_sentence("plank", dose, plank, False),
+            **dose,
         ),
     ]
 
@@ -911,12 +1241,16 @@ def no_orthotics(f: Facts) -> list[PlanItem] | None:
 
 
 def warm_up(f: Facts) -> list[PlanItem] | None:
-    if f.running_paused:
+    # Advice before runs only for someone who runs this week (or does the walk–run plan),
+    # never while running is paused or a referral comes first (RED-U/RED-E).
+    if f.no_running_advice or not f.runs_this_week:
         return None
     return [item("warm_up", "WARM-UP", "A short warm-up gets your body ready before each run.")]
 
 
 def surface(f: Facts) -> list[PlanItem] | None:
+    if not f.runs_or_walk_runs:
+        return None
     parts = []
     if f.multi("training", "surface") and set(f.multi("training", "surface")) == {"road"}:
         parts.append(
@@ -956,47 +1290,66 @@ def review_date(f: Facts) -> date | None:
 
 
 _MEASURES = (
-    # (section, keys that must have a value, what will be re-measured)
-    ("physical", ("plank_s",), "plank hold"),
-    ("physical", ("side_plank_left_s", "side_plank_right_s"), "side plank holds"),
-    ("physical", ("sorensen_s",), "back-muscle hold (Sørensen test)"),
-    ("physical", ("flexor_endurance_s",), "front-trunk hold"),
+    # (section, keys that must have a value, what will be re-measured in plain words, loaded:
+    # a test that loads the back or is done running, left out until a U tier patient is seen)
+    ("physical", ("plank_s",), "how long you can hold a plank", True),
+    ("physical", ("side_plank_left_s", "side_plank_right_s"), "your side plank holds", True),
+    ("physical", ("sorensen_s",), "how long you can hold your back muscles working", True),
+    (
+        "physical",
+        ("flexor_endurance_s",),
+        "how long you can hold your stomach muscles working",
+        True,
+    ),
     (
         "physical",
         ("single_leg_bridge_left_reps", "single_leg_bridge_right_reps"),
         "single-leg bridges",
+        True,
     ),
-    ("physical", ("single_leg_squat_left", "single_leg_squat_right"), "single-leg squat"),
-    ("physical", ("hip_abductor_left_nmkg", "hip_abductor_right_nmkg"), "hip-side strength"),
-    ("physical", ("thomas_left", "thomas_right"), "hip-flexor length (Thomas test)"),
-    ("physical", ("slr_left_deg", "slr_right_deg"), "straight-leg raise"),
-    ("running_form", ("cadence_spm",), "step rate (steps/min)"),
+    ("physical", ("single_leg_squat_left", "single_leg_squat_right"), "single-leg squat", True),
+    (
+        "physical",
+        ("hip_abductor_left_nmkg", "hip_abductor_right_nmkg"),
+        "the strength at the side of your hips",
+        True,
+    ),
+    ("physical", ("thomas_left", "thomas_right"), "the length of the front of your hips", False),
+    ("physical", ("slr_left_deg", "slr_right_deg"), "how far each leg lifts straight", False),
+    ("running_form", ("cadence_spm",), "your step rate when you run", True),
 )
 
 
 def review_measures(f: Facts) -> list[str]:
-    measures = ["pain now, at its best and at its worst (0–10)", "Roland-Morris back questionnaire"]
+    """What will be checked again, in plain words: only what this patient had measured, and at
+    tier U nothing that loads the back or is done running."""
+    measures = ["your pain now, at its best and at its worst (0 to 10)"]
+    if any(f.sec("outcomes").get(name) not in (None, "") for name in RMDQ_FIELDS):
+        measures.append("the questions about how your back affects your day")
     outcomes = f.sec("outcomes")
     if any(
         isinstance(row, Mapping) and num(row.get("score")) is not None
         for row in as_list(outcomes.get("psfs"))
     ):
-        measures.append("your own activity scores (PSFS)")
+        measures.append("your scores for the activities you chose")
     if dig(f.derived, "odi_percent") is not None:
-        measures.append("Oswestry disability score")
+        measures.append("the questions about what your back stops you doing")
     if dig(f.derived, "sbst") is not None:
-        measures.append("STarT Back score")
-    if f.running:
-        measures.append("weekly km")
-    if f.num("pain", "nprs_during_run") is not None:
+        measures.append("the short questionnaire about how your back pain affects you")
+    loaded_ok = not f.no_running_advice
+    if f.running and loaded_ok:
+        measures.append("how far you run each week")
+    if f.num("pain", "nprs_during_run") is not None and loaded_ok:
         measures.append("pain during runs and the next morning")
-    for sec, keys, words in _MEASURES:
+    for sec, keys, words, loaded in _MEASURES:
+        if loaded and not loaded_ok:
+            continue
         if any(f.sec(sec).get(k) not in (None, "") for k in keys):
             measures.append(words)
     if any(f.true("physical", f"slr_neural_{s}") for s in ("left", "right")) or f.enum(
         "physical", "neuro_deficit"
     ) not in (None, "none"):
-        measures.append("nerve check of your legs")
+        measures.append("a check of the nerves in your legs")
     return measures
 
 
@@ -1013,25 +1366,41 @@ class Rule:
     fire: Callable[[Facts], list[PlanItem] | None]
     #: Whether the rule runs on an emergency (RED-E) plan, which is a referral sheet only.
     in_emergency: bool = False
+    #: Whether the rule runs on an urgent (RED-U) plan: until seen, only comfort movement and
+    #: walking, no strength programme, no running advice (docs/plan-rules.md, RED-U).
+    in_urgent: bool = False
 
 
 RULES: tuple[Rule, ...] = (
     Rule("RED-E", "red-flag tier E", ("referral_emergency",), red_e, in_emergency=True),
-    Rule("RED-U", "red-flag tier U", ("referral_urgent", "run_pause"), red_u),
-    Rule("SAFETY", "always", ("safety_net", "flare_up"), safety, in_emergency=True),
+    Rule(
+        "RED-U",
+        "red-flag tier U",
+        ("referral_urgent", "run_pause", "walking"),
+        red_u,
+        in_urgent=True,
+    ),
+    Rule("SAFETY", "always", ("safety_net", "flare_up"), safety, in_emergency=True, in_urgent=True),
     Rule(
         "CES-INFO",
         "any leg symptom (thigh/below-knee pain, neural SLR, radicular pain) or a CES red flag",
         ("ces_card",),
         ces_info,
         in_emergency=True,
+        in_urgent=True,
     ),
-    Rule("EDU-CORE", "always (unless RED-E)", ("edu_core",), edu_core),
-    Rule("EDU-PSYCH", "STarT Back high, or ≥ 2 yellow flags", ("edu_psych",), edu_psych),
+    Rule("EDU-CORE", "always (unless RED-E)", ("edu_core",), edu_core, in_urgent=True),
+    Rule(
+        "EDU-PSYCH",
+        "STarT Back high, or ≥ 2 yellow flags",
+        ("edu_psych",),
+        edu_psych,
+        in_urgent=True,
+    ),
     Rule(
         "LOAD-SPIKE",
         "two-week change > 30%, or volume_up / race_build_up / return_after_break",
-        ("load_reset",),
+        ("load_reset", "running_week"),
         load_spike,
     ),
     Rule(
@@ -1040,7 +1409,12 @@ RULES: tuple[Rule, ...] = (
         ("walk_run",),
         run_pain,
     ),
-    Rule("PAIN-MONITOR", "running, and not RUN-PAIN", ("pain_monitoring",), pain_monitor),
+    Rule(
+        "PAIN-MONITOR",
+        "running, and not RUN-PAIN",
+        ("pain_monitoring", "running_week"),
+        pain_monitor,
+    ),
     Rule("XTRAIN", "RUN-PAIN or LOAD-SPIKE", ("cross_training",), xtrain),
     Rule(
         "CORE-ENDURANCE",
@@ -1063,14 +1437,24 @@ RULES: tuple[Rule, ...] = (
         ("hamstring_stretch",),
         hamstring,
     ),
-    Rule("NEURAL-CARE", "SLR reproduces leg symptoms", ("neural_care",), neural_care),
     Rule(
-        "MOBILITY", "always (unless RED-E)", ("cat_cow", "childs_pose", "knee_to_chest"), mobility
+        "NEURAL-CARE",
+        "SLR reproduces leg symptoms",
+        ("neural_care",),
+        neural_care,
+        in_urgent=True,
+    ),
+    Rule(
+        "MOBILITY",
+        "always (unless RED-E); at RED-U pain-free comfort movement only",
+        ("cat_cow", "childs_pose", "knee_to_chest"),
+        mobility,
+        in_urgent=True,
     ),
     Rule(
         "CADENCE",
         "overstriding mild/marked (target from cadence_spm, else measure first); not while RED-U",
-        ("cadence",),
+        ("cadence", "cadence_later"),
         cadence,
     ),
     Rule(
@@ -1090,15 +1474,20 @@ RULES: tuple[Rule, ...] = (
         shoe_drop,
     ),
     Rule("NO-ORTHOTICS", "custom or off-the-shelf orthotics", ("no_orthotics",), no_orthotics),
-    Rule("WARM-UP", "always (unless RED-E)", ("warm_up",), warm_up),
+    Rule(
+        "WARM-UP",
+        "running this week: a running week or the walk–run plan (not RED-U/RED-E)",
+        ("warm_up",),
+        warm_up,
+    ),
     Rule(
         "SURFACE",
         "road only, or hilly terrain with downhill running aggravating",
         ("surface",),
         surface,
     ),
-    Rule("LIFESTYLE", "always (unless RED-E)", ("lifestyle",), lifestyle),
-    Rule("REVIEW", "always", (), review, in_emergency=True),
+    Rule("LIFESTYLE", "always (unless RED-E)", ("lifestyle",), lifestyle, in_urgent=True),
+    Rule("REVIEW", "always", (), review, in_emergency=True, in_urgent=True),
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

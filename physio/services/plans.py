@@ -16,7 +16,9 @@ from physio.clock import local_date
 from physio.extensions import db
 from physio.models import Assessment, PlanEdits, PlanExport, User
 from physio.models.base import utcnow
-from physio.plan import PlanContext, TreatmentPlan, apply_edits, build_plan
+from physio.plan import PlanContext, TreatmentPlan, apply_edits, build_plan, check_plan
+from physio.plan.invariants import violations_by_item
+from physio.plan.referral_letter import letter_facts
 from physio.services import assessments as assessment_service
 
 
@@ -40,6 +42,8 @@ def plan_context(a: Assessment, today: date | None = None) -> PlanContext:
         physio_registration=physio.registration or "",
         clinic_name=physio.clinic.name,
         clinic_phone=physio.clinic.phone,
+        country=physio.clinic.country or "GB",
+        signed=bool(a.is_signed),
     )
 
 
@@ -53,7 +57,7 @@ def plan_for(a: Assessment) -> PlanState:
     record = assessment_service.record_of(a)
     patient = assessment_service.context_of(a)
     derived = derive(record, patient)
-    derived_plan = build_plan(record, patient, derived, plan_context(a))
+    derived_plan = build_plan(record, patient, derived, plan_context(a), earlier_records(a))
     stored = edits_for(a)
     if stored is None or not stored.edits:
         return PlanState(derived_plan, derived_plan, [], stored)
@@ -92,14 +96,42 @@ def carry_edits_to_amendment(original: Assessment, amendment: Assessment) -> Non
         )
 
 
-def export_problems(a: Assessment) -> list[str]:
+def export_problems(a: Assessment, plan: TreatmentPlan | None = None) -> list[str]:
     problems = []
     if not a.is_signed:
         problems.append("Sign the assessment before exporting its plan.")
     record = assessment_service.record_of(a)
     derived = assessment_service.derive_for(a, record)
     problems += decision_problems(record, derived.red_flags)
+    problems += [
+        f"The plan breaks a safety check: {v.message}."
+        for v in check_plan(plan if plan is not None else plan_for(a).plan)
+    ]
     return problems
+
+
+def _earlier_visits(a: Assessment) -> list[Assessment]:
+    """The patient's signed visits before this one (other chains), oldest first."""
+    visits = [
+        v
+        for v in assessment_service.current_versions(
+            assessment_service.patient_assessments(a.patient_id)
+        )
+        if v.is_signed and v.seen_at < a.seen_at and v.chain_root_id != a.chain_root_id
+    ]
+    return sorted(visits, key=lambda v: v.seen_at)
+
+
+def earlier_records(a: Assessment) -> list[dict]:
+    """The records of the patient's earlier signed visits, oldest first (for the plan rules
+    that look back: the cadence target is worked out from the first measured step rate)."""
+    return [assessment_service.record_of(v) for v in _earlier_visits(a)]
+
+
+def plan_checks(plan: TreatmentPlan) -> dict[str | None, list[str]]:
+    """The whole-plan invariants the (edited) plan breaks, by item code (None: the whole plan),
+    for the plan page to show next to each item (physio/plan/invariants.py)."""
+    return violations_by_item(plan)
 
 
 def _progress(a: Assessment) -> tuple[list, dict]:
@@ -130,7 +162,14 @@ def plan_document(a: Assessment, plan: TreatmentPlan, version: int, now: datetim
     progress, chart_series = _progress(a)
     physio = a.signed_by or a.updated_by
     record = assessment_service.record_of(a)
+    letter = None
+    if plan.referral is not None:
+        derived = derive(record, assessment_service.patient_context(a.patient))
+        letter = letter_facts(record, derived, plan)
     return PlanDocument(
+        patient_dob=a.patient.date_of_birth,
+        patient_reference=a.patient.reference,
+        letter=letter,
         plan=plan,
         patient_name=a.patient.full_name,
         patient_first_name=a.patient.first_name,
@@ -188,8 +227,8 @@ def render(a: Assessment, kind: str = "plan", *, preview: bool = False) -> Rende
         output = output_format(kind)
     except UnknownFormat as unknown:
         raise ExportRefused(str(unknown)) from None
-    problems = [] if preview else export_problems(a)
     plan = plan_for(a).plan
+    problems = [] if preview else export_problems(a, plan)
     refusal = output.refusal(plan)
     if refusal:
         problems.append(refusal)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import func, select
 
+from physio.clinical.emergency_numbers import normalise_country
 from physio.extensions import db
 from physio.models import Clinic, Role, User
 from physio.security import hash_password
@@ -40,7 +42,7 @@ def create_clinic(name: str) -> Clinic:
     existing = clinic_named(name)
     if existing is not None:
         raise ClinicExists(existing)
-    clinic = Clinic(name=name.strip())
+    clinic = Clinic(name=name.strip(), country=default_country())
     db.session.add(clinic)
     db.session.flush()
     return clinic
@@ -56,6 +58,11 @@ def existing_clinic(name: str) -> Clinic:
 def get_or_create_clinic(name: str) -> Clinic:
     """The demo's clinic (seed-demo): reused when it exists."""
     return clinic_named(name) or create_clinic(name)
+
+
+def default_country() -> str:
+    """CLINIC_COUNTRY (GB when unset or unknown), for new clinics."""
+    return normalise_country(current_app.config.get("CLINIC_COUNTRY"))
 
 
 def email_taken(email: str, clinic_id: int | None = None) -> bool:

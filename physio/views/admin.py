@@ -124,7 +124,7 @@ def clinic():
     if valid:
         changes = {
             f: (getattr(clinic, f), getattr(form, f).data)
-            for f in ("name", "phone", "odi_enabled", "sbst_enabled")
+            for f in ("name", "phone", "country", "odi_enabled", "sbst_enabled")
             if getattr(clinic, f) != getattr(form, f).data
         }
         statements = (
@@ -135,7 +135,7 @@ def clinic():
                 "loaded" if clinic.odi_statements else "none",
                 "loaded" if statements else "none",
             )
-        for name in ("name", "phone", "odi_enabled", "sbst_enabled"):
+        for name in ("name", "phone", "country", "odi_enabled", "sbst_enabled"):
             setattr(clinic, name, getattr(form, name).data)
         clinic.odi_statements = statements
         if changes:

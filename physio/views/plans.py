@@ -77,7 +77,8 @@ def _render(a: Assessment, state, form, errors=(), status=200):
         links=link_service.plan_links_of_assessment(a.id),
         new_link=take_new_link(),
         mail_enabled=mail_enabled(),
-        export_problems=plan_service.export_problems(a),
+        export_problems=plan_service.export_problems(a, state.plan),
+        checks=plan_service.plan_checks(state.plan),
         now=utcnow(),
     ), status
 

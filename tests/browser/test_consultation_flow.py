@@ -328,7 +328,7 @@ def test_cauda_equina_yes_needs_a_decision_and_gives_an_emergency_plan(
     page.get_by_role("link", name="Treatment plan").click()
     expect(page.locator(".tier.tier-E")).to_contain_text("Emergency referral.")
     expect(page.locator('tr[data-code="referral_emergency"]')).to_contain_text(
-        "Go to the emergency department today"
+        "Go to the hospital you have been referred to, now"
     )
     for kind in ("exercise", "running", "load", "cross_training"):
         expect(page.locator(f"tr.kind-{kind}")).to_have_count(0)

@@ -171,9 +171,17 @@ def red_flags(**answers) -> dict:
     return {"red_flags": {**BASE["red_flags"], **answers}}
 
 
-def plan_for(rec: dict, patient: dict | None = None, context: PlanContext = CONTEXT):
+def plan_for(
+    rec: dict,
+    patient: dict | None = None,
+    context: PlanContext = CONTEXT,
+    history: list[dict] | None = None,
+):
+    """The plan of ``rec``; ``history``: the patient's earlier records, oldest first (reviews)."""
     patient = FEMALE if patient is None else patient
-    return build_plan(rec, patient, derive(rec, patient), context)
+    if history is None:
+        return build_plan(rec, patient, derive(rec, patient), context)
+    return build_plan(rec, patient, derive(rec, patient), context, history)
 
 
 def codes(plan, kind: str | None = None) -> list[str]:

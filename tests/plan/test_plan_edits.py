@@ -10,7 +10,9 @@ from tests.plan.builders import WEAK_EVERYWHERE, codes, plan_for, record, red_fl
 
 @pytest.fixture
 def plan():
-    return plan_for(record(physical={"plank_s": 40}, footwear={"shoe_km": 950}))
+    # Side planks 25 s / 48 s: an asymmetry, so the trunk endurance set is in the plan.
+    physical = {"plank_s": 40, "side_plank_left_s": 25, "side_plank_right_s": 48}
+    return plan_for(record(physical=physical, footwear={"shoe_km": 950}))
 
 
 def test_plan_edits_redose_note_and_exclude(plan):

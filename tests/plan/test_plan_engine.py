@@ -47,7 +47,10 @@ def test_plan_duplicates_are_merged_with_both_reasons_and_rule_ids():
     assert cat_cow.rule_ids == ["HIP-FLEXOR", "MOBILITY"]
     assert "hip stretch" in cat_cow.reason and "comfort option" in cat_cow.reason
     posture = plan_for(
-        record(physical={"plank_s": 40}, running_form={"trunk_lean": "forward_mild"})
+        record(
+            physical={"plank_s": 40, "side_plank_left_s": 25, "side_plank_right_s": 48},
+            running_form={"trunk_lean": "forward_mild"},
+        )
     )
     plank = posture.item("plank")
     assert codes(posture).count("plank") == 1
