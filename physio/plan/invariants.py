@@ -36,13 +36,13 @@ DOSE_LIMITS: dict[str, tuple[int, int]] = {
 }
 #: Per-exercise hold bounds from the library's evidence (docs/evidence.md §3.3). Plank and side
 #: plank: about half the tested time, 10–30 s (revised round 2). Bird dog and curl-up: McGill's
-#: short holds; the bound is kept at 30 s until the per-exercise dose rules (≈ 8–10 s, issue 10
-#: "doses") land in physio/plan/rules.py, then it narrows.
+#: short holds (library DOSE_RULES: 8 and 10 s in a descending pyramid), with room for a
+#: physio's small adjustment but never the long holds of a plank.
 HOLD_BOUNDS_S: dict[str, tuple[int, int]] = {
     "plank": (10, 30),
     "side_plank": (10, 30),
-    "bird_dog": (5, 30),
-    "curl_up": (5, 30),
+    "bird_dog": (5, 15),
+    "curl_up": (5, 15),
     "single_leg_balance": (10, 60),
     "childs_pose": (10, 60),
     "knee_to_chest": (10, 60),
@@ -55,6 +55,8 @@ HOLD_BOUNDS_S: dict[str, tuple[int, int]] = {
 RUNNING_ADVICE_CODES = frozenset(
     {
         "walk_run",
+        "running_week",
+        "cadence_later",
         "pain_monitoring",
         "cadence",
         "warm_up",
