@@ -65,7 +65,9 @@ CEILINGS = {
     "patient_page": 9 + _LOCK,
     # + the values the patient reported (provenance), one query for the notes and the summary
     "assessment_view": 10 + _LOCK,
-    "plan_page": 9 + _LOCK,  # + the audit entry of the read (issue 11)
+    # + the audit entry of the read (issue 11); + the patient's earlier signed visits and their
+    # PSFS rows (issue 10: a cadence target is worked out from the first measured step rate)
+    "plan_page": 11 + _LOCK,
 }
 
 
