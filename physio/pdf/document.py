@@ -40,6 +40,11 @@ class PlanDocument:
     runner: dict = field(default_factory=dict)
     #: The body chart's marks (physio/clinical/body_chart.py); shown in the letter. May be empty.
     body_chart: list = field(default_factory=list)
+    #: Not from a signed record: every page carries a DRAFT mark (issue 13).
+    draft: bool = False
+    #: Rendered for a look (the ``render-plan`` CLI, bench/handout_pages.py), not stored: the
+    #: footer says "Preview" instead of a plan version that does not exist.
+    preview: bool = False
 
 
 def long_date(day: date | datetime | None) -> str:
@@ -68,8 +73,15 @@ def page_css_values(doc: PlanDocument) -> dict[str, str]:
     return {
         "css_clinic": css_string(doc.clinic_name),
         "css_physio": css_string(f"{doc.physio_name}, physiotherapist{reg}"),
-        "css_trace": css_string(
-            f"Plan version {doc.export_version} · Assessment #{doc.assessment_id} · "
-            f"{long_date(doc.exported_at)}"
-        ),
+        "css_trace": css_string(f"{trace_label(doc)} · {long_date(doc.exported_at)}"),
     }
+
+
+def trace_label(doc: PlanDocument) -> str:
+    """What the footer calls this copy: a stored version, or a preview (never a version number
+    that is not stored), marked DRAFT when the record is not signed."""
+    if doc.preview:
+        label = f"Preview, not a stored plan · Assessment #{doc.assessment_id}"
+    else:
+        label = f"Plan version {doc.export_version} · Assessment #{doc.assessment_id}"
+    return f"DRAFT, not signed · {label}" if doc.draft else label
