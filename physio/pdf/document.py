@@ -12,7 +12,7 @@ from physio.plan.model import TreatmentPlan
 
 #: The page margins of the plan sheet (top, right, bottom, left), in mm: plan.css prints them and
 #: bench/handout_pages.py measures how full each page's text area is.
-PAGE_MARGINS_MM = (24.0, 17.0, 20.0, 17.0)
+PAGE_MARGINS_MM = (20.0, 15.0, 17.0, 15.0)
 
 
 @dataclass

@@ -519,7 +519,7 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
     if progress and doc.series:
         # narrower panels than the web page's, so the chart's smallest text (8.5 units) prints
         # at 9.5 pt or more across the page's 176 mm
-        svg = progress_chart_svg(doc.series, panel_width=215, height=115)
+        svg = progress_chart_svg(doc.series, panel_width=215, height=105)
         chart = svg_image(svg, "chart") if svg else None
 
     reg = f" (registration {doc.physio_registration})" if doc.physio_registration else ""
