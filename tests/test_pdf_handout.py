@@ -24,7 +24,8 @@ from physio.extensions import db
 from physio.models import Assessment
 from physio.pdf import PAGE_MARGINS_MM, render_plan_pdf
 from physio.pdf.plan_sheet import diary_items, plan_context, short_dose
-from physio.plan.illustrations import ILLUSTRATIONS
+from physio.plan import figures
+from physio.plan.illustrations import ILLUSTRATIONS, illustration_svg
 from physio.plan.library import INTERVENTIONS
 from tests.helpers import new_assessment
 from tests.plan.builders import plan_for, record
@@ -422,3 +423,79 @@ def test_demo_handouts_have_no_page_under_60_percent_but_the_last_and_median_at_
     assert len(pages) >= 15
     assert under == []
     assert statistics.median(pages) <= 6, pages
+
+
+# --- drawings a patient can copy ----------------------------------------------------------------
+def test_handout_draws_every_exercise_at_least_80_mm_wide(busy):
+    names = tuple(ill.name for ill in ILLUSTRATIONS.values())
+    with pikepdf.open(io.BytesIO(busy)) as pdf:
+        figures = [e for e in struct_elements(pdf) if e.S == "/Figure"]
+        drawn = [f for f in figures if str(f.get("/Alt", "")).startswith(names)]
+        assert len(drawn) >= 8
+        for figure in drawn:
+            x1, _, x2, _ = (float(v) for v in figure.A.BBox)
+            assert (x2 - x1) / MM >= 80, (str(figure.Alt)[:40], (x2 - x1) / MM)
+
+
+def test_overlay_drawings_name_the_start_and_the_finish():
+    for code, ill in ILLUSTRATIONS.items():
+        svg = illustration_svg(code)
+        if ill.style == "overlay":
+            assert ">Start</text>" in svg and ">Finish</text>" in svg, code
+    # the start pose is a visible mid grey, not a near-white ghost
+    assert contrast(figures.TONES["start"]["body"], "#ffffff") >= 2
+
+
+def test_side_plank_is_drawn_with_the_knees_bent_as_its_steps_say():
+    assert "Bend your knees to start." in INTERVENTIONS["side_plank"].steps
+    ill = ILLUSTRATIONS["side_plank"]
+    for pose in (ill.start, ill.end):
+        assert pose.near_leg.knee >= 45 and pose.far_leg.knee >= 45
+        assert "far_knee" in pose.contacts  # resting on the knee, not the feet
+    assert "pelvis" in ill.start.contacts and "pelvis" not in ill.end.contacts
+
+
+def _distance_to_segment(p, a, b) -> float:
+    (px, py), (ax, ay), (bx, by) = p, a, b
+    dx, dy = bx - ax, by - ay
+    t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy or 1)))
+    return ((px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2) ** 0.5
+
+
+def test_bird_dog_reaching_arm_is_not_hidden_behind_the_head():
+    fig = figures.figure(ILLUSTRATIONS["bird_dog"].end)
+    p = fig.points
+    head = p["head"]
+    hand = p["far_hand"]
+    assert hand[0] > head[0] + figures.HEAD_R  # it reaches past the head
+    # the forearm and hand pass the head with most of their width showing
+    for a, b in ((p["far_elbow"], p["far_wrist"]), (p["far_wrist"], hand)):
+        assert _distance_to_segment(head, a, b) >= figures.HEAD_R, (a, b, head)
+
+
+def _crosses(a, b, c, d) -> bool:
+    def side(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    return side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0
+
+
+def test_knee_to_chest_arms_hold_the_knee_without_crossing_the_thigh():
+    fig = figures.figure(ILLUSTRATIONS["knee_to_chest"].end)
+    p = fig.points
+    thigh = (p["pelvis"], p["near_knee"])
+    for side in ("near", "far"):
+        arm = (p["shoulder"], p[f"{side}_elbow"], p[f"{side}_wrist"])
+        for a, b in itertools.pairwise(arm):
+            assert not _crosses(a, b, *thigh), side
+        wrist, knee = p[f"{side}_wrist"], p["near_knee"]
+        assert ((wrist[0] - knee[0]) ** 2 + (wrist[1] - knee[1]) ** 2) ** 0.5 < 8  # holds it
+
+
+def test_the_easier_version_the_text_names_is_drawn(busy):
+    text = words(busy)
+    assert "Go back to the two-leg bridge." in text
+    assert "If it is too hard: the two-leg bridge" in text
+    with pikepdf.open(io.BytesIO(busy)) as pdf:
+        alts = [str(e.get("/Alt", "")) for e in struct_elements(pdf) if e.S == "/Figure"]
+    assert any(a.startswith("If it is too hard: the two-leg bridge. Start lying") for a in alts)

@@ -33,7 +33,7 @@ from physio.pdf.document import (
     weekday_date,
 )
 from physio.pdf.engine import html_to_pdf, style_element, svg_data_url, svg_image
-from physio.plan.illustrations import illustration_svg
+from physio.plan.illustrations import ILLUSTRATIONS, VARIANTS, illustration_svg
 from physio.plan.library import (
     CES_CARD,
     FLARE_UP,
@@ -153,8 +153,30 @@ def exercise_view(item, gentle: bool) -> dict:
         "progression": "" if gentle or not entry else entry.progression,
         "regression": entry.regression if entry else "",
         "svg": illustration(entry.illustration if entry else item.code, item.side),
-        "variants": [],
+        "variants": variant_views(item.code, gentle, entry),
     }
+
+
+_VARIANT_WORDS = {"regression": "If it is too hard", "progression": "When it gets easy"}
+
+
+def variant_views(code: str, gentle: bool, entry) -> list[dict]:
+    """The easier or harder version the card's text names, drawn (physio.plan.illustrations
+    ``VARIANTS``); no harder version on a gentle programme."""
+    views = []
+    for which, drawing, name in VARIANTS.get(code, ()):
+        if entry is None or not getattr(entry, which) or (gentle and which == "progression"):
+            continue
+        caption = f"{_VARIANT_WORDS[which]}: {name}"
+        views.append({"caption": caption, "svg": _variant_image(drawing, caption), "which": which})
+    return views
+
+
+@functools.lru_cache(maxsize=64)
+def _variant_image(drawing: str, caption: str) -> Markup:
+    svg = illustration_svg(drawing)
+    ill = ILLUSTRATIONS[drawing]
+    return svg_image(svg, "illustration variant-img", alt=f"{caption}. {ill.description}")
 
 
 def advice_view(item, gentle: bool = False) -> dict:

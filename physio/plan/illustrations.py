@@ -122,15 +122,18 @@ _ALL: tuple[Illustration, ...] = (
         code="side_plank",
         name="Side plank",
         description=(
-            "Start lying on your side, propped on your elbow, knees bent. Finish with your hips "
-            "lifted so your head, shoulders, hips and knees are in a line."
+            "Start lying on your side, propped on your elbow, knees bent behind you and hips on "
+            "the floor. Finish with your hips lifted so your head, shoulders, hips and knees are "
+            "in a line, resting on your elbow and knees."
         ),
+        # Seen from the front, so the bent knees point the shins back and down (shortened):
+        # "Bend your knees to start" (the library's step 2), not the straight-leg progression.
         start=Pose(
-            trunk=23.2,
-            near_arm=Arm(-67.3, 88.1),
-            far_arm=Arm(66.8, 90),
-            near_leg=Leg(-15.3, 7.9, -90, shin_scale=0.5),
-            far_leg=Leg(-15.3, 7.9, -90, shin_scale=0.5),
+            trunk=20,
+            near_arm=Arm(-66.5, 87.2),
+            far_arm=Arm(70, 90),
+            near_leg=Leg(-10, 60, -70, shin_scale=0.45, foot_scale=0.6),
+            far_leg=Leg(-10, 60, -70, shin_scale=0.45, foot_scale=0.6),
             x=120,
             x_on="far_elbow",
             facing="left",
@@ -138,11 +141,11 @@ _ALL: tuple[Illustration, ...] = (
             contacts=("pelvis", "far_elbow", "far_wrist", "far_knee"),
         ),
         end=Pose(
-            trunk=16.2,
+            trunk=14,
             near_arm=Arm(-66.5, 87.2),
-            far_arm=Arm(73.8, 90),
-            near_leg=Leg(0, 16.2, -90, shin_scale=0.5),
-            far_leg=Leg(0, 16.2, -90, shin_scale=0.5),
+            far_arm=Arm(72, 90),
+            near_leg=Leg(5, 60, -70, shin_scale=0.45, foot_scale=0.6),
+            far_leg=Leg(5, 60, -70, shin_scale=0.45, foot_scale=0.6),
             x=120,
             x_on="far_elbow",
             facing="left",
@@ -162,8 +165,10 @@ _ALL: tuple[Illustration, ...] = (
             "back, with your back level."
         ),
         start=_quadruped(),
+        # the reaching arm a little above the head (which drops a little), so it shows
         end=_quadruped(
-            far_arm=Arm(170.7, 0, 0),
+            neck=24,
+            far_arm=Arm(184, 0, 0),
             near_leg=Leg(-9.3, 0, 0),
             contacts=("far_knee", "near_wrist"),
         ),
@@ -412,8 +417,9 @@ _ALL: tuple[Illustration, ...] = (
         start=_hook_lying(),
         end=_hook_lying(
             near_leg=Leg(120, 110, -20),
-            near_arm=Arm(48.2, 0),
-            far_arm=Arm(48.2, 0),
+            # elbows bent, hands on the front of the knee: the arms stay clear of the thigh
+            near_arm=Arm(34, 38),
+            far_arm=Arm(34, 38),
             contacts=("shoulder", "pelvis", "far_heel", "far_toe"),
         ),
         arrows=(Arrow(joint="near_knee", bend=-0.3, trim=1, offset=(0, 11)),),
@@ -573,6 +579,15 @@ _ALL: tuple[Illustration, ...] = (
 )
 
 ILLUSTRATIONS: dict[str, Illustration] = {ill.code: ill for ill in _ALL}
+
+#: The easier and harder versions the library's text names ("Go back to the two-leg bridge"),
+#: drawn beside the exercise: exercise code -> ((which, illustration code, name as the text
+#: says it), ...), where ``which`` is "regression" or "progression" (issue 13).
+VARIANTS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "single_leg_bridge": (("regression", "glute_bridge", "the two-leg bridge"),),
+    "glute_bridge": (("progression", "single_leg_bridge", "the single-leg bridge"),),
+    "single_leg_balance": (("progression", "step_down", "step-downs"),),
+}
 
 SIDES = ("left", "right")
 
