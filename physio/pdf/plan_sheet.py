@@ -272,9 +272,10 @@ def weekly_km(runner: dict) -> list[tuple[str, float]]:
 
 def km_chart_svg(weeks: list[tuple[str, float]], target_km: float | None) -> Markup | None:
     """A small bar chart of the runner's weekly km, with the target as a dashed line."""
-    if not weeks:
-        return None
-    width, height, top, bottom = 300.0, 120.0, 18.0, 22.0
+    if not weeks or not any(km for _, km in weeks):
+        return None  # no bars to show (no running in those weeks)
+    # 280 units across the 92 mm cell: the 10-unit labels print at 9.3 pt and fit their slots
+    width, height, top, bottom = 280.0, 120.0, 18.0, 22.0
     tallest = max([km for _, km in weeks] + [target_km or 0]) or 1.0
     inner = height - top - bottom
     slot = width / len(weeks)
@@ -300,7 +301,7 @@ def km_chart_svg(weeks: list[tuple[str, float]], target_km: float | None) -> Mar
             f'text-anchor="middle" fill="#1d2939">{number(km)} km</text>'
         )
         parts.append(
-            f'<text x="{cx:.1f}" y="{height - 5:.1f}" font-size="11" text-anchor="middle" '
+            f'<text x="{cx:.1f}" y="{height - 5:.1f}" font-size="10" text-anchor="middle" '
             f'fill="#475467">{label}</text>'
         )
     if target_km:
