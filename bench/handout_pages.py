@@ -3,7 +3,8 @@
 Renders the plan of every assessment in the demo database (signed or not: a draft renders as a
 marked preview) and prints, per plan, its page count and how full each page is: the share of the
 page's text area (inside the @page margins) from its top down to the lowest thing drawn on it
-(text, rules, boxes, pictures), measured with pdfplumber on the PDF itself. The last page of a
+(text, rules, boxes, pictures; not the rotated DRAFT mark), measured with pdfplumber on the PDF
+itself. The last page of a
 plan may be short; every other page should be at least --threshold full (issue 13: 60 %).
 
     .venv/bin/python bench/handout_pages.py [--database-url URL] [--pdf-dir DIR] [--png-dir DIR]
@@ -45,6 +46,8 @@ def page_fill(pdf: bytes, margins_mm: tuple[float, float, float, float]) -> list
             lowest = area_top
             for kind in ("chars", "rects", "lines", "curves", "images"):
                 for obj in getattr(page, kind):
+                    if kind == "chars" and not obj.get("upright", True):
+                        continue  # rotated text: the DRAFT mark across a draft's pages
                     # skip the running header and footer (they sit in the margins)
                     if obj["top"] >= area_top - 1 and obj["bottom"] <= area_bottom + 1:
                         lowest = max(lowest, obj["bottom"])
