@@ -25,7 +25,7 @@ from physio.models import Assessment
 from physio.pdf import PAGE_MARGINS_MM, render_plan_pdf
 from physio.pdf.plan_sheet import diary_items, plan_context, short_dose
 from physio.plan import figures
-from physio.plan.illustrations import ILLUSTRATIONS, illustration_svg
+from physio.plan.illustrations import ILLUSTRATIONS, VARIANTS, illustration_svg, thumbnail_svg
 from physio.plan.library import INTERVENTIONS
 from tests.helpers import new_assessment
 from tests.plan.builders import plan_for, record
@@ -499,3 +499,12 @@ def test_the_easier_version_the_text_names_is_drawn(busy):
     with pikepdf.open(io.BytesIO(busy)) as pdf:
         alts = [str(e.get("/Alt", "")) for e in struct_elements(pdf) if e.S == "/Figure"]
     assert any(a.startswith("If it is too hard: the two-leg bridge. Start lying") for a in alts)
+    # the positions the plank and side plank text names: on the knees, legs straight
+    assert any(a.startswith("If it is too hard: on your knees. Start lying") for a in alts)
+    assert any(a.startswith("When it gets easy: straight legs. Start lying") for a in alts)
+
+
+def test_variant_thumbnails_have_no_text_to_shrink_below_print_size():
+    for variants in VARIANTS.values():
+        for _which, code, _name in variants:
+            assert "<text" not in thumbnail_svg(code), code

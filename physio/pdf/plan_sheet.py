@@ -33,7 +33,7 @@ from physio.pdf.document import (
     weekday_date,
 )
 from physio.pdf.engine import html_to_pdf, style_element, svg_data_url, svg_image
-from physio.plan.illustrations import ILLUSTRATIONS, VARIANTS, illustration_svg
+from physio.plan.illustrations import ILLUSTRATIONS, VARIANTS, illustration_svg, thumbnail_svg
 from physio.plan.library import (
     CES_CARD,
     FLARE_UP,
@@ -174,7 +174,7 @@ def variant_views(code: str, gentle: bool, entry) -> list[dict]:
 
 @functools.lru_cache(maxsize=64)
 def _variant_image(drawing: str, caption: str) -> Markup:
-    svg = illustration_svg(drawing)
+    svg = thumbnail_svg(drawing)
     ill = ILLUSTRATIONS[drawing]
     return svg_image(svg, "illustration variant-img", alt=f"{caption}. {ill.description}")
 
@@ -489,10 +489,11 @@ def diary_view(plan: TreatmentPlan) -> dict | None:
 
 #: The DRAFT mark printed across every page of a render that is not from a signed record: a pale
 #: page background (under the text, which keeps its contrast), as an SVG data: URL.
+DRAFT_MARK_COLOUR = "#f9d6d2"
 _DRAFT_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" viewBox="0 0 210 297">'
     '<g transform="rotate(-52 105 148.5)" font-family="DejaVu Sans, sans-serif" '
-    'font-weight="bold" text-anchor="middle" fill="#f9d6d2">'
+    'font-weight="bold" text-anchor="middle" fill="' + DRAFT_MARK_COLOUR + '">'
     '<text x="105" y="160" font-size="52">DRAFT</text>'
     '<text x="105" y="184" font-size="13">not signed · not for the patient</text></g></svg>'
 )

@@ -677,7 +677,9 @@ def _tag(name: str, attrs: dict[str, object], text: str | None = None) -> str:
 ROUND = {"stroke-linecap": "round", "stroke-linejoin": "round"}
 
 
-def render_illustration(illustration: Illustration, width_mm: float = DEFAULT_WIDTH_MM) -> str:
+def render_illustration(
+    illustration: Illustration, width_mm: float = DEFAULT_WIDTH_MM, *, legend: bool = True
+) -> str:
     """Render an illustration as a complete standalone SVG document (string).
 
     Every picture is ``VIEW_W`` units wide (the figure has the same size in
@@ -691,7 +693,7 @@ def render_illustration(illustration: Illustration, width_mm: float = DEFAULT_WI
     label_h = LABEL_SIZE + 3 if ill.label else 0.0
     top = y1 + MARGIN + label_h
     # an overlay names its two tones under the floor: "Start" (light) and "Finish" (dark)
-    legend = ill.style == "overlay"
+    legend = legend and ill.style == "overlay"
     bottom = min(y0, LEGEND_Y - NOTE_SIZE * 0.35 if legend else -2.0) - MARGIN
     height = top - bottom
     start_tone = "start" if ill.style == "overlay" else "end"
@@ -817,7 +819,7 @@ def render_illustration(illustration: Illustration, width_mm: float = DEFAULT_WI
         out.append(_tag("text", attrs | style, note.text))
 
     if legend:
-        out.append(_legend(sx, sy, mx))
+        out.append(_legend(sx, sy))
 
     if ill.label:
         attrs = {
@@ -835,7 +837,7 @@ def render_illustration(illustration: Illustration, width_mm: float = DEFAULT_WI
 LEGEND_Y = -10.0
 
 
-def _legend(sx, sy, mx) -> str:
+def _legend(sx, sy) -> str:
     """ "▬ Start  ▬ Finish" under the floor, right-aligned: the two tones of an overlay."""
     out = ['<g class="legend">']
     right = VIEW_W - MARGIN - 1

@@ -157,6 +157,75 @@ _ALL: tuple[Illustration, ...] = (
         ),
         side_text="{side} side down",
     ),
+    # --- the easier and harder versions the text names (VARIANTS, below) ------------
+    Illustration(
+        code="plank_knees",
+        name="Forearm plank on your knees",
+        description=(
+            "Start lying face down on your forearms, knees bent. Finish with your body lifted in "
+            "a straight line from head to knees, resting on forearms and knees."
+        ),
+        start=Pose(
+            trunk=22.9,
+            neck=12,
+            near_arm=Arm(67.1, 90),
+            far_arm=Arm(67.1, 90),
+            near_leg=Leg(hip=-18.5, knee=90, ankle=-20),
+            far_leg=Leg(hip=-18.5, knee=90, ankle=-20),
+            x=128,
+            x_on="near_elbow",
+            contacts=("pelvis", "near_elbow", "near_wrist"),
+        ),
+        end=Pose(
+            trunk=14.5,
+            near_arm=Arm(76, 90),
+            far_arm=Arm(76, 90),
+            near_leg=Leg(0, 90, -20),
+            far_leg=Leg(0, 90, -20),
+            x=128,
+            x_on="near_elbow",
+            contacts=("near_elbow", "near_wrist", "near_knee"),
+        ),
+        arrows=(
+            Arrow(joint="pelvis", anchor="end", start_offset=(0, 11), end_offset=(0, 25), bend=0),
+        ),
+    ),
+    Illustration(
+        code="side_plank_straight",
+        name="Side plank with straight legs",
+        description=(
+            "Start lying on your side, propped on your elbow, legs straight. Finish with your "
+            "hips lifted so your body is in a line from head to feet, resting on your elbow and "
+            "the side of your foot."
+        ),
+        start=Pose(
+            trunk=23.2,
+            near_arm=Arm(-67.3, 88.1),
+            far_arm=Arm(66.8, 90),
+            near_leg=Leg(-15.3, 7.9, -90, shin_scale=0.5),
+            far_leg=Leg(-15.3, 7.9, -90, shin_scale=0.5),
+            x=120,
+            x_on="far_elbow",
+            facing="left",
+            depth=False,
+            contacts=("pelvis", "far_elbow", "far_wrist", "far_knee"),
+        ),
+        end=Pose(
+            trunk=16.2,
+            near_arm=Arm(-66.5, 87.2),
+            far_arm=Arm(73.8, 90),
+            near_leg=Leg(0, 16.2, -90, shin_scale=0.5),
+            far_leg=Leg(0, 16.2, -90, shin_scale=0.5),
+            x=120,
+            x_on="far_elbow",
+            facing="left",
+            depth=False,
+            contacts=("far_elbow", "far_wrist", "far_knee"),
+        ),
+        arrows=(
+            Arrow(joint="pelvis", anchor="end", start_offset=(0, 11), end_offset=(0, 25), bend=0),
+        ),
+    ),
     Illustration(
         code="bird_dog",
         name="Bird dog",
@@ -584,6 +653,8 @@ ILLUSTRATIONS: dict[str, Illustration] = {ill.code: ill for ill in _ALL}
 #: drawn beside the exercise: exercise code -> ((which, illustration code, name as the text
 #: says it), ...), where ``which`` is "regression" or "progression" (issue 13).
 VARIANTS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "plank": (("regression", "plank_knees", "on your knees"),),
+    "side_plank": (("progression", "side_plank_straight", "straight legs"),),
     "single_leg_bridge": (("regression", "glute_bridge", "the two-leg bridge"),),
     "glute_bridge": (("progression", "single_leg_bridge", "the single-leg bridge"),),
     "single_leg_balance": (("progression", "step_down", "step-downs"),),
@@ -620,3 +691,12 @@ def illustration_svg(code: str, side: str | None = None) -> str:
     except KeyError:
         raise KeyError(f"no illustration for exercise code {code!r}") from None
     return render_illustration(illustration.for_side(_normalise_side(side)))
+
+
+@functools.lru_cache(maxsize=64)
+def thumbnail_svg(code: str) -> str:
+    """A small drawing of ``code`` for beside another exercise (its easier or harder version,
+    ``VARIANTS``): no side label and no Start/Finish legend, so it has no text to shrink below
+    print size; the caption next to it names it."""
+    illustration = replace(ILLUSTRATIONS[code], label=None, side_text=None)
+    return render_illustration(illustration, legend=False)
