@@ -696,7 +696,7 @@ def illustration_svg(code: str, side: str | None = None) -> str:
 @functools.lru_cache(maxsize=64)
 def thumbnail_svg(code: str) -> str:
     """A small drawing of ``code`` for beside another exercise (its easier or harder version,
-    ``VARIANTS``): no side label and no Start/Finish legend, so it has no text to shrink below
-    print size; the caption next to it names it."""
-    illustration = replace(ILLUSTRATIONS[code], label=None, side_text=None)
+    ``VARIANTS``): no side label, captions or Start/Finish legend, so it has no text to shrink
+    below print size; the caption next to it names it."""
+    illustration = replace(ILLUSTRATIONS[code], label=None, side_text=None, notes=())
     return render_illustration(illustration, legend=False)
