@@ -3,7 +3,8 @@
 Renders the plan of every assessment in the demo database (signed or not: a draft renders as a
 marked preview) and prints, per plan, its page count and how full each page is: the share of the
 page's text area (inside the @page margins) from its top down to the lowest thing drawn on it
-(text, rules, boxes, pictures), measured with pdfplumber on the PDF itself. The last page of a
+(text, rules, boxes, pictures; not the DRAFT mark), measured with pdfplumber on the PDF
+itself. The last page of a
 plan may be short; every other page should be at least --threshold full (issue 13: 60 %).
 
     .venv/bin/python bench/handout_pages.py [--database-url URL] [--pdf-dir DIR] [--png-dir DIR]
@@ -37,6 +38,9 @@ def page_fill(pdf: bytes, margins_mm: tuple[float, float, float, float]) -> list
     """How full each page's text area is (0..1): from its top to the lowest object on it."""
     import pdfplumber
 
+    from physio.pdf.plan_sheet import DRAFT_MARK_COLOUR
+
+    mark = DRAFT_MARK_COLOUR.lower()
     top_mm, _right, bottom_mm, _left = margins_mm
     fills = []
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
@@ -45,11 +49,21 @@ def page_fill(pdf: bytes, margins_mm: tuple[float, float, float, float]) -> list
             lowest = area_top
             for kind in ("chars", "rects", "lines", "curves", "images"):
                 for obj in getattr(page, kind):
+                    if kind == "chars" and _colour(obj) == mark:
+                        continue  # the DRAFT mark across a draft's pages
                     # skip the running header and footer (they sit in the margins)
                     if obj["top"] >= area_top - 1 and obj["bottom"] <= area_bottom + 1:
                         lowest = max(lowest, obj["bottom"])
             fills.append(min(1.0, (lowest - area_top) / (area_bottom - area_top)))
     return fills
+
+
+def _colour(obj) -> str | None:
+    """A pdfplumber object's fill colour as #rrggbb (None unless it is RGB)."""
+    colour = obj.get("non_stroking_color")
+    if isinstance(colour, tuple | list) and len(colour) == 3:
+        return "#" + "".join(f"{round(c * 255):02x}" for c in colour)
+    return None
 
 
 def demo_plans(database_url: str):

@@ -36,6 +36,11 @@ def _panel(
     h: float,
 ) -> str:
     pad_l, pad_r, pad_t, pad_b = 24, 24, 30, 24
+    # "lower is better" goes beside the title when both fit on the line (rough widths of bold
+    # 11 and plain 8.5 units), else on a line of its own above the plot
+    hint_beside = 8 + len(title) * 11 * 0.62 + 12 + 15 * 8.5 * 0.56 <= w - pad_r
+    if lower_is_better and not hint_beside:
+        pad_t = 44
     inner_w, inner_h = w - pad_l - pad_r, h - pad_t - pad_b
     top = y_max if y_max is not None else max(v for _, v in points) * 1.25 or 1
     n = len(points)
@@ -56,8 +61,8 @@ def _panel(
     ]
     if lower_is_better:
         parts.append(
-            f'<text x="{x0 + w - pad_r}" y="{y0 + 14}" font-size="8.5" '
-            f'text-anchor="end" fill="#667085">lower is better</text>'
+            f'<text x="{x0 + w - pad_r}" y="{y0 + (14 if hint_beside else 26)}" '
+            f'font-size="8.5" text-anchor="end" fill="#667085">lower is better</text>'
         )
     coords = [(px(i), py(v)) for i, (_, v) in enumerate(points)]
     if n > 1:

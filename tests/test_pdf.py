@@ -395,9 +395,13 @@ def test_pdf_header_escapes_quotes_and_markup_in_the_clinic_name(pdf_app):
     assert css_string('a"b\\c</x>') == '"a\\22 b\\5c c\\3c /x\\3e "'
 
 
-def test_pdf_metadata_title_names_the_patient(busy, emergency):
-    assert PdfReader(io.BytesIO(busy)).metadata.title == "Treatment plan for Jane Runner"
-    assert PdfReader(io.BytesIO(emergency)).metadata.title == "Emergency referral for Jane Runner"
+def test_pdf_metadata_title_names_the_clinic_not_the_patient(busy, emergency):
+    # Viewers show the title (DisplayDocTitle): it names the clinic; the patient is on page 1.
+    assert PdfReader(io.BytesIO(busy)).metadata.title == "Treatment plan — City Physiotherapy"
+    assert (
+        PdfReader(io.BytesIO(emergency)).metadata.title == "Emergency referral — City Physiotherapy"
+    )
+    assert "Jane Runner" not in (PdfReader(io.BytesIO(busy)).metadata.title or "")
 
 
 # --- robustness and safety ------------------------------------------------------------------------

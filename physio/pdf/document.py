@@ -13,7 +13,7 @@ from physio.plan.model import TreatmentPlan
 
 #: The page margins of the plan sheet (top, right, bottom, left), in mm: plan.css prints them and
 #: bench/handout_pages.py measures how full each page's text area is.
-PAGE_MARGINS_MM = (24.0, 17.0, 20.0, 17.0)
+PAGE_MARGINS_MM = (20.0, 15.0, 17.0, 15.0)
 
 
 @dataclass
@@ -46,6 +46,11 @@ class PlanDocument:
     patient_dob: date | None = None
     patient_reference: str | None = None
     letter: Any = None
+    #: Not from a signed record: every page carries a DRAFT mark (issue 13).
+    draft: bool = False
+    #: Rendered for a look (the ``render-plan`` CLI, bench/handout_pages.py), not stored: the
+    #: footer says "Preview" instead of a plan version that does not exist.
+    preview: bool = False
 
 
 def long_date(day: date | datetime | None) -> str:
@@ -74,8 +79,15 @@ def page_css_values(doc: PlanDocument) -> dict[str, str]:
     return {
         "css_clinic": css_string(doc.clinic_name),
         "css_physio": css_string(f"{doc.physio_name}, physiotherapist{reg}"),
-        "css_trace": css_string(
-            f"Plan version {doc.export_version} · Assessment #{doc.assessment_id} · "
-            f"{long_date(doc.exported_at)}"
-        ),
+        "css_trace": css_string(f"{trace_label(doc)} · {long_date(doc.exported_at)}"),
     }
+
+
+def trace_label(doc: PlanDocument) -> str:
+    """What the footer calls this copy: a stored version, or a preview (never a version number
+    that is not stored), marked DRAFT when the record is not signed."""
+    if doc.preview:
+        label = f"Preview, not a stored plan · Assessment #{doc.assessment_id}"
+    else:
+        label = f"Plan version {doc.export_version} · Assessment #{doc.assessment_id}"
+    return f"DRAFT, not signed · {label}" if doc.draft else label

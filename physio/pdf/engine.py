@@ -25,8 +25,12 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-#: What every document is written as: tagged, with a structure tree (see the module docstring).
-PDF_VARIANT: str | None = None
+#: What every document is written as: PDF/UA-1 (ISO 14289-1), i.e. a tagged PDF with a structure
+#: tree, /Lang from ``<html lang>``, /DisplayDocTitle, and /Alt on every figure (an ``<img>``'s
+#: alt text). WeasyPrint 68+ supports it; tests/test_pdf_handout.py reads the tree back.
+#: Page headers and footers (CSS margin boxes) stay outside the tree: WeasyPrint 70 leaves them
+#: unlinked rather than marking them as artifacts (that is PDF 2.0 only there).
+PDF_VARIANT: str | None = "pdf/ua-1"
 
 
 class RefusedURL(ValueError):
@@ -105,6 +109,7 @@ def css_string(value: Any) -> str:
 
 
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+_DESC = re.compile(r"<desc>(.*?)</desc>", re.S)
 
 
 def svg_image(svg: str, css_class: str = "", alt: str | None = None) -> Markup:
@@ -113,16 +118,23 @@ def svg_image(svg: str, css_class: str = "", alt: str | None = None) -> Markup:
     Embedded, not fetched: the data: URL is the only kind the fetcher allows. Measured with
     WeasyPrint 70, this is about twice as fast as the same SVG inline in the HTML: the pure-Python
     HTML tokenizer spends ~12 ms on each attribute-heavy inline drawing, while a data: URL is
-    one attribute and its SVG is parsed by ElementTree. The alt text (the figure's text in the
-    tagged PDF) is ``alt``, else the SVG's <title>.
+    one attribute and its SVG is parsed by ElementTree. The alt text (the figure's /Alt in the
+    tagged PDF) is ``alt``, else the SVG's <title> and <desc> (an exercise drawing's title names
+    the exercise and side, its description the start and finish positions).
     """
     if alt is None:
-        title = _TITLE.search(svg)
-        alt = html_lib.unescape(title.group(1)) if title else ""
+        found = [_TITLE.search(svg), _DESC.search(svg)]
+        alt = ". ".join(html_lib.unescape(m.group(1)).strip().rstrip(".") for m in found if m)
+        alt = alt + "." if alt else ""
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return Markup('<img class="{}" alt="{}" src="data:image/svg+xml;base64,{}">').format(
         css_class, alt, Markup(data)
     )
+
+
+def svg_data_url(svg: str) -> str:
+    """An SVG as a base64 ``data:`` URL (for CSS, e.g. a page background)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 #: A one-page document with what the plan uses (regular, bold and italic text, a table, lists,

@@ -32,9 +32,9 @@ from physio.pdf.document import (
     plural,
     weekday_date,
 )
-from physio.pdf.engine import css_string, html_to_pdf, style_element, svg_image
+from physio.pdf.engine import css_string, html_to_pdf, style_element, svg_data_url, svg_image
 from physio.plan import texts as plan_texts
-from physio.plan.illustrations import illustration_svg
+from physio.plan.illustrations import ILLUSTRATIONS, VARIANTS, illustration_svg, thumbnail_svg
 from physio.plan.library import (
     DOSE_RULES,
     FOOTER,
@@ -169,7 +169,30 @@ def exercise_view(item, gentle: bool, plan: TreatmentPlan | None = None) -> dict
         "progression": "" if gentle or not entry else entry.progression,
         "regression": entry.regression if entry else "",
         "svg": illustration(entry.illustration if entry else item.code, item.side),
+        "variants": variant_views(item.code, gentle, entry),
     }
+
+
+_VARIANT_WORDS = {"regression": "If it is too hard", "progression": "When it gets easy"}
+
+
+def variant_views(code: str, gentle: bool, entry) -> list[dict]:
+    """The easier or harder version the card's text names, drawn (physio.plan.illustrations
+    ``VARIANTS``); no harder version on a gentle programme."""
+    views = []
+    for which, drawing, name in VARIANTS.get(code, ()):
+        if entry is None or not getattr(entry, which) or (gentle and which == "progression"):
+            continue
+        caption = f"{_VARIANT_WORDS[which]}: {name}"
+        views.append({"caption": caption, "svg": _variant_image(drawing, caption), "which": which})
+    return views
+
+
+@functools.lru_cache(maxsize=64)
+def _variant_image(drawing: str, caption: str) -> Markup:
+    svg = thumbnail_svg(drawing)
+    ill = ILLUSTRATIONS[drawing]
+    return svg_image(svg, "illustration variant-img", alt=f"{caption}. {ill.description}")
 
 
 def advice_view(item, gentle: bool = False, plan: TreatmentPlan | None = None) -> dict:
@@ -337,9 +360,10 @@ def weekly_km(runner: dict) -> list[tuple[str, float]]:
 
 def km_chart_svg(weeks: list[tuple[str, float]], target_km: float | None) -> Markup | None:
     """A small bar chart of the runner's weekly km, with the target as a dashed line."""
-    if not weeks:
-        return None
-    width, height, top, bottom = 300.0, 120.0, 18.0, 22.0
+    if not weeks or not any(km for _, km in weeks):
+        return None  # no bars to show (no running in those weeks)
+    # 280 units across the 92 mm cell: the 10-unit labels print at 9.3 pt and fit their slots
+    width, height, top, bottom = 280.0, 120.0, 18.0, 22.0
     tallest = max([km for _, km in weeks] + [target_km or 0]) or 1.0
     inner = height - top - bottom
     slot = width / len(weeks)
@@ -365,7 +389,7 @@ def km_chart_svg(weeks: list[tuple[str, float]], target_km: float | None) -> Mar
             f'text-anchor="middle" fill="#1d2939">{number(km)} km</text>'
         )
         parts.append(
-            f'<text x="{cx:.1f}" y="{height - 6:.1f}" font-size="10" text-anchor="middle" '
+            f'<text x="{cx:.1f}" y="{height - 5:.1f}" font-size="10" text-anchor="middle" '
             f'fill="#475467">{label}</text>'
         )
     if target_km:
@@ -374,7 +398,11 @@ def km_chart_svg(weeks: list[tuple[str, float]], target_km: float | None) -> Mar
             f'<line x1="0" y1="{ty:.1f}" x2="{width:.0f}" y2="{ty:.1f}" stroke="#b54708" '
             'stroke-width="1.5" stroke-dasharray="5 4"/>'
         )
-    title = "Your weekly running, last 4 weeks"
+    title = "Your weekly running, last 4 weeks: " + ", ".join(
+        f"{label.lower()} {number(km)} km" for label, km in weeks
+    )
+    if target_km:
+        title += f"; dashed line: your weekly amount for now, about {number(target_km)} km"
     return svg_image(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="{width:.0f}" height="{height:.0f}" font-family="DejaVu Sans, sans-serif">'
@@ -509,6 +537,57 @@ def section_items(plan: TreatmentPlan) -> dict[str, list]:
     return found
 
 
+def diary_items(plan: TreatmentPlan) -> list:
+    """What the diary lists: every exercise, then what else is done on set days (runs,
+    cross-training), in the plan's order."""
+    return [
+        item
+        for item in plan.items
+        if item.included
+        and (
+            item.kind == "exercise"
+            or (item.kind in ("running", "cross_training") and item.days_per_week)
+        )
+    ]
+
+
+def diary_view(plan: TreatmentPlan) -> dict | None:
+    """The two-week tick-box diary: one row per item with its planned days (twice: week 1 and
+    week 2), then the run rows to fill in by hand. None for the emergency sheet."""
+    if plan.emergency:
+        return None
+    items = diary_items(plan)
+    if not items:
+        return None
+    rows = []
+    for item in items:
+        title = "Quicker steps on easy runs" if item.code == "cadence" else item.title
+        days = week_days(item) if item.days_per_week else [True] * 7
+        rows.append({"code": item.code, "title": title, "how": short_dose(item), "days": days})
+    runs = [i for i in items if i.kind == "running" and i.days_per_week]
+    run_days = [any(week_days(i)[d] for i in runs) for d in range(7)] if runs else None
+    walk_run = next((i for i in runs if i.code == "walk_run"), None)
+    load = next((i for i in plan.items if i.included and i.code == "load_reset"), None)
+    planned = ""
+    if walk_run is not None:
+        planned = short_dose(walk_run)
+    elif load is not None and load.target:
+        planned = load.target
+    return {"rows": rows, "run_days": run_days, "planned_run": planned}
+
+
+#: The DRAFT mark printed across every page of a render that is not from a signed record: a pale
+#: page background (under the text, which keeps its contrast), as an SVG data: URL.
+DRAFT_MARK_COLOUR = "#f9d6d2"
+_DRAFT_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" viewBox="0 0 210 297">'
+    '<g transform="rotate(-52 105 148.5)" font-family="DejaVu Sans, sans-serif" '
+    'font-weight="bold" text-anchor="middle" fill="' + DRAFT_MARK_COLOUR + '">'
+    '<text x="105" y="160" font-size="52">DRAFT</text>'
+    '<text x="105" y="184" font-size="13">not signed · not for the patient</text></g></svg>'
+)
+
+
 def plan_context(doc: PlanDocument) -> dict[str, Any]:
     """Everything plan.html and plan.css print, as plain values."""
     plan = doc.plan
@@ -558,7 +637,9 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
     progress = [] if emergency else progress_rows(doc.progress)
     chart = None
     if progress and doc.series:
-        svg = progress_chart_svg(doc.series)
+        # narrower panels than the web page's, so the chart's smallest text (8.5 units) prints
+        # at 9.5 pt or more across the page's 176 mm
+        svg = progress_chart_svg(doc.series, panel_width=215, height=105)
         chart = svg_image(svg, "chart") if svg else None
 
     reg = f" (registration {doc.physio_registration})" if doc.physio_registration else ""
@@ -619,6 +700,9 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         "physio_with_reg": f"{doc.physio_name}{reg}",
         "closing": closing,
         "accent": ACCENT,
+        "diary": diary_view(plan),
+        "draft": doc.draft,
+        "draft_mark": svg_data_url(_DRAFT_SVG) if doc.draft else "",
         "sections": [section.key for section in HANDOUT_SECTIONS],
         "headings": {section.key: section.heading for section in HANDOUT_SECTIONS},
         **page_values,

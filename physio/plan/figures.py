@@ -82,7 +82,9 @@ TEXT_COLOUR = "#374151"
 #: colours by tone ("end" = finish position, solid; "start" = faded)
 TONES: dict[str, dict[str, str]] = {
     "end": {"body": "#374151", "far": "#9ca3af", "accent": ACCENT, "accent_far": "#6fb1a9"},
-    "start": {"body": "#c4cad2", "far": "#dfe3e8", "accent": "#a8d5cf", "accent_far": "#cde8e4"},
+    # the start pose: light enough to read as "behind", dark enough to see at print size
+    # (issue 13: a faint start pose was easy to miss), and named in a legend under the floor
+    "start": {"body": "#aab2bd", "far": "#ccd2da", "accent": "#86c3bb", "accent_far": "#b9ddd8"},
 }
 
 PARTS = ("far_leg", "far_arm", "torso", "head", "near_leg", "near_arm")
@@ -675,7 +677,9 @@ def _tag(name: str, attrs: dict[str, object], text: str | None = None) -> str:
 ROUND = {"stroke-linecap": "round", "stroke-linejoin": "round"}
 
 
-def render_illustration(illustration: Illustration, width_mm: float = DEFAULT_WIDTH_MM) -> str:
+def render_illustration(
+    illustration: Illustration, width_mm: float = DEFAULT_WIDTH_MM, *, legend: bool = True
+) -> str:
     """Render an illustration as a complete standalone SVG document (string).
 
     Every picture is ``VIEW_W`` units wide (the figure has the same size in
@@ -688,7 +692,9 @@ def render_illustration(illustration: Illustration, width_mm: float = DEFAULT_WI
     shift = VIEW_W / 2 - (x0 + x1) / 2
     label_h = LABEL_SIZE + 3 if ill.label else 0.0
     top = y1 + MARGIN + label_h
-    bottom = min(y0, -2.0) - MARGIN
+    # an overlay names its two tones under the floor: "Start" (light) and "Finish" (dark)
+    legend = legend and ill.style == "overlay"
+    bottom = min(y0, LEGEND_Y - NOTE_SIZE * 0.35 if legend else -2.0) - MARGIN
     height = top - bottom
     start_tone = "start" if ill.style == "overlay" else "end"
 
@@ -812,6 +818,9 @@ def render_illustration(illustration: Illustration, width_mm: float = DEFAULT_WI
         style = {"font-size": note.size, "fill": colour, "text-anchor": _anchor(note, ill.mirror)}
         out.append(_tag("text", attrs | style, note.text))
 
+    if legend:
+        out.append(_legend(sx, sy))
+
     if ill.label:
         attrs = {
             "class": "side-label",
@@ -823,6 +832,38 @@ def render_illustration(illustration: Illustration, width_mm: float = DEFAULT_WI
         out.append(_tag("text", attrs | style, ill.label))
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+LEGEND_Y = -10.0
+
+
+def _legend(sx, sy) -> str:
+    """ "▬ Start  ▬ Finish" under the floor, right-aligned: the two tones of an overlay."""
+    out = ['<g class="legend">']
+    right = VIEW_W - MARGIN - 1
+    x = right
+    for text, colour in (("Finish", TONES["end"]["body"]), ("Start", TONES["start"]["body"])):
+        width = _text_width(text, NOTE_SIZE)
+        text_x = x - width
+        out.append(
+            _tag(
+                "text",
+                {
+                    "class": "note",
+                    "x": text_x,
+                    "y": sy(LEGEND_Y - NOTE_SIZE * 0.35),
+                    "font-family": FONT,
+                    "font-size": NOTE_SIZE,
+                    "fill": TEXT_COLOUR,
+                },
+                text,
+            )
+        )
+        bar = {"x1": text_x - 10, "x2": text_x - 3, "y1": sy(LEGEND_Y), "y2": sy(LEGEND_Y)}
+        out.append(_tag("line", bar | {"stroke": colour, "stroke-width": 4.5, **ROUND}))
+        x = text_x - 16
+    out.append("</g>")
+    return "".join(out)
 
 
 def _metronome(m: Metronome, sx, sy) -> str:

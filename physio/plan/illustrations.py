@@ -122,8 +122,81 @@ _ALL: tuple[Illustration, ...] = (
         code="side_plank",
         name="Side plank",
         description=(
-            "Start lying on your side, propped on your elbow, knees bent. Finish with your hips "
-            "lifted so your head, shoulders, hips and knees are in a line."
+            "Start lying on your side, propped on your elbow, knees bent behind you and hips on "
+            "the floor. Finish with your hips lifted so your head, shoulders, hips and knees are "
+            "in a line, resting on your elbow and knees."
+        ),
+        # Seen from the front, so the bent knees point the shins back and down (shortened):
+        # "Bend your knees to start" (the library's step 2), not the straight-leg progression.
+        start=Pose(
+            trunk=20,
+            near_arm=Arm(-66.5, 87.2),
+            far_arm=Arm(70, 90),
+            near_leg=Leg(-10, 60, -70, shin_scale=0.45, foot_scale=0.6),
+            far_leg=Leg(-10, 60, -70, shin_scale=0.45, foot_scale=0.6),
+            x=120,
+            x_on="far_elbow",
+            facing="left",
+            depth=False,
+            contacts=("pelvis", "far_elbow", "far_wrist", "far_knee"),
+        ),
+        end=Pose(
+            trunk=14,
+            near_arm=Arm(-66.5, 87.2),
+            far_arm=Arm(72, 90),
+            near_leg=Leg(5, 60, -70, shin_scale=0.45, foot_scale=0.6),
+            far_leg=Leg(5, 60, -70, shin_scale=0.45, foot_scale=0.6),
+            x=120,
+            x_on="far_elbow",
+            facing="left",
+            depth=False,
+            contacts=("far_elbow", "far_wrist", "far_knee"),
+        ),
+        arrows=(
+            Arrow(joint="pelvis", anchor="end", start_offset=(0, 11), end_offset=(0, 25), bend=0),
+        ),
+        side_text="{side} side down",
+    ),
+    # --- the easier and harder versions the text names (VARIANTS, below) ------------
+    Illustration(
+        code="plank_knees",
+        name="Forearm plank on your knees",
+        description=(
+            "Start lying face down on your forearms, knees bent. Finish with your body lifted in "
+            "a straight line from head to knees, resting on forearms and knees."
+        ),
+        start=Pose(
+            trunk=22.9,
+            neck=12,
+            near_arm=Arm(67.1, 90),
+            far_arm=Arm(67.1, 90),
+            near_leg=Leg(hip=-18.5, knee=90, ankle=-20),
+            far_leg=Leg(hip=-18.5, knee=90, ankle=-20),
+            x=128,
+            x_on="near_elbow",
+            contacts=("pelvis", "near_elbow", "near_wrist"),
+        ),
+        end=Pose(
+            trunk=14.5,
+            near_arm=Arm(76, 90),
+            far_arm=Arm(76, 90),
+            near_leg=Leg(0, 90, -20),
+            far_leg=Leg(0, 90, -20),
+            x=128,
+            x_on="near_elbow",
+            contacts=("near_elbow", "near_wrist", "near_knee"),
+        ),
+        arrows=(
+            Arrow(joint="pelvis", anchor="end", start_offset=(0, 11), end_offset=(0, 25), bend=0),
+        ),
+    ),
+    Illustration(
+        code="side_plank_straight",
+        name="Side plank with straight legs",
+        description=(
+            "Start lying on your side, propped on your elbow, legs straight. Finish with your "
+            "hips lifted so your body is in a line from head to feet, resting on your elbow and "
+            "the side of your foot."
         ),
         start=Pose(
             trunk=23.2,
@@ -152,7 +225,6 @@ _ALL: tuple[Illustration, ...] = (
         arrows=(
             Arrow(joint="pelvis", anchor="end", start_offset=(0, 11), end_offset=(0, 25), bend=0),
         ),
-        side_text="{side} side down",
     ),
     Illustration(
         code="bird_dog",
@@ -162,8 +234,10 @@ _ALL: tuple[Illustration, ...] = (
             "back, with your back level."
         ),
         start=_quadruped(),
+        # the reaching arm a little above the head (which drops a little), so it shows
         end=_quadruped(
-            far_arm=Arm(170.7, 0, 0),
+            neck=24,
+            far_arm=Arm(184, 0, 0),
             near_leg=Leg(-9.3, 0, 0),
             contacts=("far_knee", "near_wrist"),
         ),
@@ -412,8 +486,9 @@ _ALL: tuple[Illustration, ...] = (
         start=_hook_lying(),
         end=_hook_lying(
             near_leg=Leg(120, 110, -20),
-            near_arm=Arm(48.2, 0),
-            far_arm=Arm(48.2, 0),
+            # elbows bent, hands on the front of the knee: the arms stay clear of the thigh
+            near_arm=Arm(34, 38),
+            far_arm=Arm(34, 38),
             contacts=("shoulder", "pelvis", "far_heel", "far_toe"),
         ),
         arrows=(Arrow(joint="near_knee", bend=-0.3, trim=1, offset=(0, 11)),),
@@ -574,6 +649,17 @@ _ALL: tuple[Illustration, ...] = (
 
 ILLUSTRATIONS: dict[str, Illustration] = {ill.code: ill for ill in _ALL}
 
+#: The easier and harder versions the library's text names ("Go back to the two-leg bridge"),
+#: drawn beside the exercise: exercise code -> ((which, illustration code, name as the text
+#: says it), ...), where ``which`` is "regression" or "progression" (issue 13).
+VARIANTS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "plank": (("regression", "plank_knees", "on your knees"),),
+    "side_plank": (("progression", "side_plank_straight", "straight legs"),),
+    "single_leg_bridge": (("regression", "glute_bridge", "the two-leg bridge"),),
+    "glute_bridge": (("progression", "single_leg_bridge", "the single-leg bridge"),),
+    "single_leg_balance": (("progression", "step_down", "step-downs"),),
+}
+
 SIDES = ("left", "right")
 
 
@@ -605,3 +691,12 @@ def illustration_svg(code: str, side: str | None = None) -> str:
     except KeyError:
         raise KeyError(f"no illustration for exercise code {code!r}") from None
     return render_illustration(illustration.for_side(_normalise_side(side)))
+
+
+@functools.lru_cache(maxsize=64)
+def thumbnail_svg(code: str) -> str:
+    """A small drawing of ``code`` for beside another exercise (its easier or harder version,
+    ``VARIANTS``): no side label, captions or Start/Finish legend, so it has no text to shrink
+    below print size; the caption next to it names it."""
+    illustration = replace(ILLUSTRATIONS[code], label=None, side_text=None, notes=())
+    return render_illustration(illustration, legend=False)

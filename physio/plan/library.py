@@ -868,6 +868,8 @@ HANDOUT_SECTIONS: tuple[HandoutSection, ...] = (
     HandoutSection("safety", "Warning signs: when to get help", codes=("safety_net", "ces_card")),
     HandoutSection("progress", "Your progress"),
     HandoutSection("review", "Your next review"),
+    # A page to tick by hand: the plan's exercises and runs, day by day (issue 13).
+    HandoutSection("diary", "Your two-week diary"),
 )
 
 

@@ -156,7 +156,9 @@ def next_version(a: Assessment, kind: str) -> int:
     return (current or 0) + 1
 
 
-def plan_document(a: Assessment, plan: TreatmentPlan, version: int, now: datetime):
+def plan_document(
+    a: Assessment, plan: TreatmentPlan, version: int, now: datetime, *, preview: bool = False
+):
     from physio.pdf import PlanDocument
 
     progress, chart_series = _progress(a)
@@ -185,6 +187,8 @@ def plan_document(a: Assessment, plan: TreatmentPlan, version: int, now: datetim
         progress=progress,
         series=chart_series,
         body_chart=record["pain"].get("body_chart") or [],
+        draft=not a.is_signed,
+        preview=preview,
         runner={
             k: record["training"].get(k)
             for k in (
@@ -236,7 +240,7 @@ def render(a: Assessment, kind: str = "plan", *, preview: bool = False) -> Rende
         raise ExportRefused(" ".join(problems))
     now = utcnow()
     version = next_version(a, kind)
-    document = plan_document(a, plan, version, now)
+    document = plan_document(a, plan, version, now, preview=preview)
     return Rendered(output, plan, version, now, output.render(document))
 
 

@@ -43,6 +43,8 @@ PLAN_DIR = ROOT / "physio" / "plan"
 
 EXPECTED_CODES = {
     "plank",
+    "plank_knees",  # the easier and harder versions the text names (illustrations.VARIANTS)
+    "side_plank_straight",
     "side_plank",
     "bird_dog",
     "curl_up",
