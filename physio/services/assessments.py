@@ -501,6 +501,8 @@ def _canonical_v1(a: Assessment, plain=_plain_v1) -> str:
     for key in ("copy_forward", "not_assessed"):
         if not record[key]:
             del record[key]
+    if record["outcomes"].get("rmdq_none") is None:
+        del record["outcomes"]["rmdq_none"]
     payload = {
         "assessment_id": a.id,
         "patient_id": a.patient_id,

@@ -45,3 +45,24 @@
   }
   window.PhysioForm = { inputs: inputs, isEmpty: isEmpty, setField: setField, box: box, changed: changed };
 })();
+
+// RMDQ: "None of these statements apply" and a ticked sentence exclude each other (with neither,
+// the RMDQ is recorded as not asked).
+(function () {
+  "use strict";
+  const box = document.querySelector("[data-rmdq]");
+  if (!box) return;
+  const none = box.querySelector('input[name="outcomes-rmdq_none"]');
+  if (!none) return;
+  box.addEventListener("change", function (event) {
+    const el = event.target;
+    if (el.type !== "checkbox" || !el.checked) return;
+    if (el === none) {
+      box.querySelectorAll('input[type="checkbox"]:checked').forEach(function (other) {
+        if (other !== none) { other.checked = false; }
+      });
+    } else if (none.checked) {
+      none.checked = false;
+    }
+  });
+})();
