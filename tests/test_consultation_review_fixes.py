@@ -9,9 +9,9 @@ import pytest
 from physio.clinical import derive
 from physio.clinical.progress import compare_visits
 from physio.extensions import db
-from physio.models import Assessment
+from physio.models import Assessment, Status
 from physio.services import assessments as service
-from tests.helpers import minimal_signable, new_assessment, signed_visit
+from tests.helpers import minimal_signable, new_assessment, sign, signed_visit
 
 
 @pytest.fixture
@@ -84,3 +84,36 @@ def test_rmdq_from_the_patient_questionnaire_with_nothing_ticked_is_asked():
     reported = {"pain": {}, "outcomes": {f"rmdq_{i}": False for i in range(1, 25)}}
     filled = _fill_blanks(record, reported)
     assert filled["outcomes"]["rmdq_none"] is True
+
+
+# --- 2. red flags: never a false "no" --------------------------------------------------------
+
+
+def test_tier_e_signs_with_unanswered_flags_recorded_as_not_asked(app, physio_client, patient):
+    from tests.test_consultation_http import emergency_answers
+
+    aid = new_assessment(physio_client, patient)
+    data = emergency_answers(1)
+    for name in ("red_flags-ces_saddle", "red_flags-thoracic_pain", "red_flags-fever"):
+        data.pop(name, None)
+    assert physio_client.post(f"/assessments/{aid}/edit", data=data).status_code == 302
+    response = sign(physio_client, aid)
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    record, status = stored(app, aid)
+    assert status == Status.SIGNED
+    assert record["red_flags"]["ces_saddle"] == "not_asked"
+    assert record["red_flags"]["thoracic_pain"] == "not_asked"
+    assert record["red_flags"]["ces_bladder"] == "yes"
+    with app.app_context():
+        assert service.verify_signed(db.session.get(Assessment, aid)) is None
+    view = physio_client.get(f"/assessments/{aid}").get_data(as_text=True)
+    assert "Not asked" in view
+
+
+def test_below_tier_e_unanswered_flags_still_refuse_the_signature(app, physio_client, patient):
+    aid = new_assessment(physio_client, patient)
+    data = minimal_signable(lock_version=1)
+    data.pop("red_flags-ces_saddle")
+    physio_client.post(f"/assessments/{aid}/edit", data=data)
+    assert sign(physio_client, aid).status_code == 422
+    assert stored(app, aid)[0]["red_flags"]["ces_saddle"] is None

@@ -246,7 +246,8 @@ def test_emergency_fast_path_from_the_tick_to_the_referral_pdf(
     for button in page.locator("[data-none-of-these]").all():
         button.click()
         taps += 1
-    expect(page.locator('[data-rf-group="neuro"]')).to_contain_text("6 answered “no”.")
+    # The group holding the "yes": the rest recorded as not asked, never a false "no".
+    expect(page.locator('[data-rf-group="neuro"]')).to_contain_text("6 recorded as “not asked”.")
     choice(page, "red_flags-decision", "referred_emergency").check()
     by_name(page, "red_flags-referred_to").fill("St Vincent's emergency department")
     by_name(page, "red_flags-safety_net_given").check()

@@ -66,3 +66,19 @@
     }
   });
 })();
+
+// A "Not signed. Still needed:" entry goes once its field is answered (no stale messages).
+(function () {
+  "use strict";
+  const form = document.getElementById("assessment-form");
+  const box = document.getElementById("sign-problems");
+  if (!form || !box) return;
+  form.addEventListener("change", function (event) {
+    const name = event.target.name;
+    if (!name || PhysioForm.isEmpty(form, name)) return;
+    box.querySelectorAll('a[href="#' + CSS.escape(name) + '"]').forEach(function (link) {
+      link.closest("li").remove();
+    });
+    if (!box.querySelector("li")) box.hidden = true;
+  });
+})();

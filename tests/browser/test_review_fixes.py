@@ -1,0 +1,67 @@
+"""Issue 12, the cold review's findings that live in the page script: red-flag groups never
+answer "no" for the physio beside a "yes", and "Still needed" entries go once answered."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import (
+    choice,
+    fill_signable_minimum,
+    log_in,
+    open_new_initial,
+    settle_autosave,
+    sign,
+    stored,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_none_of_these_beside_a_yes_records_not_asked_and_is_not_tinted_clear(
+    page: Page, live_server, account, shot
+):
+    patient = live_server.make.patient(account.user)
+    log_in(page, live_server, account)
+    aid = open_new_initial(page, live_server, patient.id)
+    group = page.locator('[data-rf-group="neuro"]')
+    button = group.locator("[data-none-of-these]")
+    expect(button).to_have_text("None of these")
+    choice(page, "red_flags-ces_bladder", "yes").check()
+    expect(button).to_have_text("Not asked for the rest")
+    button.click()
+    expect(group).to_contain_text("recorded as “not asked”")
+    expect(choice(page, "red_flags-ces_saddle", "no")).not_to_be_checked()
+    expect(choice(page, "red_flags-ces_saddle", "not_asked")).to_be_checked()
+    assert "is-none" not in (group.get_attribute("class") or "")
+    shot(page, "rest-not-asked", full_page=False)
+    settle_autosave(page)
+    record, _, _ = stored(live_server, aid)
+    assert record["red_flags"]["ces_saddle"] == "not_asked"
+    assert "no" not in {record["red_flags"][f] for f in ("ces_saddle", "ces_bladder")}
+
+    # A group cleared with "None of these", then a "yes" in it: the clear tint goes.
+    other = page.locator("[data-rf-group]").nth(0)
+    if other.get_attribute("data-rf-group") == "neuro":
+        other = page.locator("[data-rf-group]").nth(1)
+    other.locator("[data-none-of-these]").click()
+    expect(other).to_have_class(re.compile(r"\bis-none\b"))
+    other.locator('.field.tri input[value="yes"]').first.check()
+    expect(other).not_to_have_class(re.compile(r"\bis-none\b"))
+
+
+def test_a_still_needed_entry_goes_once_its_flag_is_answered(page: Page, live_server, account):
+    patient = live_server.make.patient(account.user)
+    log_in(page, live_server, account)
+    open_new_initial(page, live_server, patient.id)
+    fill_signable_minimum(page)
+    sign(page, account.password)
+    problems = page.locator("#sign-problems")
+    link = problems.locator('a[href="#red_flags-ces_saddle"]')
+    expect(link).to_have_count(1)
+    choice(page, "red_flags-ces_saddle", "no").check()
+    expect(link).to_have_count(0)
+    expect(problems.locator('a[href="#red_flags-cancer_history"]')).to_have_count(1)
