@@ -4,6 +4,8 @@ session keeps the typing, and the small fixes."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from physio.clinical import derive
@@ -117,3 +119,79 @@ def test_below_tier_e_unanswered_flags_still_refuse_the_signature(app, physio_cl
     physio_client.post(f"/assessments/{aid}/edit", data=data)
     assert sign(physio_client, aid).status_code == 422
     assert stored(app, aid)[0]["red_flags"]["ces_saddle"] is None
+
+
+# --- 3. the exercise cap never refuses the whole plan ------------------------------------------
+
+
+def _plan_at_cap_with_added_step_down(physio_client, patient):
+    from tests.test_consultation_http import HEAVY, plan_post
+
+    aid = signed_visit(physio_client, patient, **HEAVY)
+    page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
+    data = {**plan_post(page), "add_code": "step_down", "add_side": "", "add_reason": "Knee in."}
+    assert physio_client.post(f"/assessments/{aid}/plan", data=data).status_code == 302
+    page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
+    return aid, page
+
+
+def test_ticking_a_seventh_exercise_saves_the_other_edits_and_names_the_six(
+    app, physio_client, patient
+):
+    from tests.test_consultation_http import plan_post
+
+    aid, page = _plan_at_cap_with_added_step_down(physio_client, patient)
+    codes = re.findall(r'data-code="([^"]+)"', page)
+    data = plan_post(page)
+    data[f"items-{codes.index('step_down')}-included"] = "y"  # the 7th exercise
+    data[f"items-{codes.index('plank')}-physio_note"] = "Knees down for now"
+    response = physio_client.post(
+        f"/assessments/{aid}/plan", data=data, headers={"X-Requested-With": "fetch"}
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    answer = response.get_json()
+    assert answer["ok"] is True and answer["unticked"] == ["step_down"]
+    assert "Step-down" in answer["notes"][0] and "Forearm plank" in answer["notes"][0]
+    page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
+    assert "Knees down for now" in page
+    assert re.search(r'<tr class="[^"]*excluded[^"]*" data-code="step_down"', page)
+
+    # The ordinary POST (no script) does the same and says so.
+    data[f"items-{codes.index('plank')}-physio_note"] = "Knees down, 3 weeks"
+    response = physio_client.post(f"/assessments/{aid}/plan", data=data, follow_redirects=True)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Knees down, 3 weeks" in page and "was not ticked" in page
+
+
+def test_a_library_item_added_at_the_cap_is_offered_in_the_cap_box(app, physio_client, patient):
+    aid, page = _plan_at_cap_with_added_step_down(physio_client, patient)
+    box = page.split('id="exercise-cap"', 1)[1].split("</section>", 1)[0]
+    assert 'data-left-out="step_down"' in box
+    swap = re.search(r'name="swap" value="step_down:([a-z_]+)"', box)
+    assert swap
+    from tests.test_consultation_http import plan_post
+
+    data = {**plan_post(page), "swap": f"step_down:{swap.group(1)}"}
+    assert physio_client.post(f"/assessments/{aid}/plan", data=data).status_code == 302
+    page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
+    assert not re.search(r'<tr class="[^"]*excluded[^"]*" data-code="step_down"', page)
+    assert re.search(rf'<tr class="[^"]*excluded[^"]*" data-code="{swap.group(1)}"', page)
+
+
+def test_the_one_tap_swap_never_replaces_a_physio_added_exercise(app, physio_client, patient):
+    from tests.test_consultation_http import HEAVY, plan_post
+
+    aid = signed_visit(physio_client, patient, **HEAVY)
+    page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
+    codes = re.findall(r'data-code="([^"]+)"', page)
+    data = plan_post(page)
+    # Make room, add a library exercise (ticked, at the end of the list), back at the cap.
+    first_ex = codes.index("plank")
+    data.pop(f"items-{first_ex}-included", None)
+    data.update({"add_code": "step_down", "add_side": "", "add_reason": "Knee in."})
+    assert physio_client.post(f"/assessments/{aid}/plan", data=data).status_code == 302
+    page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
+    box = page.split('id="exercise-cap"', 1)[1].split("</section>", 1)[0]
+    one_tap = re.search(r'value="[a-z_]+:([a-z_]+)" data-swap', box)
+    assert one_tap and one_tap.group(1) != "step_down"

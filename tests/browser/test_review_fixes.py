@@ -65,3 +65,34 @@ def test_a_still_needed_entry_goes_once_its_flag_is_answered(page: Page, live_se
     choice(page, "red_flags-ces_saddle", "no").check()
     expect(link).to_have_count(0)
     expect(problems.locator('a[href="#red_flags-cancer_history"]')).to_have_count(1)
+
+
+def test_a_seventh_tick_on_the_plan_page_saves_the_rest_and_stays_unticked(
+    page: Page, live_server, account, shot
+):
+    from tests.browser.helpers import submit
+    from tests.browser.test_consultation_fit import _capped_plan
+
+    patient = live_server.make.patient(account.user)
+    aid = _capped_plan(live_server, account, patient)
+    log_in(page, live_server, account)
+    page.goto(live_server(f"/assessments/{aid}/plan"))
+    page.locator('[name="add_code"]').select_option("step_down")
+    page.locator('[name="add_reason"]').fill("Your left knee drifted in.")
+    submit(page, page.get_by_role("button", name="Add to the plan"))
+    cap = page.locator("#exercise-cap")
+    expect(cap.locator('[data-left-out="step_down"]')).to_have_count(1)  # offered at the cap
+
+    row = page.locator('tr[data-code="step_down"]')
+    row.locator('input[name$="-included"]').check()
+    page.locator('tr[data-code="plank"] textarea[name$="-physio_note"]').fill("Knees down")
+    status = page.locator("#plan-status")
+    expect(status).to_contain_text("Saved", timeout=10_000)
+    expect(row.locator('input[name$="-included"]')).not_to_be_checked()
+    expect(page.locator("#plan-live-errors")).to_contain_text("Step-down was not ticked")
+    expect(page.locator("#plan-live-errors")).to_contain_text("Forearm plank")
+    assert re.fullmatch(r".*\b\d\d:\d\d\b.*", status.inner_text())  # 24 h, like the rest
+    assert "AM" not in status.inner_text() and "PM" not in status.inner_text()
+    shot(page, "seventh-tick", full_page=False)
+    page.reload()
+    expect(page.locator('tr[data-code="plank"] textarea')).to_have_value("Knees down")

@@ -125,7 +125,7 @@
       document.dispatchEvent(new CustomEvent("physio:server-tier", { detail: result.tier || null }));
       showErrors(result.errors || {});
       showInvalid(result.invalid || []);
-      const now = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+      const now = new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false });
       const count = (result.invalid || []).length;
       if (result.saved) setStatus("Saved " + now, "ok-text");
       else setStatus("Saved " + now + " except " + count + " value(s) to correct:", "warn-text");

@@ -23,11 +23,15 @@
     return data;
   }
 
-  function showErrors(errors) {
+  function clock() {
+    return new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false });
+  }
+
+  function showErrors(errors, heading) {
     errorsEl.textContent = "";
     if (!errors || !errors.length) { errorsEl.hidden = true; return; }
     const p = document.createElement("p");
-    p.textContent = "Not saved yet — change this first (everything on the page is kept):";
+    p.textContent = heading || "Not saved yet — change this first (everything on the page is kept):";
     const ul = document.createElement("ul");
     errors.forEach(function (e) { const li = document.createElement("li"); li.textContent = e; ul.appendChild(li); });
     errorsEl.appendChild(p); errorsEl.appendChild(ul);
@@ -50,9 +54,18 @@
         return;
       }
       const result = await response.json();
-      if (result.ok) {
+      if (result.ok && result.unticked) {
+        // Saved; the exercises ticked beyond the cap were kept unticked: show that here too.
+        result.unticked.forEach(function (code) {
+          const row = tbody.querySelector('tr[data-code="' + CSS.escape(code) + '"]');
+          const box = row && row.querySelector('input[name$="-included"]');
+          if (box) { box.checked = false; row.classList.add("excluded"); }
+        });
+        showErrors(result.notes, "Saved, except:");
+        if (!dirty) setStatus("Saved " + clock() + "; one tick was not kept (see above the plan).", "warn-text");
+      } else if (result.ok) {
         showErrors([]);
-        if (!dirty) setStatus("All changes saved " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }), "ok-text");
+        if (!dirty) setStatus("All changes saved " + clock(), "ok-text");
       } else {
         dirty = true;
         showErrors(result.errors);
