@@ -195,3 +195,51 @@ def test_the_one_tap_swap_never_replaces_a_physio_added_exercise(app, physio_cli
     box = page.split('id="exercise-cap"', 1)[1].split("</section>", 1)[0]
     one_tap = re.search(r'value="[a-z_]+:([a-z_]+)" data-swap', box)
     assert one_tap and one_tap.group(1) != "step_down"
+
+
+# --- 4. an ended session: Save draft doesn't end on a bare 400 ---------------------------------
+
+
+def _token(page: str) -> str:
+    found = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
+    if found is None:
+        found = re.search(r'type="hidden" name="csrf_token" value="([^"]+)"', page)
+    return found.group(1)
+
+
+def test_save_draft_after_the_session_ended_sends_to_sign_in_and_back_to_the_draft(fresh_app):
+    from tests.helpers import PASSWORD, Factory
+
+    app = fresh_app(WTF_CSRF_ENABLED=True)
+    factory = Factory(app)
+    physio = factory.user(factory.clinic())
+    patient = factory.patient(physio)
+    client = app.test_client()
+    token = _token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"email": physio.email, "password": PASSWORD, "csrf_token": token})
+    page = client.get(f"/patients/{patient.id}").get_data(as_text=True)
+    response = client.post(
+        f"/patients/{patient.id}/assessments/new",
+        data={"kind": "initial", "csrf_token": _token(page)},
+    )
+    edit_url = response.headers["Location"]
+    page = client.get(edit_url).get_data(as_text=True)
+    token = _token(page)
+
+    client.delete_cookie("session")  # the idle timeout ends the session
+    posted = {"csrf_token": token, "history-presenting_complaint": "Stiff after parkrun"}
+    response = client.post(edit_url, data=posted)
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "security token expired" not in text
+    assert "Your session has ended" in text and "kept in this browser tab" in text
+    link = re.search(r'href="(/login\?next=[^"]+)"', text)
+    assert link and "assessments" in link.group(1)
+    login_page = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    response = client.post(
+        link.group(1).replace("&amp;", "&"),
+        data={"email": physio.email, "password": PASSWORD, "csrf_token": _token(login_page)},
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        edit_url.split("localhost")[-1]
+    )

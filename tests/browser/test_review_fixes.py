@@ -96,3 +96,27 @@ def test_a_seventh_tick_on_the_plan_page_saves_the_rest_and_stays_unticked(
     shot(page, "seventh-tick", full_page=False)
     page.reload()
     expect(page.locator('tr[data-code="plank"] textarea')).to_have_value("Knees down")
+
+
+def test_plan_page_signs_in_again_in_place_and_saves(page: Page, live_server, account, context):
+    from physio.extensions import db
+    from physio.models import PlanEdits
+    from tests.browser.test_consultation_fit import _capped_plan
+
+    patient = live_server.make.patient(account.user)
+    aid = _capped_plan(live_server, account, patient)
+    log_in(page, live_server, account)
+    page.goto(live_server(f"/assessments/{aid}/plan"))
+    context.clear_cookies()  # the session ends (as after the idle timeout)
+    page.locator('tr[data-code="plank"] textarea[name$="-physio_note"]').fill("Knees down")
+    banner = page.locator("#plan-session-expired")
+    expect(banner).to_be_visible(timeout=10_000)
+    expect(page.locator("#plan-status")).to_contain_text("session has ended")
+    page.locator("#plan-relogin-password").fill(account.password)
+    page.get_by_role("button", name="Sign in and save my changes").click()
+    expect(banner).to_be_hidden()
+    expect(page.locator("#plan-status")).to_contain_text("All changes saved", timeout=10_000)
+    with live_server.app.app_context():
+        edits = db.session.query(PlanEdits).one().edits
+        db.session.remove()
+    assert any(e.get("physio_note") == "Knees down" for e in edits)

@@ -50,7 +50,8 @@
       });
       if (response.type === "opaqueredirect" || response.status === 400 || response.status === 401) {
         dirty = true;
-        setStatus("Not saved: your session has ended. Keep this page open, log in again in another tab, then press Save plan.", "error-text");
+        setStatus("Not saved: your session has ended. Sign in again above; nothing on the page is lost.", "error-text");
+        sessionEnded();
         return;
       }
       const result = await response.json();
@@ -125,7 +126,54 @@
     if (/-included$/.test(el.name)) el.closest("tr").classList.toggle("excluded", !el.checked);
     schedule();
   });
-  document.addEventListener("submit", function () { submitting = true; clearTimeout(timer); }, true);
+  // An ended session: sign in again right here (as on the assessment form), then save.
+  const expired = document.getElementById("plan-session-expired");
+  const relogin = document.getElementById("plan-relogin-form");
+  function sessionEnded() {
+    if (!expired || !expired.hidden) return;
+    expired.hidden = false;
+    expired.scrollIntoView({ block: "start" });
+    document.getElementById("plan-relogin-password").focus();
+  }
+  function tokenFrom(html) {
+    const input = new DOMParser().parseFromString(html, "text/html").querySelector('input[name="csrf_token"]');
+    return input ? input.value : null;
+  }
+  async function signIn(event) {
+    event.preventDefault();
+    const problem = document.getElementById("plan-relogin-error");
+    problem.hidden = true;
+    const loginUrl = relogin.dataset.loginUrl;
+    const loginPage = await fetch(loginUrl, { credentials: "same-origin", redirect: "manual" });
+    const data = new URLSearchParams();
+    data.append("csrf_token", (loginPage.ok ? tokenFrom(await loginPage.text()) : null) || "");
+    data.append("email", document.getElementById("plan-relogin-email").value);
+    data.append("password", document.getElementById("plan-relogin-password").value);
+    const answer = await fetch(loginUrl, { method: "POST", body: data, credentials: "same-origin", redirect: "manual" });
+    let token = null;
+    if (answer.type === "opaqueredirect") {
+      const fresh = await fetch(url, { credentials: "same-origin", redirect: "manual" });
+      token = fresh.ok ? tokenFrom(await fresh.text()) : null;
+    }
+    if (!token) {
+      problem.textContent = answer.status === 429
+        ? "Too many attempts: wait a minute, then try again. Your changes are still on this page."
+        : "That did not work: check your email and password. Your changes are still on this page.";
+      problem.hidden = false;
+      return;
+    }
+    document.querySelectorAll('input[name="csrf_token"]').forEach(function (el) { el.value = token; });
+    document.getElementById("plan-relogin-password").value = "";
+    expired.hidden = true;
+    save();
+  }
+  if (relogin) relogin.addEventListener("submit", signIn);
+
+  document.addEventListener("submit", function (event) {
+    if (event.target === relogin) return;  // signing in again is not leaving the page
+    submitting = true;
+    clearTimeout(timer);
+  }, true);
   window.addEventListener("beforeunload", function (event) {
     if ((dirty || inFlight) && !submitting) { event.preventDefault(); event.returnValue = ""; }
   });
