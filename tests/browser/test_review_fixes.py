@@ -120,3 +120,27 @@ def test_plan_page_signs_in_again_in_place_and_saves(page: Page, live_server, ac
         edits = db.session.query(PlanEdits).one().edits
         db.session.remove()
     assert any(e.get("physio_note") == "Knees down" for e in edits)
+
+
+def test_save_draft_after_the_session_ended_signs_in_in_place_then_saves(
+    page: Page, live_server, account, context
+):
+    from tests.browser.helpers import by_name
+
+    patient = live_server.make.patient(account.user)
+    log_in(page, live_server, account)
+    aid = open_new_initial(page, live_server, patient.id)
+    by_name(page, "history-presenting_complaint").fill("Stiff after parkrun")
+    settle_autosave(page)
+    context.clear_cookies()  # the session ends (as after the idle timeout)
+    by_name(page, "footwear-shoe_model").fill("Clifton 9")
+    page.get_by_role("button", name="Save draft").first.click()  # before the autosave runs
+    banner = page.locator("#session-expired")
+    expect(banner).to_be_visible(timeout=10_000)
+    assert "/edit" in page.url  # no "security token expired" page
+    page.locator("#relogin-password").fill(account.password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in and send my typing").click()
+    expect(page.locator(".flash-success").first).to_be_visible()
+    saved = stored(live_server, aid)[0]
+    assert saved["footwear"]["shoe_model"] == "Clifton 9"

@@ -136,7 +136,7 @@
       setTimeout(function () { if (dirty) save(false); }, 5000);
     } finally {
       inFlight = false;
-      if (submitter) {
+      if (submitter && !waitingForLogin) {
         // The answer carried the new lock_version; now the waiting submit can go.
         const button = submitter;
         submitter = null;
@@ -178,12 +178,16 @@
   });
   form.addEventListener("submit", function (event) {
     clearTimeout(timer);
-    if (inFlight && !stopped) {
-      // Saving or signing now would post the lock_version the pending answer is replacing.
+    if (waitingForLogin || ((inFlight || dirty) && !stopped)) {
+      // Saving or signing now would post the lock_version the pending answer is replacing; and
+      // typing not autosaved yet goes first, so an ended session is found here (sign in again
+      // in place, then the submit goes) instead of on a "security token expired" page.
       event.preventDefault();
       submitter = event.submitter || null;
       if (!submitter) submitter = form.querySelector('button[type="submit"]');
+      if (waitingForLogin) { document.dispatchEvent(new CustomEvent("physio:session-ended")); return; }
       setStatus("Finishing the autosave…");
+      if (!inFlight) save(false);
       return;
     }
     stopped = true;
