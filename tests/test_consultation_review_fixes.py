@@ -243,3 +243,76 @@ def test_save_draft_after_the_session_ended_sends_to_sign_in_and_back_to_the_dra
     assert response.status_code == 302 and response.headers["Location"].endswith(
         edit_url.split("localhost")[-1]
     )
+
+
+# --- 5. the small ones ---------------------------------------------------------------------------
+
+
+def test_signed_record_does_not_ask_to_record_the_decision_before_signing(
+    app, physio_client, patient
+):
+    from tests.test_consultation_http import emergency_answers
+
+    aid = new_assessment(physio_client, patient)
+    physio_client.post(f"/assessments/{aid}/edit", data=emergency_answers(1))
+    page = physio_client.get(f"/assessments/{aid}/edit").get_data(as_text=True)
+    assert "Record the decision below before signing." in page  # the draft still asks
+    assert sign(physio_client, aid).status_code == 302
+    view = physio_client.get(f"/assessments/{aid}").get_data(as_text=True)
+    assert "Red flags: E" in view and "before signing" not in view
+
+
+def test_exports_list_names_an_emergency_letter_an_ed_letter(app, physio_client, patient):
+    from tests.test_consultation_http import emergency_answers
+
+    aid = new_assessment(physio_client, patient)
+    physio_client.post(f"/assessments/{aid}/edit", data=emergency_answers(1))
+    assert sign(physio_client, aid).status_code == 302
+    physio_client.post(f"/assessments/{aid}/plan/export", data={"kind": "referral"})
+    page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
+    exports = page.split('id="exports"', 1)[1].split("</section>", 1)[0]
+    assert "ED letter v1" in exports and "GP letter" not in exports
+
+
+def test_a_whole_decimal_is_shown_without_a_trailing_zero(app, physio_client, patient):
+    aid = new_assessment(physio_client, patient)
+    data = {
+        **minimal_signable(lock_version=1),
+        "training-experience_years": "9",
+        "training-weekly_km_w1": "30.5",
+    }
+    assert physio_client.post(f"/assessments/{aid}/edit", data=data).status_code == 302
+    page = physio_client.get(f"/assessments/{aid}/edit").get_data(as_text=True)
+    box = page.split('name="training-experience_years"', 1)[1].split(">", 1)[0]
+    assert 'value="9"' in box
+    box = page.split('name="training-weekly_km_w1"', 1)[1].split(">", 1)[0]
+    assert 'value="30.5"' in box
+
+
+def test_revoke_column_has_a_hidden_header(app, physio_client, patient):
+    aid = signed_visit(physio_client, patient)
+    physio_client.post(f"/assessments/{aid}/plan/export", data={"kind": "plan"})
+    physio_client.post(f"/assessments/{aid}/share", data={})
+    page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
+    assert '<th scope="col"></th>' not in page
+    assert '<span class="visually-hidden">Actions</span>' in page
+
+
+def test_a_kept_aside_invalid_value_is_named_in_the_bar_at_once(app, physio_client, patient):
+    aid = new_assessment(physio_client, patient)
+    data = {**minimal_signable(lock_version=1), "running_form-cadence_spm": "1700"}
+    response = physio_client.post(f"/assessments/{aid}/autosave", data=data)
+    assert response.status_code == 200 and response.get_json()["saved"] is False
+    page = physio_client.get(f"/assessments/{aid}/edit").get_data(as_text=True)
+    bar = page.split('id="invalid-list"', 1)[1].split("</span>", 1)[0]
+    assert "hidden" not in bar.split(">", 1)[0]
+    assert 'href="#running_form-cadence_spm"' in bar and "Cadence" in bar
+
+
+def test_a_copied_presenting_complaint_is_marked_from_last_visit(app, physio_client, patient):
+    signed_visit(physio_client, patient)
+    rid = new_assessment(physio_client, patient, kind="review")
+    page = physio_client.get(f"/assessments/{rid}/edit").get_data(as_text=True)
+    box = page.split('data-field="history-presenting_complaint"', 1)[1].split("</div>", 2)
+    assert "Low back pain after long runs" in "".join(box)
+    assert "from last visit (" in "".join(box)

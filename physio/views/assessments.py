@@ -125,6 +125,14 @@ def _review_context(a: Assessment) -> dict:
                 "text": f"last visit: {p['score']} ({when})",
                 "use": None,
             }
+    # The presenting complaint is copied (history is carried) but is about this visit: while
+    # it is still last visit's words it says so, like the other values from the last visit.
+    complaint = prev["history"].get("presenting_complaint")
+    if complaint and a.history_presenting_complaint == complaint:
+        hints["history-presenting_complaint"] = {
+            "text": f"from last visit ({when}): update it if today's complaint differs",
+            "use": None,
+        }
     for name, source in ((a.copy_forward or {}).get("shifted") or {}).items():
         label = SECTIONS_BY_NAME["training"].field(source["from"].split("-", 1)[1]).label
         hints[name] = {"text": f"carried from last visit's “{label.lower()}” ({when})"}
@@ -169,6 +177,8 @@ def _render_form(
         problem_fields=problem_fields,
         conflict=conflict,
         restored=restored,
+        # Kept-aside typing that is not valid: the bar names and links it at once.
+        invalid=form.invalid_fields() if restored else [],
         kinds=dict(KINDS),
         review=_review_context(a),
         normal_findings=NORMAL_FINDINGS,

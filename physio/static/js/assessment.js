@@ -57,6 +57,18 @@
   }
 
   // The bar names each value that is not valid yet, with a link to it.
+  function goTo(link, field) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      const target = document.getElementById(field) || PhysioForm.box(form, field);
+      if (target) {
+        const section = target.closest(".form-section");
+        if (section) section.dispatchEvent(new CustomEvent("physio:expand", { bubbles: true }));
+        target.scrollIntoView({ block: "center" });
+        if (target.focus) target.focus();
+      }
+    });
+  }
   function showInvalid(invalid) {
     invalidEl.textContent = "";
     if (!invalid.length) { invalidEl.hidden = true; return; }
@@ -65,20 +77,17 @@
       link.href = "#" + item.field;
       link.textContent = item.label;
       link.title = item.message;
-      link.addEventListener("click", function (event) {
-        event.preventDefault();
-        const target = document.getElementById(item.field) || PhysioForm.box(form, item.field);
-        if (target) {
-          const section = target.closest(".form-section");
-          if (section) section.dispatchEvent(new CustomEvent("physio:expand", { bubbles: true }));
-          target.scrollIntoView({ block: "center" });
-          if (target.focus) target.focus();
-        }
-      });
+      goTo(link, item.field);
       if (i) invalidEl.appendChild(document.createTextNode(" · "));
       invalidEl.appendChild(link);
     });
     invalidEl.hidden = false;
+  }
+  // Named by the server when the page opens with kept-aside typing that is not valid.
+  if (invalidEl) {
+    invalidEl.querySelectorAll("a[href^='#']").forEach(function (link) {
+      goTo(link, link.getAttribute("href").slice(1));
+    });
   }
 
   function sessionEnded() {
