@@ -316,3 +316,10 @@ def test_a_copied_presenting_complaint_is_marked_from_last_visit(app, physio_cli
     box = page.split('data-field="history-presenting_complaint"', 1)[1].split("</div>", 2)
     assert "Low back pain after long runs" in "".join(box)
     assert "from last visit (" in "".join(box)
+
+
+def test_a_review_after_a_visit_without_the_rmdq_says_it_was_not_asked(app, physio_client, patient):
+    signed_visit(physio_client, patient)  # RMDQ not asked
+    rid = new_assessment(physio_client, patient, kind="review")
+    page = physio_client.get(f"/assessments/{rid}/edit").get_data(as_text=True)
+    assert "last visit: not asked (" in page and "last visit: 0/24" not in page

@@ -24,6 +24,7 @@ from physio.clinical.body_chart import describe as describe_chart
 from physio.clinical.body_chart import marks_from
 from physio.clinical.red_flags import client_rules
 from physio.clinical.schema import KINDS, NORMAL_FINDINGS, SECTIONS, SECTIONS_BY_NAME, all_fields
+from physio.clinical.scoring import rmdq_score
 from physio.clock import local_date
 from physio.extensions import db, limiter
 from physio.forms.assessment import (
@@ -143,13 +144,14 @@ def _review_context(a: Assessment) -> dict:
             "use": json.dumps(str(estimate.value)),
             "estimate": True,
         }
-    rmdq_ticked = [i for i in range(1, 25) if prev["outcomes"].get(f"rmdq_{i}")]
+    rmdq_ticked = [i for i in range(1, 25) if prev["outcomes"].get(f"rmdq_{i}") is True]
+    rmdq_last = rmdq_score(prev["outcomes"])  # None: not asked last visit
     return {
         "previous": previous,
         "previous_on": on,
         "previous_when": when,
         "previous_chart": prev["pain"]["body_chart"],
-        "previous_rmdq": (len(rmdq_ticked), rmdq_ticked),
+        "previous_rmdq": (rmdq_last, rmdq_ticked),
         "hints": hints,
         "same_values": {k: json.dumps(v) for k, v in same.items()},
         "confirmed": (a.copy_forward or {}).get("confirmed") or {},
