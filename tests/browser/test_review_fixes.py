@@ -144,3 +144,26 @@ def test_save_draft_after_the_session_ended_signs_in_in_place_then_saves(
     expect(page.locator(".flash-success").first).to_be_visible()
     saved = stored(live_server, aid)[0]
     assert saved["footwear"]["shoe_model"] == "Clifton 9"
+
+
+def test_rmdq_none_of_these_and_a_ticked_sentence_exclude_each_other(
+    page: Page, live_server, account
+):
+    from tests.browser.helpers import by_name
+
+    patient = live_server.make.patient(account.user)
+    log_in(page, live_server, account)
+    aid = open_new_initial(page, live_server, patient.id)
+    panel = page.locator("#live-panel")
+    rmdq = panel.locator("dt", has_text="RMDQ").locator("xpath=..")
+    expect(rmdq).to_contain_text("—")
+    by_name(page, "outcomes-rmdq_none").check()
+    expect(rmdq).to_contain_text("0/24", timeout=10_000)
+    by_name(page, "outcomes-rmdq_3").check()
+    expect(by_name(page, "outcomes-rmdq_none")).not_to_be_checked()
+    expect(rmdq).to_contain_text("1/24", timeout=10_000)
+    by_name(page, "outcomes-rmdq_none").check()
+    expect(by_name(page, "outcomes-rmdq_3")).not_to_be_checked()
+    settle_autosave(page)
+    record, _, _ = stored(live_server, aid)
+    assert record["outcomes"]["rmdq_none"] is True and record["outcomes"]["rmdq_3"] is False
