@@ -89,6 +89,7 @@ def test_a_seventh_tick_on_the_plan_page_saves_the_rest_and_stays_unticked(
     status = page.locator("#plan-status")
     expect(status).to_contain_text("Saved", timeout=10_000)
     expect(row.locator('input[name$="-included"]')).not_to_be_checked()
+    expect(row.locator(".cap-row-note")).to_contain_text("Not ticked")  # said at the row too
     expect(page.locator("#plan-live-errors")).to_contain_text("Step-down was not ticked")
     expect(page.locator("#plan-live-errors")).to_contain_text("Forearm plank")
     assert re.fullmatch(r".*\b\d\d:\d\d\b.*", status.inner_text())  # 24 h, like the rest

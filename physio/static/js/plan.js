@@ -61,9 +61,17 @@
           const row = tbody.querySelector('tr[data-code="' + CSS.escape(code) + '"]');
           const box = row && row.querySelector('input[name$="-included"]');
           if (box) { box.checked = false; row.classList.add("excluded"); }
+          if (box && !row.querySelector(".cap-row-note")) {
+            // Said at the row too: the message above the plan may be screens away.
+            const note = document.createElement("p");
+            note.className = "warn-text cap-row-note";
+            note.setAttribute("role", "status");
+            note.textContent = "Not ticked: the plan already holds as many exercises as it may. Untick one first, or use the swap at the top.";
+            box.closest("label, .field, td").after(note);
+          }
         });
         showErrors(result.notes, "Saved, except:");
-        if (!dirty) setStatus("Saved " + clock() + "; one tick was not kept (see above the plan).", "warn-text");
+        if (!dirty) setStatus("Saved " + clock() + "; a tick beyond the cap was not kept (see the message above the plan and at its row).", "warn-text");
       } else if (result.ok) {
         showErrors([]);
         if (!dirty) setStatus("All changes saved " + clock(), "ok-text");
@@ -123,7 +131,12 @@
   form.addEventListener("change", function (event) {
     const el = event.target;
     if ((el.name || "").indexOf("items-") !== 0) return;
-    if (/-included$/.test(el.name)) el.closest("tr").classList.toggle("excluded", !el.checked);
+    if (/-included$/.test(el.name)) {
+      const row = el.closest("tr");
+      row.classList.toggle("excluded", !el.checked);
+      const stale = row.querySelector(".cap-row-note");
+      if (stale && !el.checked) stale.remove();
+    }
     schedule();
   });
   // An ended session: sign in again right here (as on the assessment form), then save.
