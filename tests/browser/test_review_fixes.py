@@ -62,8 +62,10 @@ def test_a_still_needed_entry_goes_once_its_flag_is_answered(page: Page, live_se
     problems = page.locator("#sign-problems")
     link = problems.locator('a[href="#red_flags-ces_saddle"]')
     expect(link).to_have_count(1)
+    expect(page.locator("#red_flags-ces_saddle-error")).to_have_count(1)
     choice(page, "red_flags-ces_saddle", "no").check()
     expect(link).to_have_count(0)
+    expect(page.locator("#red_flags-ces_saddle-error")).to_have_count(0)
     expect(problems.locator('a[href="#red_flags-cancer_history"]')).to_have_count(1)
 
 

@@ -78,6 +78,11 @@
     if (!name || PhysioForm.isEmpty(form, name)) return;
     box.querySelectorAll('a[href="#' + CSS.escape(name) + '"]').forEach(function (link) {
       link.closest("li").remove();
+      // …and so does the same message at the field.
+      const fieldBox = PhysioForm.box(form, name);
+      const message = document.getElementById(name + "-error");
+      if (message) message.remove();
+      if (fieldBox) fieldBox.classList.remove("has-error");
     });
     if (!box.querySelector("li")) box.hidden = true;
   });
