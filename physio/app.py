@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request, url_for
 from flask_login import current_user
 
 from config import INSTANCE, Config, config_from_env, instance_key
@@ -198,6 +198,32 @@ def register_errorhandlers(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 409, 410, 413, 429, 500):
         app.register_error_handler(code, render_error)
+
+    from flask_wtf.csrf import CSRFError
+
+    # Saving a draft or a plan after the session ended (its security token went with it): not
+    # a bare 400 but the way back, signed in again, to the page, where the typing kept in the
+    # tab (session-keeper.js) is restored and saved.
+    back_to = {
+        "assessments.edit": "assessments.edit",
+        "assessments.sign": "assessments.edit",
+        "plans.plan": "plans.plan",
+        "plans.export": "plans.plan",
+    }
+
+    def csrf_failed(error):
+        endpoint = back_to.get(request.endpoint or "")
+        args = request.view_args or {}
+        if endpoint is None or "assessment_id" not in args:
+            return render_error(error)
+        back = url_for(endpoint, assessment_id=args["assessment_id"])
+        still_in = current_user.is_authenticated
+        target = back if still_in else url_for("auth.login", next=back)
+        return render_template(
+            "errors/session_ended.html", target=target, signed_in=still_in, error=error
+        ), 400
+
+    app.register_error_handler(CSRFError, csrf_failed)
 
     from sqlalchemy.exc import IntegrityError, OperationalError
     from sqlalchemy.orm.exc import StaleDataError

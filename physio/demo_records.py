@@ -118,8 +118,11 @@ def _follow_up(previous: dict, **sections: dict) -> dict:
 
 
 def _rmdq(*ticked: int) -> dict:
-    """Roland-Morris items 1–24: the numbers given are ticked, the rest answered "no"."""
-    return {name: i in ticked for i, name in enumerate(RMDQ_FIELDS, start=1)}
+    """Roland-Morris items 1–24: the numbers given are ticked, the rest answered "no" (asked:
+    with none ticked, "none of these statements apply" is)."""
+    return {name: i in ticked for i, name in enumerate(RMDQ_FIELDS, start=1)} | {
+        "rmdq_none": not ticked
+    }
 
 
 def _odi(*sections: int | None) -> dict:

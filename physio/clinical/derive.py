@@ -26,7 +26,7 @@ class Derived:
     age: int | None  # completed years at seen_at
     age_at_onset: int | None  # at history.onset_date, else at seen_at
     duration_category: Duration | None
-    rmdq: int
+    rmdq: int | None  # None: not asked
     psfs_mean: float | None
     odi_percent: float | None
     sbst: SbstResult | None

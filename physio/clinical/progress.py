@@ -221,7 +221,9 @@ def verdict(measure: Measure, earlier: float | None, later: float | None) -> Ver
 
 def change_for(measure: Measure, earlier: float | None, later: float | None) -> MeasureChange:
     recovered = None
-    if measure.key == "rmdq" and later is not None:
+    if (
+        measure.key == "rmdq" and earlier is not None and later is not None
+    ):  # a change, not a baseline
         recovered = later <= RMDQ_RECOVERED_MAX
     return MeasureChange(
         measure=measure.key,

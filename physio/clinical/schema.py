@@ -17,6 +17,8 @@ from .scoring import (
     ODI_FIELDS,
     RMDQ_FIELDS,
     RMDQ_ITEMS,
+    RMDQ_NONE_FIELD,
+    RMDQ_NONE_LABEL,
     SBST_AGREE_FIELDS,
     SBST_ITEM9_OPTIONS,
     SBST_ITEMS,
@@ -263,6 +265,13 @@ OUTCOMES = Section(
     "Questionnaires",
     (
         *(Field(name, "bool", text) for name, text in zip(RMDQ_FIELDS, RMDQ_ITEMS, strict=True)),
+        Field(
+            RMDQ_NONE_FIELD,
+            "bool",
+            RMDQ_NONE_LABEL,
+            help="Tick when the RMDQ was asked and no sentence applies; "
+            "with nothing ticked the RMDQ is recorded as not asked.",
+        ),
         *(
             _int(name, f"{i}. {title}", 0, 5, option="odi")
             for i, (name, title) in enumerate(zip(ODI_FIELDS, ODI_SECTION_NAMES, strict=True), 1)

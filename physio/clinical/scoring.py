@@ -70,6 +70,10 @@ RMDQ_FIELDS: tuple[str, ...] = (
     "rmdq_23",
     "rmdq_24",
 )
+# "None of these statements apply today": the RMDQ was asked and nothing was ticked. Without it
+# (or a ticked item) unticked boxes are indistinguishable from "not asked" (docs/assessment.md).
+RMDQ_NONE_FIELD = "rmdq_none"
+RMDQ_NONE_LABEL = "None of these statements apply today"
 RMDQ_MIC_POINTS = 5  # meaningful change: 5 points … [S10]
 RMDQ_MIC_PCT = 30.0  # … or 30 % of baseline [S10]
 RMDQ_RECOVERED_MAX = 2  # RMDQ ≤ 2 best identifies "recovered" [S11]
@@ -159,10 +163,21 @@ class SbstResult:
     risk: Risk
 
 
-def rmdq_score(outcomes: Mapping[str, Any] | None) -> int:
-    """Count of ticked items 0–24; unticked and not-applicable items score 0 [S8a][S8c]."""
+def rmdq_asked(outcomes: Mapping[str, Any] | None) -> bool:
+    """Asked when an item is ticked or "none of these apply" is: unticked boxes alone are not
+    an answer (a record signed without asking must not read 0/24, "recovered")."""
     if not isinstance(outcomes, Mapping):
-        return 0
+        return False
+    return is_true(outcomes.get(RMDQ_NONE_FIELD)) or any(
+        is_true(outcomes.get(name)) for name in RMDQ_FIELDS
+    )
+
+
+def rmdq_score(outcomes: Mapping[str, Any] | None) -> int | None:
+    """Count of ticked items 0–24 [S8a][S8c]; ``None`` when the RMDQ was not asked."""
+    if not rmdq_asked(outcomes):
+        return None
+    assert isinstance(outcomes, Mapping)
     return sum(1 for name in RMDQ_FIELDS if is_true(outcomes.get(name)))
 
 

@@ -85,7 +85,11 @@ class WholeNumberField(_FriendlyNumber, IntegerField):
 
 
 class NumberField(_FriendlyNumber, DecimalField):
-    pass
+    def _value(self):
+        """A stored 9.0 is shown as 9, 12.50 as 12.5: the number, not the column's scale."""
+        if self.raw_data or not isinstance(self.data, Decimal) or not self.data.is_finite():
+            return super()._value()
+        return format(self.data.normalize(), "f") if self.data else "0"
 
 
 def _stop_if_unparsed(form, field):

@@ -133,15 +133,29 @@ def edits_from_form(
             edits.append(edit)
     notes: list[str] = []
     swap_in, _, swap_out = (swap or "").partition(":")
-    if swap_in and swap_out and swap_out in posted_codes and swap_in in derived.left_out:
+    in_rows = swap_in in posted_codes  # an exercise already in the list, unticked (e.g. added)
+    if (
+        swap_in
+        and swap_out
+        and swap_out in posted_codes
+        and swap_in != swap_out
+        and (swap_in in derived.left_out or in_rows)
+    ):
         out_edit = next((e for e in edits if e["code"] == swap_out), None)
         if out_edit is None:
             out_edit = {"code": swap_out}
             edits.append(out_edit)
         out_edit["included"] = False
-        edits.append(
-            {"code": swap_in, "included": True, "position": posted_codes.index(swap_out) + 1}
-        )
+        if in_rows:
+            in_edit = next((e for e in edits if e["code"] == swap_in), None)
+            if in_edit is None:
+                in_edit = {"code": swap_in}
+                edits.append(in_edit)
+            in_edit["included"] = True
+        else:
+            edits.append(
+                {"code": swap_in, "included": True, "position": posted_codes.index(swap_out) + 1}
+            )
         notes.append(f"{_title(swap_in)} is in the plan instead of {_title(swap_out)}.")
     if form.add_code.data:
         code = form.add_code.data
@@ -171,6 +185,36 @@ def edits_from_form(
             }
         )
     return edits, notes
+
+
+def _is_exercise(code: str | None) -> bool:
+    entry = INTERVENTIONS.get(code or "")
+    return entry is not None and entry.kind == "exercise"
+
+
+def keep_within_cap(form: PlanForm, current: TreatmentPlan) -> tuple[list[str], list[str]]:
+    """Untick, in the posted form, the exercises ticked in this post beyond the cap (newest
+    first), so the rest of the edits are saved instead of the whole plan being refused.
+    Returns (the codes left unticked, notes for the physio naming the exercises that are in)."""
+    cap = current.exercise_cap
+    was_in = {i.code for i in current.items if i.included}
+    ticked = [e.form for e in form.items if e.form.included.data and _is_exercise(e.form.code.data)]
+    if len(ticked) <= cap:
+        return [], []
+    newly = [sub for sub in ticked if sub.code.data not in was_in]
+    order = list(reversed(newly)) + [s for s in reversed(ticked) if s not in newly]
+    unticked = []
+    for sub in order[: len(ticked) - cap]:
+        sub.included.data = False
+        unticked.append(sub.code.data)
+    kept = [_title(sub.code.data) for sub in ticked if sub.code.data not in unticked]
+    names = ", ".join(_title(code) for code in unticked)
+    verb = "was" if len(unticked) == 1 else "were"
+    notes = [
+        f"{names} {verb} not ticked: at most {cap} exercises, and these {len(kept)} are "
+        f"ticked: {', '.join(kept)}. Untick one of them first, or swap in the cap box."
+    ]
+    return unticked, notes
 
 
 def _title(code: str) -> str:

@@ -449,7 +449,9 @@ def sign_problems(
                         f"Weekly km, {label.lower()}: required when running.",
                     )
                 )
-    if a.kind == Kind.INITIAL:
+    # At tier E the unanswered flags are recorded as "not asked" when signed (see sign()):
+    # never a false "no", and never a wait before the emergency referral.
+    if a.kind == Kind.INITIAL and not emergency:
         for name in derived.red_flags.unanswered:
             problems.append(
                 Problem(
@@ -501,6 +503,8 @@ def _canonical_v1(a: Assessment, plain=_plain_v1) -> str:
     for key in ("copy_forward", "not_assessed"):
         if not record[key]:
             del record[key]
+    if record["outcomes"].get("rmdq_none") is None:
+        del record["outcomes"]["rmdq_none"]
     payload = {
         "assessment_id": a.id,
         "patient_id": a.patient_id,
@@ -589,8 +593,12 @@ def sign(a: Assessment, user: User, *, signed_at: datetime | None = None) -> Non
     if a.is_signed:
         raise ReadOnly(a.id)
     record = record_of(a)
-    if emergency_path(derive_for(a, record)):
+    derived = derive_for(a, record)
+    if emergency_path(derived):
         a.not_assessed = not_assessed_sections(record) or None
+        # The flags nobody asked about in the emergency are recorded as that, not as "no".
+        for name in derived.red_flags.unanswered:
+            setattr(a, f"red_flags_{name}", "not_asked")
     a.status = Status.SIGNED
     a.signed_by = user
     a.signed_at = signed_at or utcnow()

@@ -303,6 +303,16 @@ def exports_of(assessment_id: int) -> list[PlanExport]:
     )
 
 
+def export_label(row: PlanExport) -> str:
+    """How the exports list names one export: the letter by whom it is for (tier E: the
+    emergency department, as its addressee; otherwise the GP)."""
+    if row.kind == "plan":
+        return "Plan"
+    if row.kind == "letter":
+        return "ED letter" if (row.plan or {}).get("tier") == "E" else "GP letter"
+    return row.kind.capitalize()
+
+
 def export_document(row: PlanExport):
     """The document of a stored export: the plan exactly as printed in that version, with the
     same patient, physio and progress figures, for the patient's phone page (physio.pdf's

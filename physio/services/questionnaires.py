@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from physio.clinical import patient_questionnaire as pq
+from physio.clinical.scoring import rmdq_asked
 from physio.extensions import db
 from physio.models import Assessment, Clinic, Patient, Questionnaire, User
 from physio.models.base import utcnow
@@ -326,9 +327,11 @@ def _fill_blanks(record: dict, reported: dict, *, replace_copies: bool = False) 
     for name, value in given.items():
         if name.startswith("odi_") and value is not None and _blank(outcomes.get(name)):
             out["outcomes"][name] = value
-    rmdq = {k: v for k, v in given.items() if k.startswith("rmdq_")}
-    if rmdq and not any(outcomes.get(k) is True for k in pq.RMDQ_FIELDS):
+    rmdq = {k: v for k, v in given.items() if k in pq.RMDQ_FIELDS}
+    if rmdq and not rmdq_asked(outcomes):
         out["outcomes"].update(rmdq)
+        # The patient went through the RMDQ pages: nothing ticked is an answer (0/24).
+        out["outcomes"]["rmdq_none"] = not any(v is True for v in rmdq.values())
     sbst = {k: v for k, v in given.items() if k.startswith("sbst_") and v is not None}
     draft_sbst = [outcomes.get(k) for k in (*pq.SBST_AGREE_FIELDS, "sbst_9")]
     if sbst and not any(v is True or isinstance(v, str) for v in draft_sbst):

@@ -24,6 +24,7 @@ from physio.clinical.body_chart import describe as describe_chart
 from physio.clinical.body_chart import marks_from
 from physio.clinical.red_flags import client_rules
 from physio.clinical.schema import KINDS, NORMAL_FINDINGS, SECTIONS, SECTIONS_BY_NAME, all_fields
+from physio.clinical.scoring import rmdq_score
 from physio.clock import local_date
 from physio.extensions import db, limiter
 from physio.forms.assessment import (
@@ -125,6 +126,14 @@ def _review_context(a: Assessment) -> dict:
                 "text": f"last visit: {p['score']} ({when})",
                 "use": None,
             }
+    # The presenting complaint is copied (history is carried) but is about this visit: while
+    # it is still last visit's words it says so, like the other values from the last visit.
+    complaint = prev["history"].get("presenting_complaint")
+    if complaint and a.history_presenting_complaint == complaint:
+        hints["history-presenting_complaint"] = {
+            "text": f"from last visit ({when}): update it if today's complaint differs",
+            "use": None,
+        }
     for name, source in ((a.copy_forward or {}).get("shifted") or {}).items():
         label = SECTIONS_BY_NAME["training"].field(source["from"].split("-", 1)[1]).label
         hints[name] = {"text": f"carried from last visit's “{label.lower()}” ({when})"}
@@ -135,13 +144,14 @@ def _review_context(a: Assessment) -> dict:
             "use": json.dumps(str(estimate.value)),
             "estimate": True,
         }
-    rmdq_ticked = [i for i in range(1, 25) if prev["outcomes"].get(f"rmdq_{i}")]
+    rmdq_ticked = [i for i in range(1, 25) if prev["outcomes"].get(f"rmdq_{i}") is True]
+    rmdq_last = rmdq_score(prev["outcomes"])  # None: not asked last visit
     return {
         "previous": previous,
         "previous_on": on,
         "previous_when": when,
         "previous_chart": prev["pain"]["body_chart"],
-        "previous_rmdq": (len(rmdq_ticked), rmdq_ticked),
+        "previous_rmdq": (rmdq_last, rmdq_ticked),
         "hints": hints,
         "same_values": {k: json.dumps(v) for k, v in same.items()},
         "confirmed": (a.copy_forward or {}).get("confirmed") or {},
@@ -169,6 +179,8 @@ def _render_form(
         problem_fields=problem_fields,
         conflict=conflict,
         restored=restored,
+        # Kept-aside typing that is not valid: the bar names and links it at once.
+        invalid=form.invalid_fields() if restored else [],
         kinds=dict(KINDS),
         review=_review_context(a),
         normal_findings=NORMAL_FINDINGS,

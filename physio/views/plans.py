@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 
 from physio.clock import local_date
 from physio.extensions import db
-from physio.forms.plan import edits_from_form, plan_form
+from physio.forms.plan import edits_from_form, keep_within_cap, plan_form
 from physio.mail import mail_enabled
 from physio.models import Assessment
 from physio.models.base import utcnow
@@ -63,17 +63,34 @@ def _move(edits_form, move: str) -> None:
         entries[i], entries[j] = entries[j], entries[i]
 
 
+def _cap_box(plan, derived_plan) -> dict:
+    """What the cap box offers: the exercises the cap left out and those added from the
+    library unticked at the cap; and the one-tap swap's default: the lowest-priority exercise
+    the rules chose (last in the rules' order), never one the physio added."""
+    included = [i for i in plan.items if i.kind == "exercise" and i.included]
+    offers = list(plan.left_out_items) + [
+        i for i in plan.items if i.kind == "exercise" and not i.included and i.added_by_physio
+    ]
+    rules_order = {item.code: n for n, item in enumerate(derived_plan.items)}
+    chosen = [i for i in included if not i.added_by_physio and i.code in rules_order]
+    default = max(chosen, key=lambda i: rules_order[i.code]) if chosen else None
+    others = [i for i in included if default is None or i.code != default.code]
+    return {"offers": offers, "swap_out": default, "others": others}
+
+
 def _render(a: Assessment, state, form, errors=(), status=200):
     return render_template(
         "plans/plan.html",
         a=a,
+        cap=_cap_box(state.plan, state.derived_plan),
         plan=state.plan,
         derived_plan=state.derived_plan,
         form=form,
         errors=list(errors) or state.edit_errors,
         library=INTERVENTIONS,
         dose_fields=DOSE_FIELDS_BY_KIND,
-        exports=plan_service.exports_of(a.id),
+        exports=[(plan_service.export_label(e), e) for e in plan_service.exports_of(a.id)],
+        letter_name="ED letter" if state.plan.tier == "E" else "GP letter",
         links=link_service.plan_links_of_assessment(a.id),
         new_link=take_new_link(),
         mail_enabled=mail_enabled(),
@@ -100,7 +117,9 @@ def _save_posted_plan(a: Assessment, state):
         return _render(a, state, form, _form_errors(form), 422)
     if request.form.get("move"):
         _move(form, request.form["move"])
+    _, capped = keep_within_cap(form, state.plan)
     edits, notes = edits_from_form(form, state.derived_plan, request.form.get("swap"))
+    notes = capped + notes
     _, errors = plan_service.save_edits(a, edits, current_user)
     if errors:
         db.session.rollback()
@@ -116,6 +135,7 @@ def _save_in_place(a: Assessment, state):
     form = plan_form(state.plan, formdata=request.form)
     if not form.validate():
         return jsonify(ok=False, errors=_form_errors(form)), 422
+    unticked, notes = keep_within_cap(form, state.plan)
     edits, _ = edits_from_form(form, state.derived_plan)
     _, errors = plan_service.save_edits(a, edits, current_user)
     if errors:
@@ -123,6 +143,8 @@ def _save_in_place(a: Assessment, state):
         return jsonify(ok=False, errors=errors), 422
     audit_here("plan_update", a, edits=edits, via="autosave")
     db.session.commit()
+    if unticked:  # saved, with these left unticked: the page unticks them and says why
+        return jsonify(ok=True, unticked=unticked, notes=notes)
     return jsonify(ok=True)
 
 

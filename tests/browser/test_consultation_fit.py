@@ -59,7 +59,7 @@ def test_review_starts_with_last_visit_hints_not_values(page: Page, live_server,
     # Stable facts are carried; the weeks of running moved by two weeks; shoe km is an offer.
     expect(by_name(page, "footwear-shoe_model")).to_have_value("Pegasus 40")
     expect(by_name(page, "training-weekly_km_w1")).to_have_value("")
-    expect(by_name(page, "training-weekly_km_w3")).to_have_value("30.0")
+    expect(by_name(page, "training-weekly_km_w3")).to_have_value("30")  # not "30.0"
     expect(field_box(page, "training-weekly_km_w3")).to_contain_text("carried from last visit")
     expect(by_name(page, "footwear-shoe_km")).to_have_value("")
     estimate = page.locator('[data-use-estimate="footwear-shoe_km"]')
@@ -246,7 +246,8 @@ def test_emergency_fast_path_from_the_tick_to_the_referral_pdf(
     for button in page.locator("[data-none-of-these]").all():
         button.click()
         taps += 1
-    expect(page.locator('[data-rf-group="neuro"]')).to_contain_text("6 answered “no”.")
+    # The group holding the "yes": the rest recorded as not asked, never a false "no".
+    expect(page.locator('[data-rf-group="neuro"]')).to_contain_text("6 recorded as “not asked”.")
     choice(page, "red_flags-decision", "referred_emergency").check()
     by_name(page, "red_flags-referred_to").fill("St Vincent's emergency department")
     by_name(page, "red_flags-safety_net_given").check()

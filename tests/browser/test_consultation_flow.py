@@ -333,7 +333,9 @@ def test_cauda_equina_yes_needs_a_decision_and_gives_an_emergency_plan(
     for kind in ("exercise", "running", "load", "cross_training"):
         expect(page.locator(f"tr.kind-{kind}")).to_have_count(0)
     expect(page.locator("#add_code")).to_have_count(0)  # nothing can be added
-    expect(page.get_by_role("button", name="Export GP letter")).to_be_visible()
+    expect(
+        page.get_by_role("button", name="Export ED letter")
+    ).to_be_visible()  # tier E: to the emergency department
     shot(page, "emergency-plan")
 
     # the emergency referral can't be left out of the patient's sheet: its box is fixed on

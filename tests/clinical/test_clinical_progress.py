@@ -16,7 +16,7 @@ def visit(seen: datetime, **sections) -> tuple[dict, object]:
 
 
 def rmdq(n: int) -> dict:
-    return {f"rmdq_{i}": i <= n for i in range(1, 25)}
+    return {f"rmdq_{i}": i <= n for i in range(1, 25)} | {"rmdq_none": n == 0}
 
 
 def change(key: str, earlier, later) -> MeasureChange:
@@ -216,7 +216,7 @@ def test_progress_skip_missing_drops_rows_blank_at_both_visits():
     earlier = visit(datetime(2026, 1, 5), pain={"nprs_now": 5})
     later = visit(datetime(2026, 2, 5), pain={"nprs_now": 2})
     rows = compare_visits(*earlier, *later, skip_missing=True)
-    assert [row.measure for row in rows] == ["nprs_now", "rmdq"]  # RMDQ is always a count
+    assert [row.measure for row in rows] == ["nprs_now"]  # the RMDQ was not asked at either
 
 
 def test_progress_psfs_activity_matched_by_text_with_three_point_mdc():
@@ -243,5 +243,5 @@ def test_progress_series_is_sorted_and_skips_blanks():
     assert set(result) == {m.key for m in MEASURES}
     assert result["nprs_now"] == [(datetime(2026, 1, 1), 7.0), (datetime(2026, 3, 1), 2.0)]
     assert result["plank_s"] == [(datetime(2026, 1, 1), 30.0), (datetime(2026, 2, 1), 45.0)]
-    assert [value for _, value in result["rmdq"]] == [0.0, 0.0, 0.0]
+    assert result["rmdq"] == []  # not asked at any visit: nothing to chart
     assert result["odi_percent"] == []

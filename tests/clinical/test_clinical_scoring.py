@@ -20,6 +20,7 @@ from physio.clinical.scoring import (
 def rmdq(*ticked: int) -> dict:
     answers = {f"rmdq_{i}": False for i in range(1, 25)}
     answers.update({f"rmdq_{i}": True for i in ticked})
+    answers["rmdq_none"] = not ticked  # asked: nothing ticked is an answer only with this box
     return answers
 
 
@@ -52,8 +53,11 @@ def test_rmdq_score_all_ticked_is_24_and_none_ticked_is_0():
 
 def test_rmdq_score_treats_missing_and_blank_items_as_not_ticked():
     assert rmdq_score({"rmdq_2": True, "rmdq_3": None}) == 1
-    assert rmdq_score({}) == 0
-    assert rmdq_score(None) == 0
+    # Nothing ticked and "none of these apply" not ticked: not asked, no score (issue 12 review).
+    assert rmdq_score({}) is None
+    assert rmdq_score(None) is None
+    assert rmdq_score({f"rmdq_{i}": False for i in range(1, 25)}) is None
+    assert rmdq_score({"rmdq_none": True}) == 0
 
 
 def test_rmdq_score_does_not_count_truthy_strings():

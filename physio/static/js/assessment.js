@@ -57,6 +57,18 @@
   }
 
   // The bar names each value that is not valid yet, with a link to it.
+  function goTo(link, field) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      const target = document.getElementById(field) || PhysioForm.box(form, field);
+      if (target) {
+        const section = target.closest(".form-section");
+        if (section) section.dispatchEvent(new CustomEvent("physio:expand", { bubbles: true }));
+        target.scrollIntoView({ block: "center" });
+        if (target.focus) target.focus();
+      }
+    });
+  }
   function showInvalid(invalid) {
     invalidEl.textContent = "";
     if (!invalid.length) { invalidEl.hidden = true; return; }
@@ -65,20 +77,17 @@
       link.href = "#" + item.field;
       link.textContent = item.label;
       link.title = item.message;
-      link.addEventListener("click", function (event) {
-        event.preventDefault();
-        const target = document.getElementById(item.field) || PhysioForm.box(form, item.field);
-        if (target) {
-          const section = target.closest(".form-section");
-          if (section) section.dispatchEvent(new CustomEvent("physio:expand", { bubbles: true }));
-          target.scrollIntoView({ block: "center" });
-          if (target.focus) target.focus();
-        }
-      });
+      goTo(link, item.field);
       if (i) invalidEl.appendChild(document.createTextNode(" · "));
       invalidEl.appendChild(link);
     });
     invalidEl.hidden = false;
+  }
+  // Named by the server when the page opens with kept-aside typing that is not valid.
+  if (invalidEl) {
+    invalidEl.querySelectorAll("a[href^='#']").forEach(function (link) {
+      goTo(link, link.getAttribute("href").slice(1));
+    });
   }
 
   function sessionEnded() {
@@ -131,7 +140,7 @@
       document.dispatchEvent(new CustomEvent("physio:server-tier", { detail: result.tier || null }));
       showErrors(result.errors || {});
       showInvalid(result.invalid || []);
-      const now = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+      const now = new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false });
       const count = (result.invalid || []).length;
       if (result.saved) setStatus("Saved " + now, "ok-text");
       else setStatus("Saved " + now + " except " + count + " value(s) to correct:", "warn-text");
@@ -142,7 +151,7 @@
       setTimeout(function () { if (dirty) save(false); }, 5000);
     } finally {
       inFlight = false;
-      if (submitter) {
+      if (submitter && !waitingForLogin) {
         // The answer carried the new lock_version; now the waiting submit can go.
         const button = submitter;
         submitter = null;
@@ -184,12 +193,16 @@
   });
   form.addEventListener("submit", function (event) {
     clearTimeout(timer);
-    if (inFlight && !stopped) {
-      // Saving or signing now would post the lock_version the pending answer is replacing.
+    if (waitingForLogin || ((inFlight || dirty) && !stopped)) {
+      // Saving or signing now would post the lock_version the pending answer is replacing; and
+      // typing not autosaved yet goes first, so an ended session is found here (sign in again
+      // in place, then the submit goes) instead of on a "security token expired" page.
       event.preventDefault();
       submitter = event.submitter || null;
       if (!submitter) submitter = form.querySelector('button[type="submit"]');
+      if (waitingForLogin) { document.dispatchEvent(new CustomEvent("physio:session-ended")); return; }
       setStatus("Finishing the autosave…");
+      if (!inFlight) save(false);
       return;
     }
     stopped = true;

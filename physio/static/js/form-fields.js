@@ -45,3 +45,45 @@
   }
   window.PhysioForm = { inputs: inputs, isEmpty: isEmpty, setField: setField, box: box, changed: changed };
 })();
+
+// RMDQ: "None of these statements apply" and a ticked sentence exclude each other (with neither,
+// the RMDQ is recorded as not asked).
+(function () {
+  "use strict";
+  const box = document.querySelector("[data-rmdq]");
+  if (!box) return;
+  const none = box.querySelector('input[name="outcomes-rmdq_none"]');
+  if (!none) return;
+  box.addEventListener("change", function (event) {
+    const el = event.target;
+    if (el.type !== "checkbox" || !el.checked) return;
+    if (el === none) {
+      box.querySelectorAll('input[type="checkbox"]:checked').forEach(function (other) {
+        if (other !== none) { other.checked = false; }
+      });
+    } else if (none.checked) {
+      none.checked = false;
+    }
+  });
+})();
+
+// A "Not signed. Still needed:" entry goes once its field is answered (no stale messages).
+(function () {
+  "use strict";
+  const form = document.getElementById("assessment-form");
+  const box = document.getElementById("sign-problems");
+  if (!form || !box) return;
+  form.addEventListener("change", function (event) {
+    const name = event.target.name;
+    if (!name || PhysioForm.isEmpty(form, name)) return;
+    box.querySelectorAll('a[href="#' + CSS.escape(name) + '"]').forEach(function (link) {
+      link.closest("li").remove();
+      // …and so does the same message at the field.
+      const fieldBox = PhysioForm.box(form, name);
+      const message = document.getElementById(name + "-error");
+      if (message) message.remove();
+      if (fieldBox) fieldBox.classList.remove("has-error");
+    });
+    if (!box.querySelector("li")) box.hidden = true;
+  });
+})();

@@ -23,11 +23,15 @@
     return data;
   }
 
-  function showErrors(errors) {
+  function clock() {
+    return new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false });
+  }
+
+  function showErrors(errors, heading) {
     errorsEl.textContent = "";
     if (!errors || !errors.length) { errorsEl.hidden = true; return; }
     const p = document.createElement("p");
-    p.textContent = "Not saved yet — change this first (everything on the page is kept):";
+    p.textContent = heading || "Not saved yet — change this first (everything on the page is kept):";
     const ul = document.createElement("ul");
     errors.forEach(function (e) { const li = document.createElement("li"); li.textContent = e; ul.appendChild(li); });
     errorsEl.appendChild(p); errorsEl.appendChild(ul);
@@ -46,13 +50,31 @@
       });
       if (response.type === "opaqueredirect" || response.status === 400 || response.status === 401) {
         dirty = true;
-        setStatus("Not saved: your session has ended. Keep this page open, log in again in another tab, then press Save plan.", "error-text");
+        setStatus("Not saved: your session has ended. Sign in again above; nothing on the page is lost.", "error-text");
+        sessionEnded();
         return;
       }
       const result = await response.json();
-      if (result.ok) {
+      if (result.ok && result.unticked) {
+        // Saved; the exercises ticked beyond the cap were kept unticked: show that here too.
+        result.unticked.forEach(function (code) {
+          const row = tbody.querySelector('tr[data-code="' + CSS.escape(code) + '"]');
+          const box = row && row.querySelector('input[name$="-included"]');
+          if (box) { box.checked = false; row.classList.add("excluded"); }
+          if (box && !row.querySelector(".cap-row-note")) {
+            // Said at the row too: the message above the plan may be screens away.
+            const note = document.createElement("p");
+            note.className = "warn-text cap-row-note";
+            note.setAttribute("role", "status");
+            note.textContent = "Not ticked: the plan already holds as many exercises as it may. Untick one first, or use the swap at the top.";
+            box.closest("label, .field, td").after(note);
+          }
+        });
+        showErrors(result.notes, "Saved, except:");
+        if (!dirty) setStatus("Saved " + clock() + "; a tick beyond the cap was not kept (see the message above the plan and at its row).", "warn-text");
+      } else if (result.ok) {
         showErrors([]);
-        if (!dirty) setStatus("All changes saved " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }), "ok-text");
+        if (!dirty) setStatus("All changes saved " + clock(), "ok-text");
       } else {
         dirty = true;
         showErrors(result.errors);
@@ -109,10 +131,62 @@
   form.addEventListener("change", function (event) {
     const el = event.target;
     if ((el.name || "").indexOf("items-") !== 0) return;
-    if (/-included$/.test(el.name)) el.closest("tr").classList.toggle("excluded", !el.checked);
+    if (/-included$/.test(el.name)) {
+      const row = el.closest("tr");
+      row.classList.toggle("excluded", !el.checked);
+      const stale = row.querySelector(".cap-row-note");
+      if (stale && !el.checked) stale.remove();
+    }
     schedule();
   });
-  document.addEventListener("submit", function () { submitting = true; clearTimeout(timer); }, true);
+  // An ended session: sign in again right here (as on the assessment form), then save.
+  const expired = document.getElementById("plan-session-expired");
+  const relogin = document.getElementById("plan-relogin-form");
+  function sessionEnded() {
+    if (!expired || !expired.hidden) return;
+    expired.hidden = false;
+    expired.scrollIntoView({ block: "start" });
+    document.getElementById("plan-relogin-password").focus();
+  }
+  function tokenFrom(html) {
+    const input = new DOMParser().parseFromString(html, "text/html").querySelector('input[name="csrf_token"]');
+    return input ? input.value : null;
+  }
+  async function signIn(event) {
+    event.preventDefault();
+    const problem = document.getElementById("plan-relogin-error");
+    problem.hidden = true;
+    const loginUrl = relogin.dataset.loginUrl;
+    const loginPage = await fetch(loginUrl, { credentials: "same-origin", redirect: "manual" });
+    const data = new URLSearchParams();
+    data.append("csrf_token", (loginPage.ok ? tokenFrom(await loginPage.text()) : null) || "");
+    data.append("email", document.getElementById("plan-relogin-email").value);
+    data.append("password", document.getElementById("plan-relogin-password").value);
+    const answer = await fetch(loginUrl, { method: "POST", body: data, credentials: "same-origin", redirect: "manual" });
+    let token = null;
+    if (answer.type === "opaqueredirect") {
+      const fresh = await fetch(url, { credentials: "same-origin", redirect: "manual" });
+      token = fresh.ok ? tokenFrom(await fresh.text()) : null;
+    }
+    if (!token) {
+      problem.textContent = answer.status === 429
+        ? "Too many attempts: wait a minute, then try again. Your changes are still on this page."
+        : "That did not work: check your email and password. Your changes are still on this page.";
+      problem.hidden = false;
+      return;
+    }
+    document.querySelectorAll('input[name="csrf_token"]').forEach(function (el) { el.value = token; });
+    document.getElementById("plan-relogin-password").value = "";
+    expired.hidden = true;
+    save();
+  }
+  if (relogin) relogin.addEventListener("submit", signIn);
+
+  document.addEventListener("submit", function (event) {
+    if (event.target === relogin) return;  // signing in again is not leaving the page
+    submitting = true;
+    clearTimeout(timer);
+  }, true);
   window.addEventListener("beforeunload", function (event) {
     if ((dirty || inFlight) && !submitting) { event.preventDefault(); event.returnValue = ""; }
   });

@@ -1,7 +1,8 @@
 // Red flags: the tier shows beside a flag the moment it is tapped, computed from the rules
 // table the server serves from physio/clinical/red_flags.py (one source of truth); the
 // server's own screen replaces the overall tier on the next autosave (a fraction of a second).
-// "None of these" answers "no" for every unanswered flag of a group, visibly and undoably.
+// "None of these" answers "no" for every unanswered flag of a group, visibly and undoably; in a
+// group with a "yes" it offers "Not asked for the rest" instead (never a false "no").
 // At tier E or U the decision block moves to the flags that need it.
 (function () {
   "use strict";
@@ -96,39 +97,56 @@
   }
 
   // "None of these": every unanswered flag of the group → "no"; the button then undoes it.
+  // In a group that holds a "yes" it never writes "no" to items nobody asked about: it becomes
+  // "Not asked for the rest" (recorded as "not asked"), and the group is not tinted as clear.
+  function groupHasYes(group) {
+    return !!group.querySelector('.field.tri input[value="yes"]:checked');
+  }
+  const groupButtons = [];
   section.querySelectorAll("[data-none-of-these]").forEach(function (button) {
     const group = button.closest(".rf-group");
     const done = group.querySelector(".rf-group-done");
     let setByUs = [];
+    function label() {
+      const yes = groupHasYes(group);
+      if (yes) group.classList.remove("is-none");  // never tinted "clear" while it holds a yes
+      if (setByUs.length) { button.textContent = "Undo"; return; }
+      button.textContent = yes ? "Not asked for the rest" : "None of these";
+    }
     button.addEventListener("click", function () {
       if (setByUs.length) {
         setByUs.forEach(function (el) { el.checked = false; });
         PhysioForm.changed(setByUs[0]);
         setByUs = [];
-        button.textContent = "None of these";
-        group.classList.remove("is-none");
+        group.classList.remove("is-none", "is-rest-not-asked");
         done.textContent = "";
+        label();
         return;
       }
+      const withYes = groupHasYes(group);
+      const value = withYes ? "not_asked" : "no";
       group.querySelectorAll(".field.tri").forEach(function (box) {
         if (box.querySelector("input:checked")) return;
-        const no = box.querySelector('input[value="no"]');
-        if (no) { no.checked = true; setByUs.push(no); }
+        const input = box.querySelector('input[value="' + value + '"]');
+        if (input) { input.checked = true; setByUs.push(input); }
       });
       if (!setByUs.length) return;
       PhysioForm.changed(setByUs[0]);
-      button.textContent = "Undo";
-      group.classList.add("is-none");
-      done.textContent = setByUs.length + " answered “no”.";
+      group.classList.add(withYes ? "is-rest-not-asked" : "is-none");
+      done.textContent = setByUs.length + (withYes ? " recorded as “not asked”." : " answered “no”.");
+      label();
       if (window.PhysioAutosave) PhysioAutosave.saveSoon(300);
     });
+    groupButtons.push(label);
   });
+  function relabelGroups() { groupButtons.forEach(function (label) { label(); }); }
 
   form.addEventListener("change", function (event) {
     const name = event.target.name || "";
     if (name.indexOf("red_flags-") === 0 && event.target.value === "yes" && event.target.checked) {
       lastYes = event.target;
     }
+    if (name.indexOf("red_flags-") === 0) relabelGroups();
     if (name.indexOf("red_flags-") === 0 || name === "pain-location" ||
         name.indexOf("physical-") === 0) {
       refreshFlags();
@@ -142,5 +160,6 @@
     showTier(highest([serverTier, local]));
   });
   refreshFlags();
+  relabelGroups();
   if (serverTier) showTier(highest([serverTier, clientTier()]));
 })();
