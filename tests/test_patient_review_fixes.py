@@ -69,5 +69,5 @@ def test_gunicorn_access_log_custom_format_still_works_and_shows_no_token(app, t
 def test_flask_error_log_shows_no_patient_token(app, caplog):
     """An unhandled error is logged by Flask as "Exception on <path> [GET]"."""
     with caplog.at_level(logging.ERROR):
-        app.logger.error("Exception on /q/%s [GET]" % TOKEN)
+        app.logger.error(f"Exception on /q/{TOKEN} [GET]")
     assert TOKEN not in caplog.text and "/q/[token]" in caplog.text
