@@ -4,8 +4,17 @@ before its fix (HTTP through the test client unless said otherwise)."""
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 from types import SimpleNamespace
+
+from sqlalchemy import select
+
+from physio.extensions import db
+from physio.models import PlanExport, PlanLogRun, PlanLogTick
+from physio.services.plan_log import loggable_items
+from tests.helpers import signed_visit
+from tests.test_patient_plan_page import clinic_today, exported_plan, log, shared, text_of
 
 TOKEN = "Zq3xKp9LmN2vB7cR4tY8uW1eA5sD6fG0hJ2kL3mN4o"
 
@@ -71,3 +80,105 @@ def test_flask_error_log_shows_no_patient_token(app, caplog):
     with caplog.at_level(logging.ERROR):
         app.logger.error(f"Exception on /q/{TOKEN} [GET]")
     assert TOKEN not in caplog.text and "/q/[token]" in caplog.text
+
+
+# --- 2. next-morning pain ------------------------------------------------------------------------
+
+
+def _backdate_export(app, days: int) -> None:
+    with app.app_context():
+        export = db.session.execute(select(PlanExport)).scalar_one()
+        db.session.execute(
+            PlanExport.__table__.update().values(
+                created_at=export.created_at - timedelta(days=days)
+            )
+        )
+        db.session.commit()
+
+
+MORNING_PROMPT = "How is your back this morning after yesterday's run?"
+
+
+def test_a_run_yesterday_without_next_morning_pain_is_asked_for_at_the_top(
+    app, physio_client, make, physio
+):
+    patient = make.patient(physio, first_name="Jane", last_name="Runner")
+    _, path = shared(physio_client, patient)
+    _backdate_export(app, 2)
+    items = loggable_items(exported_plan(app))
+    yesterday = clinic_today(app) - timedelta(days=1)
+    anonymous = app.test_client()
+    page = anonymous.get(path).get_data(as_text=True)
+    assert MORNING_PROMPT not in text_of(page)  # no run logged: nothing to ask
+    log(anonymous, path, yesterday, [items[0].code], pain_during=3)
+    page = anonymous.get(path).get_data(as_text=True)
+    text = text_of(page)
+    assert MORNING_PROMPT in text
+    # at the top: before the week at a glance and the folded days of the log
+    assert text.index(MORNING_PROMPT) < text.index("Your log")
+    prompt = page[page.index('id="morning-after"') :]
+    prompt = prompt[: prompt.index("</form>")]
+    assert 'name="pain_next_morning"' in prompt and f'value="{yesterday.isoformat()}"' in prompt
+    # answering it keeps yesterday's ticks and pain during the run
+    form = {
+        "day": yesterday.isoformat(),
+        "part": "morning",
+        "pain_next_morning": "2",
+    }
+    saved = anonymous.post(path + "/log", data=form)
+    assert saved.status_code == 302
+    with app.app_context():
+        run = db.session.execute(select(PlanLogRun)).scalar_one()
+        assert (run.pain_during, run.pain_next_morning) == (3, 2)
+        ticks = db.session.execute(select(PlanLogTick.item_code)).scalars().all()
+        assert ticks == [items[0].code]
+    assert MORNING_PROMPT not in text_of(anonymous.get(path).get_data(as_text=True))
+
+
+def test_the_morning_only_answer_is_refused_for_today_and_without_a_run(
+    app, physio_client, make, physio
+):
+    patient = make.patient(physio, first_name="Jane", last_name="Runner")
+    _, path = shared(physio_client, patient)
+    _backdate_export(app, 2)
+    today = clinic_today(app)
+    anonymous = app.test_client()
+    for day in (today, today - timedelta(days=1)):  # today: not yet; yesterday: no run logged
+        response = anonymous.post(
+            path + "/log",
+            data={"day": day.isoformat(), "part": "morning", "pain_next_morning": "2"},
+        )
+        assert response.status_code == 422
+    with app.app_context():
+        assert db.session.execute(select(PlanLogRun)).first() is None
+
+
+def test_folded_log_days_have_a_visible_disclosure_affordance(app, physio_client, make, physio):
+    patient = make.patient(physio, first_name="Jane", last_name="Runner")
+    _, path = shared(physio_client, patient)
+    _backdate_export(app, 2)
+    page = app.test_client().get(path).get_data(as_text=True)
+    summaries = re.findall(r"<summary>(.*?)</summary>", page, flags=re.S)
+    assert len(summaries) == 3
+    for summary in summaries[1:]:  # the folded ones (today is open)
+        assert 'class="disclose"' in summary and "Show" in summary
+
+
+def test_the_physio_is_not_told_the_pain_rules_held_when_next_morning_is_missing(
+    app, physio_client, make, physio
+):
+    patient = make.patient(physio, first_name="Jane", last_name="Runner")
+    _, path = shared(physio_client, patient)
+    _backdate_export(app, 2)
+    items = loggable_items(exported_plan(app))
+    today = clinic_today(app)
+    anonymous = app.test_client()
+    log(anonymous, path, today - timedelta(days=2), [items[0].code], pain_during=3)
+    log(anonymous, path, today - timedelta(days=1), [items[0].code], pain_during=2)
+    signed_visit(physio_client, patient)
+    page = physio_client.get(f"/patients/{patient.id}").get_data(as_text=True)
+    section = text_of(page[page.index('id="home-log"') :])
+    assert "not worse the next morning" not in section
+    assert "all within the pain rules" not in section
+    assert "2 runs logged" in section
+    assert "next-morning pain not recorded for 2" in section

@@ -70,6 +70,8 @@ def read_log_form(form, plan: TreatmentPlan, export: PlanExport, today: date) ->
     day = days.get((form.get("day") or "").strip())
     if day is None:
         raise LogRefused("You can log today and the two days before (not before your plan).")
+    if form.get("part") == "morning":
+        return _read_morning_only(form, export, day, today)
     codes = {item.code for item in loggable_items(plan)}
     done = sorted({c for c in form.getlist("done") if c in codes})
     if len(set(form.getlist("done")) - codes):
@@ -81,9 +83,52 @@ def read_log_form(form, plan: TreatmentPlan, export: PlanExport, today: date) ->
     return {"day": day, "done": done, "pain_during": during, "pain_next_morning": morning}
 
 
+def _read_morning_only(form, export: PlanExport, day: date, today: date) -> dict:
+    """The prompt at the top of the page: only the next-morning pain after a logged run (the
+    day's ticks and pain during the run stay as they are)."""
+    if day >= today:
+        raise LogRefused("The next morning after today's run has not come yet.")
+    morning = _pain(form.get("pain_next_morning"), "Pain this morning")
+    if morning is None:
+        raise LogRefused("Pain this morning: choose a number from 0 to 10.")
+    run = _run_of(export.id, day)
+    if run is None or run.pain_during is None:
+        raise LogRefused("No run is logged for that day: tick it in your log first.")
+    return {
+        "day": day,
+        "done": None,
+        "pain_during": run.pain_during,
+        "pain_next_morning": morning,
+        "morning_only": True,
+    }
+
+
+def _run_of(export_id: int, day: date) -> PlanLogRun | None:
+    return db.session.execute(
+        select(PlanLogRun).where(PlanLogRun.export_id == export_id, PlanLogRun.day == day)
+    ).scalar_one_or_none()
+
+
+def morning_pending(days: list[date], state: dict[date, dict], today: date) -> date | None:
+    """Yesterday, when a run was logged then and its next-morning pain was not given yet."""
+    yesterday = today - timedelta(days=1)
+    entry = state.get(yesterday) if yesterday in days else None
+    if entry and entry["pain_during"] is not None and entry["pain_next_morning"] is None:
+        return yesterday
+    return None
+
+
 def save_day(link: PatientLink, export: PlanExport, entry: dict) -> None:
     """Replace what is logged for that day with the posted state (the form shows it all)."""
     day = entry["day"]
+    if entry.get("morning_only"):
+        run = _run_of(export.id, day)
+        if run is not None:
+            run.link_id = link.id
+            run.pain_next_morning = entry["pain_next_morning"]
+            run.updated_at = utcnow()
+            db.session.flush()
+        return
     ticks = select(PlanLogTick).where(PlanLogTick.export_id == export.id, PlanLogTick.day == day)
     have = {t.item_code for t in db.session.execute(ticks).scalars()}
     wanted = set(entry["done"])
@@ -105,9 +150,7 @@ def save_day(link: PatientLink, export: PlanExport, entry: dict) -> None:
                 item_code=code,
             )
         )
-    run = db.session.execute(
-        select(PlanLogRun).where(PlanLogRun.export_id == export.id, PlanLogRun.day == day)
-    ).scalar_one_or_none()
+    run = _run_of(export.id, day)
     during, morning = entry["pain_during"], entry["pain_next_morning"]
     if during is None and morning is None:
         if run is not None:
@@ -190,12 +233,21 @@ class LogSummary:
         )
 
     @property
+    def runs_morning_missing(self) -> int:
+        """Runs logged without the next-morning pain: whether they settled is not known."""
+        return sum(1 for _, during, morning in self.runs if during is not None and morning is None)
+
+    @property
     def pain_rules_held(self) -> bool | None:
         """Every logged run within the pain-monitoring rules (≤ 5 during, not worse the next
-        morning); None when no run was logged."""
+        morning), both numbers recorded; None when no run was logged."""
         if not self.runs:
             return None
-        return self.runs_over_limit == 0 and self.runs_not_settled == 0
+        return (
+            self.runs_over_limit == 0
+            and self.runs_not_settled == 0
+            and self.runs_morning_missing == 0
+        )
 
     @property
     def chart_panels(self) -> int:

@@ -123,13 +123,15 @@ def patient_plan(token: str):
         context["progress_chart"] = Markup(progress_chart_svg(document.series, columns=1))
     today = local_date(utcnow())
     days = plan_log.loggable_days(row, today)
+    log_state = plan_log.day_state(row.id, days)
     page = render_template(
         "public/plan.html",
         token=token,
         version=row.version,
         log_items=[] if document.plan.emergency else plan_log.loggable_items(document.plan),
         log_days=days,
-        log_state=plan_log.day_state(row.id, days),
+        log_state=log_state,
+        morning_day=plan_log.morning_pending(days, log_state, today),
         today=today,
         **context,
     )
