@@ -13,7 +13,7 @@ from sqlalchemy import select
 from physio.extensions import db
 from physio.models import PlanExport, PlanLogRun, PlanLogTick
 from physio.services.plan_log import loggable_items
-from tests.helpers import signed_visit
+from tests.helpers import send_questionnaire, signed_visit
 from tests.test_patient_plan_page import clinic_today, exported_plan, log, shared, text_of
 
 TOKEN = "Zq3xKp9LmN2vB7cR4tY8uW1eA5sD6fG0hJ2kL3mN4o"
@@ -182,3 +182,71 @@ def test_the_physio_is_not_told_the_pain_rules_held_when_next_morning_is_missing
     assert "all within the pain rules" not in section
     assert "2 runs logged" in section
     assert "next-morning pain not recorded for 2" in section
+
+
+# --- 3. patients never land on staff error pages --------------------------------------------------
+
+STAFF_MARKS = ("Back to patients", "Log out", 'class="site-header"', "Log in")
+
+
+def _patient_facing(response) -> str:
+    body = response.get_data(as_text=True)
+    for mark in STAFF_MARKS:
+        assert mark not in body, (response.status_code, mark)
+    assert 'href="/static/css/patient.css' in body, response.status_code
+    assert "no-store" in response.headers["Cache-Control"]
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    return text_of(body)
+
+
+def test_a_stale_form_on_a_patient_page_gets_the_patient_page(
+    fresh_app, make, physio, physio_client
+):
+    app = fresh_app(WTF_CSRF_ENABLED=True)
+    tab = app.test_client()
+    for path in ("/q/" + TOKEN, "/p/" + TOKEN + "/log"):
+        # a second tab, a reloaded browser: the form's CSRF token no longer matches
+        response = tab.post(path, data={"date_of_birth": "1980-01-31", "csrf_token": "stale"})
+        assert response.status_code == 400
+        assert "Please try again" in _patient_facing(response)
+
+
+def test_rate_limited_patient_pages_are_patient_pages(app, physio_client, make, physio):
+    patient = make.patient(physio, first_name="Jane", last_name="Runner")
+    _, path = shared(physio_client, patient)
+    anonymous = app.test_client()
+    statuses = [anonymous.post(path + "/log", data={}).status_code for _ in range(21)]
+    assert statuses[-1] == 429
+    limited = anonymous.post(path + "/log", data={})
+    text = _patient_facing(limited)
+    assert "Too many" in text and "Wait a minute" in text
+
+
+def test_too_large_and_not_found_under_patient_paths_are_patient_pages(
+    app, physio_client, make, physio
+):
+    patient = make.patient(physio, first_name="Jane", last_name="Runner")
+    q_path = send_questionnaire(physio_client, patient)
+    client = app.test_client()
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    big = client.post(q_path, data={"date_of_birth": "x" * 5000})
+    assert big.status_code == 413
+    assert "too long" in _patient_facing(big).lower()
+    for path, status in (
+        ("/p/" + TOKEN + "/nothing-here", 404),
+        ("/q/" + TOKEN + "/extra", 404),
+        ("/p/" + TOKEN, 404),
+        ("/q/" + TOKEN, 404),
+    ):
+        response = client.get(path)
+        assert response.status_code == status, path
+        _patient_facing(response)
+    not_allowed = client.get("/p/" + TOKEN + "/log")
+    assert not_allowed.status_code == 405
+    _patient_facing(not_allowed)
+
+
+def test_staff_pages_keep_the_staff_error_page(app, physio_client):
+    response = physio_client.get("/patients/999999")
+    assert response.status_code == 404
+    assert "Back to patients" in response.get_data(as_text=True)

@@ -57,6 +57,28 @@ def _stale_form(error):
     return render_template("public/stale_form.html"), 400
 
 
+#: Paths a patient opens from their link (the plan, its PDF and log; the questionnaire).
+PATIENT_PREFIXES = ("/p/", "/q/")
+
+
+def is_patient_path(path: str) -> bool:
+    return path.startswith(PATIENT_PREFIXES)
+
+
+def patient_error(error, code: int) -> Response:
+    """The app's error handlers answer a patient path with this: the patient's layout and words
+    (a stale form, too many tries, too large, no such page), never the staff error pages. Also
+    for errors raised before any route matched (a 404, or a CSRF failure on an unknown path),
+    so the blueprints' own hooks did not run: the patient headers are set here."""
+    if isinstance(error, CSRFError):
+        page = render_template("public/stale_form.html")
+    elif code == 404:
+        page = render_template("public/link_invalid.html")
+    else:
+        page = render_template("public/error.html", code=code)
+    return patient_headers(Response(page, status=code, mimetype="text/html"))
+
+
 def _link_or_page(token: str):
     """(link, None) for a live link, else (None, the clear page to answer with)."""
     try:
