@@ -3,6 +3,7 @@ before its fix (HTTP through the test client unless said otherwise)."""
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from datetime import timedelta
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from physio.extensions import db
 from physio.models import PlanExport, PlanLogRun, PlanLogTick
 from physio.services.plan_log import loggable_items
-from tests.helpers import send_questionnaire, signed_visit
+from tests.helpers import answer_every_page, answers_for, send_questionnaire, signed_visit
 from tests.test_patient_plan_page import clinic_today, exported_plan, log, shared, text_of
 
 TOKEN = "Zq3xKp9LmN2vB7cR4tY8uW1eA5sD6fG0hJ2kL3mN4o"
@@ -250,3 +251,46 @@ def test_staff_pages_keep_the_staff_error_page(app, physio_client):
     response = physio_client.get("/patients/999999")
     assert response.status_code == 404
     assert "Back to patients" in response.get_data(as_text=True)
+
+
+# --- 4. "Change" on the check page comes back to the check page ------------------------------------
+
+PATIENT_DOB = "1985-06-15"
+
+
+def _questionnaire_at_check(
+    client, physio_client, make, physio, instruments=("nprs", "rmdq", "psfs")
+):
+    from datetime import date
+
+    patient = make.patient(
+        physio, first_name="Jane", last_name="Runner", date_of_birth=date.fromisoformat(PATIENT_DOB)
+    )
+    path = send_questionnaire(physio_client, patient, instruments)
+    answer_every_page(client, path, PATIENT_DOB, send=False)
+    return patient, path
+
+
+def _hidden_inputs(page: str) -> dict:
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+
+
+def test_change_on_the_check_page_returns_to_the_check_page(app, physio_client, make, physio):
+    client = app.test_client()
+    _, path = _questionnaire_at_check(client, physio_client, make, physio)
+    check = client.get(path + "?page=check").get_data(as_text=True)
+    changes = re.findall(r'<a href="([^"]+)">Change <span', check)
+    assert len(changes) >= 3
+    url = html.unescape(changes[0])
+    page = client.get(url).get_data(as_text=True)
+    assert "Save and go back to the check" in page
+    form = _hidden_inputs(page)
+    fields = sorted(set(re.findall(r'name="((?:pain|outcomes)-[a-z0-9_\-]+)"', page)))
+    form.update({k: v for k, v in answers_for(form["page"], fields).items() if k != "page"})
+    saved = client.post(path, data=form)
+    assert saved.status_code == 302
+    assert saved.headers["Location"].endswith("page=check"), saved.headers["Location"]
+    # without coming from the check page, saving goes on to the next page as before
+    form.pop("then", None)
+    onward = client.post(path, data=form)
+    assert not onward.headers["Location"].endswith("page=check")

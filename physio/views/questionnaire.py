@@ -173,7 +173,14 @@ def _show(token: str, q, key: str, *, posted=None, errors=None, status: int = 20
         done=page.key in (q.pages_done or []),
         errors=errors or {},
         back=pages[index - 1].key if index > 0 else None,
+        # Opened with "Change" from the check page: saving goes back there.
+        then_check=_then_check(),
     ), status
+
+
+def _then_check() -> bool:
+    source = request.form if request.method == "POST" else request.args
+    return source.get("then") == service.FINISH
 
 
 def _save(token: str, q):
@@ -199,6 +206,8 @@ def _save(token: str, q):
     db.session.commit()
     pages, index = _position(q, key)
     following = pages[index + 1].key if index + 1 < len(pages) else service.FINISH
+    if _then_check():
+        following = service.FINISH
     return redirect(url_for(".questionnaire", token=token, page=following))
 
 
