@@ -20,7 +20,7 @@ from tests.test_patient_plan_page import clinic_today, exported_plan, log, share
 TOKEN = "Zq3xKp9LmN2vB7cR4tY8uW1eA5sD6fG0hJ2kL3mN4o"
 
 
-# --- 1. tokens in gunicorn's access log ---------------------------------------------------------
+# --- 1. tokens in gunicorn's access log ---
 
 
 def _gunicorn_access_lines(tmp_path, paths: list[str], access_format: str) -> str:
@@ -83,7 +83,7 @@ def test_flask_error_log_shows_no_patient_token(app, caplog):
     assert TOKEN not in caplog.text and "/q/[token]" in caplog.text
 
 
-# --- 2. next-morning pain ------------------------------------------------------------------------
+# --- 2. next-morning pain ---
 
 
 def _backdate_export(app, days: int) -> None:
@@ -185,7 +185,7 @@ def test_the_physio_is_not_told_the_pain_rules_held_when_next_morning_is_missing
     assert "next-morning pain not recorded for 2" in section
 
 
-# --- 3. patients never land on staff error pages --------------------------------------------------
+# --- 3. patients never land on staff error pages ---
 
 STAFF_MARKS = ("Back to patients", "Log out", 'class="site-header"', "Log in")
 
@@ -253,7 +253,7 @@ def test_staff_pages_keep_the_staff_error_page(app, physio_client):
     assert "Back to patients" in response.get_data(as_text=True)
 
 
-# --- 4. "Change" on the check page comes back to the check page ------------------------------------
+# --- 4. "Change" on the check page comes back to the check page ---
 
 PATIENT_DOB = "1985-06-15"
 
