@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from physio.extensions import db
 from physio.models import PlanExport, PlanLogRun, PlanLogTick
+from physio.models.base import utcnow
 from physio.services.plan_log import loggable_items
 from tests.helpers import answer_every_page, answers_for, send_questionnaire, signed_visit
 from tests.test_patient_plan_page import clinic_today, exported_plan, log, shared, text_of
@@ -294,3 +295,63 @@ def test_change_on_the_check_page_returns_to_the_check_page(app, physio_client, 
     form.pop("then", None)
     onward = client.post(path, data=form)
     assert not onward.headers["Location"].endswith("page=check")
+
+
+# --- 5. a patient's answer that differs from what the physio typed ---
+
+
+def _field_block(form: str, name: str) -> str:
+    """The form's markup from the field's input to the next field."""
+    start = form.index(f'name="{name}"')
+    end = form.find('<div class="field', start)
+    return form[start : end if end > 0 else start + 3000]
+
+
+def test_a_differing_patient_answer_is_noted_on_the_draft_field(app, physio_client, make, physio):
+    from datetime import date
+
+    from tests.helpers import new_assessment
+
+    patient = make.patient(
+        physio, first_name="Jane", last_name="Runner", date_of_birth=date.fromisoformat(PATIENT_DOB)
+    )
+    aid = new_assessment(physio_client, patient)
+    form = physio_client.get(f"/assessments/{aid}/edit").get_data(as_text=True)
+    lock = re.search(r'name="lock_version"[^>]*value="(\d+)"', form).group(1)
+    physio_client.post(
+        f"/assessments/{aid}/edit",
+        data={
+            "seen_at": "2026-11-20T10:30",
+            "lock_version": lock,
+            "pain-nprs_now": "8",
+            "pain-nprs_best_24h": "2",  # the same as the patient will give: no note needed
+        },
+    )
+    path = send_questionnaire(physio_client, patient, ("nprs",))
+    answer_every_page(app.test_client(), path, PATIENT_DOB)  # nprs_now 5, best 2, worst 7
+    form = physio_client.get(f"/assessments/{aid}/edit").get_data(as_text=True)
+    day = utcnow().strftime("%-d %b %Y")
+    now_field = text_of(_field_block(form, "pain-nprs_now"))
+    assert f"The patient reported 5 on {day}" in now_field, now_field
+    assert re.search(r'name="pain-nprs_now"[^>]*value="8"', form)  # the physio's value stays
+    best = text_of(_field_block(form, "pain-nprs_best_24h"))
+    assert "patient reported" not in best.lower()  # same value: nothing to flag
+    worst = text_of(_field_block(form, "pain-nprs_worst_24h"))
+    assert f"Reported by the patient on {day}" in worst  # a blank the patient filled
+    # the physio takes the patient's value: the note becomes a plain "reported by the patient"
+    form_lock = re.search(r'name="lock_version"[^>]*value="(\d+)"', form).group(1)
+    physio_client.post(
+        f"/assessments/{aid}/edit",
+        data={
+            "seen_at": "2026-11-20T10:30",
+            "lock_version": form_lock,
+            "pain-nprs_now": "5",
+            "pain-nprs_best_24h": "2",
+            "pain-nprs_worst_24h": "7",
+        },
+    )
+    form = physio_client.get(f"/assessments/{aid}/edit").get_data(as_text=True)
+    now_field = text_of(_field_block(form, "pain-nprs_now"))
+    assert (
+        f"Reported by the patient on {day}" in now_field and "patient reported 5" not in now_field
+    )

@@ -297,12 +297,41 @@ def import_into_draft(a: Assessment, user: User) -> dict[int, list[str]]:
             a.updated_at = utcnow()
             a.updated_by = user
         names = provenance.record_reported(a, q, changes, user)
+        # What the patient answered differently from a value already in the draft: kept
+        # beside the field as a note, the draft's value stays.
+        provenance.record_differing(a, q, _differences(record, reported, changes), user)
         q.imported_into_id = a.id
         q.imported_at = utcnow()
         filled[q.id] = names
     if filled:
         db.session.flush()
     return filled
+
+
+def _differences(record: dict, reported: dict, changes: dict) -> dict[str, tuple]:
+    """{posted name: (the patient's value, the draft's)} for answers not taken into the draft
+    because it already held another value (tick lists item by item, PSFS as a whole)."""
+    out: dict[str, tuple] = {}
+    taken = {section: set(values) for section, values in changes.items()}
+    for section in ("pain", "outcomes"):
+        in_draft = record[section]
+        for name, value in reported[section].items():
+            if name in taken.get(section, ()) or value is None:
+                continue
+            have = in_draft.get(name)
+            if name == "psfs":
+                mine = provenance.psfs_rows(value)
+                theirs = [r for r in provenance.psfs_rows(have) if r["activity"]]
+                if theirs and provenance.plain(mine) != provenance.plain(theirs):
+                    out[provenance.PSFS_FIELD] = (mine, theirs)
+                continue
+            if name.startswith("rmdq_"):  # unticked boxes are saved as "no"
+                if have is not None and bool(have) != bool(value):
+                    out[f"{section}-{name}"] = (value, have)
+                continue
+            if not _blank(have) and provenance.plain(have) != provenance.plain(value):
+                out[f"{section}-{name}"] = (value, have)
+    return out
 
 
 def _blank(value) -> bool:
