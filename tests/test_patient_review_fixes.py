@@ -355,3 +355,38 @@ def test_a_differing_patient_answer_is_noted_on_the_draft_field(app, physio_clie
     assert (
         f"Reported by the patient on {day}" in now_field and "patient reported 5" not in now_field
     )
+
+
+# --- 6. adherence numbers that add up ---
+
+
+def test_adherence_percentages_come_from_the_counts_shown(app, physio_client, make, physio):
+    patient = make.patient(physio, first_name="Jane", last_name="Runner")
+    _, path = shared(physio_client, patient)
+    _backdate_export(app, 2)  # three days: 7-a-week items 3 sessions, 2-a-week items 0.86
+    items = loggable_items(exported_plan(app))
+    assert any(i.days_per_week < 7 for i in items)
+    today = clinic_today(app)
+    anonymous = app.test_client()
+    log(anonymous, path, today, [items[0].code])
+    log(anonymous, path, today - timedelta(days=1), [items[0].code])
+    signed_visit(physio_client, patient)
+    page = physio_client.get(f"/patients/{patient.id}").get_data(as_text=True)
+    section = page[page.index('id="home-log"') :]
+    text = text_of(section)
+    overall = re.search(r"(\d+) % of planned sessions done \((\d+) of (\d+) planned sessions", text)
+    assert overall, text[:400]
+    percent, done, planned = map(int, overall.groups())
+    assert percent == round(100 * done / planned)
+    rows = re.findall(
+        r"<tr><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td><td>([^<]+)</td></tr>", section
+    )
+    assert len(rows) == len(items)
+    for title, row_planned, row_done, row_percent in rows:
+        row_planned, row_done = int(row_planned), int(row_done)
+        if row_planned == 0:
+            assert row_percent == "—", title
+        else:  # 0 % when nothing was done, never a dash
+            assert row_percent == f"{round(100 * min(row_done, row_planned) / row_planned)} %"
+    assert sum(int(r[1]) for r in rows) == planned
+    assert sum(min(int(r[2]), int(r[1])) for r in rows) == done

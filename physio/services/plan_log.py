@@ -185,16 +185,28 @@ def day_state(export_id: int, days: list[date]) -> dict[date, dict]:
 # --- what the physio sees ------------------------------------------------------------------------
 
 
+def planned_sessions(days_per_week: int, days: int) -> int:
+    """Whole sessions planned over `days` days (half rounds up): the number the physio sees,
+    and the one every percentage is taken of."""
+    return int(days_per_week * days / 7 + 0.5)
+
+
 @dataclass
 class ItemAdherence:
     code: str
     title: str
-    planned: float
+    planned: int
     done: int
 
     @property
+    def counted(self) -> int:
+        """Sessions done toward the plan (extra sessions do not make up for another item)."""
+        return min(self.done, self.planned)
+
+    @property
     def percent(self) -> int | None:
-        return None if self.planned < 1 else min(100, round(100 * self.done / self.planned))
+        """None only when nothing was planned yet; 0 when planned and none done."""
+        return None if self.planned < 1 else round(100 * self.counted / self.planned)
 
 
 @dataclass
@@ -208,16 +220,21 @@ class LogSummary:
     runs: list[tuple[date, int | None, int | None]] = field(default_factory=list)
 
     @property
-    def planned(self) -> float:
+    def planned(self) -> int:
         return sum(i.planned for i in self.items)
 
     @property
     def done(self) -> int:
+        """Planned sessions done (the per-item counts, each up to its plan)."""
+        return sum(i.counted for i in self.items)
+
+    @property
+    def ticked(self) -> int:
         return sum(i.done for i in self.items)
 
     @property
     def percent(self) -> int | None:
-        return None if self.planned < 1 else min(100, round(100 * self.done / self.planned))
+        return None if self.planned < 1 else round(100 * self.done / self.planned)
 
     @property
     def runs_over_limit(self) -> int:
@@ -307,7 +324,9 @@ def summaries_for_patient(patient_id: int, today: date) -> list[LogSummary]:
                 done[tick.item_code] = done.get(tick.item_code, 0) + 1
         summary = LogSummary(export.id, export.version, export.assessment_id, since, until)
         summary.items = [
-            ItemAdherence(i.code, i.title, i.days_per_week * days / 7, done.get(i.code, 0))
+            ItemAdherence(
+                i.code, i.title, planned_sessions(i.days_per_week, days), done.get(i.code, 0)
+            )
             for i in loggable_items(plan)
         ]
         summary.runs = [(r.day, r.pain_during, r.pain_next_morning) for r in runs]
