@@ -390,3 +390,39 @@ def test_adherence_percentages_come_from_the_counts_shown(app, physio_client, ma
             assert row_percent == f"{round(100 * min(row_done, row_planned) / row_planned)} %"
     assert sum(int(r[1]) for r in rows) == planned
     assert sum(min(int(r[2]), int(r[1])) for r in rows) == done
+
+
+# --- 7. one note at the top of each questionnaire group ---
+
+
+def test_whole_questionnaire_marks_sit_at_the_top_of_their_group(
+    app, physio_client, make, physio
+):
+    from physio.models import Clinic
+    from tests.helpers import new_assessment
+
+    with app.app_context():
+        clinic = db.session.get(Clinic, physio.clinic_id)
+        clinic.sbst_enabled = True
+        db.session.commit()
+    client = app.test_client()
+    patient, path = _questionnaire_at_check(
+        client, physio_client, make, physio, ("nprs", "rmdq", "psfs", "sbst")
+    )
+    assert client.post(path, data={"page": "check"}).status_code == 302
+    aid = new_assessment(physio_client, patient)
+    form = physio_client.get(f"/assessments/{aid}/edit").get_data(as_text=True)
+    for heading, first_item, words in (
+        ("Roland-Morris Disability Questionnaire", 'name="outcomes-rmdq_1"', "Roland-Morris"),
+        ("Patient-Specific Functional Scale", 'name="outcomes-psfs-0-activity"', "reported"),
+        ("Keele STarT Back Screening Tool", 'name="outcomes-sbst_1"', "STarT Back"),
+    ):
+        start = form.index(f"<h3>{heading}</h3>")
+        group = form[start:]
+        first = group.index(first_item)
+        notes = [m.start() for m in re.finditer(r'<p class="reported[^"]*"', group[:first])]
+        assert len(notes) == 1, (heading, len(notes))
+        assert words in group[notes[0] : group.index("</p>", notes[0])]
+        # and none inside the group's items any more
+        following = group[first : group.find("<h3>", first + 1)]
+        assert 'class="reported"' not in following, heading

@@ -163,16 +163,20 @@ def _words(value) -> str:
     return "blank" if value is None else str(value)
 
 
-#: Questionnaires of many ticks get one note at their first item (a note under each of 24
-#: checkboxes would double the form); an item a physio changed still gets its own note.
+#: Questionnaires of many ticks get one note for the whole group, shown at the top of it (a
+#: note under each of 24 checkboxes would double the form), keyed by the group's name; an item
+#: a physio changed still gets its own note at the item.
 _GROUPS = {
-    "outcomes-rmdq_": ("outcomes-rmdq_1", "Roland-Morris (RMDQ-24)"),
-    "outcomes-sbst_": ("outcomes-sbst_1", "STarT Back"),
+    "outcomes-rmdq_": ("outcomes-rmdq", "Roland-Morris (RMDQ-24)"),
+    "outcomes-sbst_": ("outcomes-sbst", "STarT Back"),
 }
+#: Notes shown at the top of a group, not at a field: the form places them (form.html).
+GROUP_NOTES = ("outcomes-rmdq", "outcomes-psfs", "outcomes-sbst")
 
 
 def field_notes(a: Assessment, rows: list[ReportedField] | None = None) -> dict[str, Note]:
-    """{posted name: note} for the fields of `a` the patient reported (PSFS on its first row).
+    """{posted name: note} for the fields of `a` the patient reported; whole questionnaires
+    (RMDQ, STarT Back, the PSFS rows) under their group's name (GROUP_NOTES).
     `rows`: the assessment's `rows_of`, when the caller already has them."""
     notes: dict[str, Note] = {}
     grouped: dict[str, list[ReportedField]] = {}
@@ -198,14 +202,13 @@ def field_notes(a: Assessment, rows: list[ReportedField] | None = None) -> dict[
                 f"{reported} ({_words(row.value)}); changed by {who} on {_day(row.corrected_at)}",
                 corrected=True,
             )
-        notes["outcomes-psfs-0-activity" if row.field == PSFS_FIELD else row.field] = note
+        notes[row.field] = note  # PSFS: "outcomes-psfs", the top of its rows
     for group, rows in grouped.items():
-        first, label = _GROUPS[group]
+        key, label = _GROUPS[group]
         days = ", ".join(sorted({_day(r.reported_at) for r in rows}))
-        text = f"{label}: {len(rows)} answers reported by the patient on {days}"
-        if first in notes:  # the first item was changed: keep both notes
-            text = f"{text}; this item: {notes[first].text}"
-        notes[first] = Note(label, text, corrected=first in notes and notes[first].corrected)
+        notes[key] = Note(
+            label, f"{label}: {len(rows)} answers reported by the patient on {days}", False
+        )
     return notes
 
 
