@@ -395,9 +395,7 @@ def test_adherence_percentages_come_from_the_counts_shown(app, physio_client, ma
 # --- 7. one note at the top of each questionnaire group ---
 
 
-def test_whole_questionnaire_marks_sit_at_the_top_of_their_group(
-    app, physio_client, make, physio
-):
+def test_whole_questionnaire_marks_sit_at_the_top_of_their_group(app, physio_client, make, physio):
     from physio.models import Clinic
     from tests.helpers import new_assessment
 
@@ -426,3 +424,38 @@ def test_whole_questionnaire_marks_sit_at_the_top_of_their_group(
         # and none inside the group's items any more
         following = group[first : group.find("<h3>", first + 1)]
         assert 'class="reported"' not in following, heading
+
+
+# --- 8. the smaller findings ---
+
+
+def test_the_log_asks_what_was_done_yesterday_in_plain_words(app, physio_client, make, physio):
+    patient = make.patient(physio, first_name="Jane", last_name="Runner")
+    _, path = shared(physio_client, patient)
+    _backdate_export(app, 2)
+    text = text_of(app.test_client().get(path).get_data(as_text=True))
+    assert "What did you do yesterday?" in text and "on Yesterday" not in text
+    assert "What did you do today?" in text
+
+
+def test_the_date_of_birth_example_is_not_a_patients_date(app, physio_client, make, physio):
+    from physio.demo import PATIENTS
+
+    patient = make.patient(physio, first_name="Jane", last_name="Runner")
+    path = send_questionnaire(physio_client, patient)
+    client = app.test_client()
+    pages = [client.get(path), client.post(path, data={"date_of_birth": "12/04/1988"})]
+    demo_dates = {row[2] for row in PATIENTS}
+    for response in pages:
+        body = response.get_data(as_text=True)
+        assert "1980-01-31" in body
+        for day in demo_dates:
+            assert day.isoformat() not in body and f"{day.day} {day:%B %Y}" not in body
+
+
+def test_long_unbroken_answers_wrap_on_the_check_page(app):
+    from pathlib import Path
+
+    css = (Path(app.static_folder) / "css" / "patient.css").read_text()
+    rule = re.search(r"\.summary dt, \.summary dd[^{]*\{([^}]*)\}", css)
+    assert rule and "overflow-wrap: anywhere" in rule.group(1)

@@ -101,7 +101,7 @@ def _check_date_of_birth(token: str, q):
         return redirect(url_for(".questionnaire", token=token))
     if outcome == "malformed":
         db.session.rollback()
-        message = "Enter your date of birth as year-month-day, for example 1988-04-12."
+        message = "Enter your date of birth as year-month-day (YYYY-MM-DD), for example 1980-01-31."
         return _date_of_birth_page(token, q, error=message, given=given), 422
     _audit("questionnaire_dob_wrong", q, failures=q.dob_failures, locked=outcome == "locked")
     db.session.commit()
