@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from physio.extensions import db
+from physio.extensions import db, limiter
 from physio.models import Clinic, User
 from tests.helpers import Factory, isolated, login, make_app
 
@@ -32,7 +32,17 @@ def app(_session_app):
 
 
 @pytest.fixture
-def fresh_app():
+def restore_limiter():
+    """Apps a test makes re-configure the one limiter object; put the test suite's back (a
+    later test's rate limits would otherwise count in that app's store, or not at all)."""
+    saved = dict(limiter.__dict__)
+    yield
+    limiter.__dict__.clear()
+    limiter.__dict__.update(saved)
+
+
+@pytest.fixture
+def fresh_app(restore_limiter):
     """Build extra apps with config overrides; their connections are closed afterwards."""
     apps = []
 

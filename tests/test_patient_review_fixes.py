@@ -459,3 +459,66 @@ def test_long_unbroken_answers_wrap_on_the_check_page(app):
     css = (Path(app.static_folder) / "css" / "patient.css").read_text()
     rule = re.search(r"\.summary dt, \.summary dd[^{]*\{([^}]*)\}", css)
     assert rule and "overflow-wrap: anywhere" in rule.group(1)
+
+
+def _verified_client(app, physio_client, make, physio, instruments):
+    from datetime import date
+
+    patient = make.patient(
+        physio, first_name="Jane", last_name="Runner", date_of_birth=date.fromisoformat(PATIENT_DOB)
+    )
+    path = send_questionnaire(physio_client, patient, instruments)
+    client = app.test_client()
+    assert client.post(path, data={"date_of_birth": PATIENT_DOB}).status_code == 302
+    return client, path
+
+
+def _stored_answers(app) -> tuple[dict, list]:
+    from physio.models import Questionnaire
+
+    with app.app_context():
+        q = db.session.execute(select(Questionnaire)).scalar_one()
+        return dict(q.answers or {}), list(q.pages_done or [])
+
+
+def test_valid_answers_on_a_page_with_one_error_are_kept(app, physio_client, make, physio):
+    client, path = _verified_client(app, physio_client, make, physio, ("nprs",))
+    response = client.post(
+        path, data={"page": "pain-24h", "pain-nprs_best_24h": "", "pain-nprs_worst_24h": "7"}
+    )
+    assert response.status_code == 422
+    answers, done = _stored_answers(app)
+    assert answers.get("pain-nprs_worst_24h") == 7  # kept: the patient may stop here
+    assert "pain-nprs_best_24h" not in answers or answers["pain-nprs_best_24h"] is None
+    assert "pain-24h" not in done  # the page still needs its answer
+    # coming back later, the kept answer is there and the page is the one to finish
+    again = client.get(path + "?page=pain-24h").get_data(as_text=True)
+    assert re.search(r'id="pain-nprs_worst_24h-7"[^>]*checked', again)
+
+
+def test_a_first_psfs_can_be_finished_with_no_activities_to_name(app, physio_client, make, physio):
+    client, path = _verified_client(app, physio_client, make, physio, ("psfs",))
+    page = client.get(path + "?page=psfs").get_data(as_text=True)
+    assert 'name="outcomes-psfs-none"' in page
+    assert "no activities" in text_of(page).lower()
+    empty = client.post(path, data={"page": "psfs"})
+    assert empty.status_code == 422  # an empty page by mistake is still questioned
+    none = client.post(path, data={"page": "psfs", "outcomes-psfs-none": "y"})
+    assert none.status_code == 302 and none.headers["Location"].endswith("page=check")
+    check = text_of(client.get(path + "?page=check").get_data(as_text=True))
+    assert "No activities named" in check
+    assert client.post(path, data={"page": "check"}).status_code == 302
+
+
+def test_no_activities_and_a_named_one_at_once_is_asked_about(app, physio_client, make, physio):
+    client, path = _verified_client(app, physio_client, make, physio, ("psfs",))
+    both = client.post(
+        path,
+        data={
+            "page": "psfs",
+            "outcomes-psfs-none": "y",
+            "outcomes-psfs-0-activity": "Running",
+            "outcomes-psfs-0-score": "4",
+        },
+    )
+    assert both.status_code == 422

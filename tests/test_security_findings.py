@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from physio.extensions import limiter
 from physio.throttle import LoginThrottle
 from tests.helpers import PASSWORD, Factory, login, signed_visit
 
@@ -101,15 +100,6 @@ def test_finding_4_one_physios_signing_does_not_use_up_anothers_limit(app, make,
         assert a.post("/assessments/999/sign", data={"password": "x"}).status_code == 404
     assert a.post("/assessments/999/sign", data={"password": "x"}).status_code == 429
     assert b.post("/assessments/999/sign", data={"password": "x"}).status_code == 404
-
-
-@pytest.fixture
-def restore_limiter():
-    """Apps made here re-configure the one limiter object; put the test suite's back."""
-    saved = dict(limiter.__dict__)
-    yield
-    limiter.__dict__.clear()
-    limiter.__dict__.update(saved)
 
 
 def test_finding_4_database_limit_store_counts_across_workers(tmp_path, restore_limiter):

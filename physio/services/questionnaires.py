@@ -217,8 +217,9 @@ def mark_opened(q: Questionnaire) -> bool:
     return False
 
 
-def save_page(q: Questionnaire, page: pq.Page, answers: dict) -> None:
-    """Keep one page's answers (replacing that page's earlier answers) and mark it done.
+def save_page(q: Questionnaire, page: pq.Page, answers: dict, *, done: bool = True) -> None:
+    """Keep one page's answers (replacing that page's earlier answers) and mark it done; with
+    `done=False` (a page sent with a mistake) its valid answers are kept, not marked done.
 
     Two saves at once (two tabs) would both start from the same answers: the row's version
     counter makes the later one fail, and it is re-applied on fresh answers."""
@@ -227,7 +228,8 @@ def save_page(q: Questionnaire, page: pq.Page, answers: dict) -> None:
         merged = {k: v for k, v in (q.answers or {}).items() if k not in names}
         merged.update({k: v for k, v in answers.items() if k in names})
         q.answers = merged
-        q.pages_done = sorted({*(q.pages_done or []), page.key})
+        if done:
+            q.pages_done = sorted({*(q.pages_done or []), page.key})
         try:
             db.session.flush()
             return

@@ -198,6 +198,15 @@ def _save(token: str, q):
         abort(400)
     answers, errors = read_page(page, request.form.getlist)
     if errors:
+        # What was right is kept (the patient may stop here and come back); the page is not
+        # done until the marked answers are given.
+        kept = {name: value for name, value in answers.items() if name not in errors}
+        if any(value is not None for value in kept.values()) and page.key not in (
+            q.pages_done or []
+        ):
+            service.save_page(q, page, kept, done=False)
+            _audit("questionnaire_answer", q, page=page.key, partial=True)
+            db.session.commit()
         return _show(
             token, q, key, posted=_as_posted(page, request.form), errors=errors, status=422
         )
