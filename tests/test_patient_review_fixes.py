@@ -522,3 +522,50 @@ def test_no_activities_and_a_named_one_at_once_is_asked_about(app, physio_client
         },
     )
     assert both.status_code == 422
+
+
+def _set_clinic_phone(app, physio, phone):
+    from physio.models import Clinic
+
+    with app.app_context():
+        clinic = db.session.get(Clinic, physio.clinic_id)
+        clinic.phone = phone
+        db.session.commit()
+        return clinic.name
+
+
+def _expire_all(app, model):
+    with app.app_context():
+        db.session.execute(model.__table__.update().values(expires_at=utcnow() - timedelta(days=1)))
+        db.session.commit()
+
+
+def test_locked_and_expired_pages_name_the_clinic_and_its_phone(
+    app, physio_client, make, physio
+):
+    from physio.models import PatientLink, Questionnaire
+
+    name = _set_clinic_phone(app, physio, "020 7946 0321")
+    patient = make.patient(physio, first_name="Jane", last_name="Runner")
+    # locked: five wrong dates of birth
+    locked_path = send_questionnaire(physio_client, patient)
+    client = app.test_client()
+    for _ in range(5):
+        client.post(locked_path, data={"date_of_birth": "1900-01-01"})
+    pages = {"locked": client.get(locked_path)}
+    _, plan_path = shared(physio_client, patient)
+    _expire_all(app, Questionnaire)
+    expired_path = send_questionnaire(physio_client, patient)
+    _expire_all(app, Questionnaire)
+    _expire_all(app, PatientLink)
+    pages["questionnaire expired"] = client.get(expired_path)
+    pages["plan expired"] = client.get(plan_path)
+    for what, response in pages.items():
+        assert response.status_code in (403, 410), what
+        body = response.get_data(as_text=True)
+        assert name in text_of(body), what
+        assert '<a href="tel:02079460321">020 7946 0321</a>' in body, what
+    # no phone known: the clinic is still named, and no empty phone line
+    _set_clinic_phone(app, physio, None)
+    body = client.get(plan_path).get_data(as_text=True)
+    assert name in text_of(body) and "tel:" not in body

@@ -122,9 +122,9 @@ def resolve(token: str) -> Questionnaire:
         raise LinkUnknown()
     state = link_state(q)
     if state == "revoked":
-        raise LinkRevoked()
+        raise LinkRevoked(q.clinic_id)
     if state == "expired":
-        raise LinkExpired()
+        raise LinkExpired(q.clinic_id)
     return q
 
 

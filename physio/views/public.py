@@ -83,10 +83,12 @@ def _link_or_page(token: str):
     """(link, None) for a live link, else (None, the clear page to answer with)."""
     try:
         link = link_service.resolve_plan_link(token)
-    except link_service.LinkExpired:
-        return None, (render_template("public/link_expired.html"), 410)
-    except link_service.LinkRevoked:
-        return None, (render_template("public/link_revoked.html"), 410)
+    except link_service.LinkExpired as expired:
+        clinic = link_service.clinic_contact(expired.clinic_id)
+        return None, (render_template("public/link_expired.html", clinic=clinic), 410)
+    except link_service.LinkRevoked as revoked:
+        clinic = link_service.clinic_contact(revoked.clinic_id)
+        return None, (render_template("public/link_revoked.html", clinic=clinic), 410)
     except link_service.LinkUnknown:
         return None, (render_template("public/link_invalid.html"), 404)
     # The token, not whoever may be logged in on this browser, decides what is visible.

@@ -52,10 +52,12 @@ def _audit(action: str, q, **detail) -> None:
 def _refused(token: str):
     try:
         q = service.resolve(token)
-    except link_service.LinkExpired:
-        return None, (render_template("public/questionnaire/expired.html"), 410)
-    except link_service.LinkRevoked:
-        return None, (render_template("public/questionnaire/revoked.html"), 410)
+    except link_service.LinkExpired as refused:
+        clinic = link_service.clinic_contact(refused.clinic_id)
+        return None, (render_template("public/questionnaire/expired.html", clinic=clinic), 410)
+    except link_service.LinkRevoked as refused:
+        clinic = link_service.clinic_contact(refused.clinic_id)
+        return None, (render_template("public/questionnaire/revoked.html", clinic=clinic), 410)
     except link_service.LinkUnknown:
         return None, (render_template("public/link_invalid.html"), 404)
     set_clinic_scope(q.clinic_id)
@@ -80,7 +82,9 @@ def questionnaire(token: str):
             completed_on=local_date(q.completed_at),
         )
     if state == "locked":
-        return render_template("public/questionnaire/locked.html"), 403
+        return render_template(
+            "public/questionnaire/locked.html", clinic=link_service.clinic_contact(q.clinic_id)
+        ), 403
     if not _verified(q):
         if request.method == "POST":
             return _check_date_of_birth(token, q)
@@ -106,7 +110,9 @@ def _check_date_of_birth(token: str, q):
     _audit("questionnaire_dob_wrong", q, failures=q.dob_failures, locked=outcome == "locked")
     db.session.commit()
     if outcome == "locked":
-        return render_template("public/questionnaire/locked.html"), 403
+        return render_template(
+            "public/questionnaire/locked.html", clinic=link_service.clinic_contact(q.clinic_id)
+        ), 403
     left = service.tries_left(q)
     message = (
         "That date of birth does not match what your clinic has. "
