@@ -540,9 +540,7 @@ def _expire_all(app, model):
         db.session.commit()
 
 
-def test_locked_and_expired_pages_name_the_clinic_and_its_phone(
-    app, physio_client, make, physio
-):
+def test_locked_and_expired_pages_name_the_clinic_and_its_phone(app, physio_client, make, physio):
     from physio.models import PatientLink, Questionnaire
 
     name = _set_clinic_phone(app, physio, "020 7946 0321")
@@ -569,3 +567,38 @@ def test_locked_and_expired_pages_name_the_clinic_and_its_phone(
     _set_clinic_phone(app, physio, None)
     body = client.get(plan_path).get_data(as_text=True)
     assert name in text_of(body) and "tel:" not in body
+
+
+def test_revoking_a_link_asks_for_confirmation_first(app, physio_client, make, physio):
+    from physio.models import PatientLink, Questionnaire
+
+    patient = make.patient(physio, first_name="Jane", last_name="Runner")
+    send_questionnaire(physio_client, patient)
+    shared(physio_client, patient)
+    page = physio_client.get(f"/patients/{patient.id}").get_data(as_text=True)
+    links = page[page.index('id="patient-links"') :]
+    # the list offers no one-click revoke: each "Revoke" opens a confirm page
+    assert not re.search(r'<form[^>]*action="[^"]*/revoke"', links)
+    confirm_urls = [
+        html.unescape(u) for u in re.findall(r'<a [^>]*href="([^"]*/revoke[^"]*)"', links)
+    ]
+    assert len(confirm_urls) == 2
+    forms = []
+    for url in confirm_urls:
+        confirm = physio_client.get(url)
+        assert confirm.status_code == 200
+        body = confirm.get_data(as_text=True)
+        assert "no longer" in text_of(body)
+        body = body[body.index("<main") :]  # past the header's log-out form
+        form = re.search(r'<form method="post" action="([^"]+)"', body)
+        assert form and html.unescape(form.group(1)) == url.split("?")[0]
+        forms.append((url.split("?")[0], _hidden_inputs(body)))
+    with app.app_context():  # opening the confirm pages changed nothing
+        assert db.session.execute(select(PatientLink.revoked_at)).scalar_one() is None
+        assert db.session.execute(select(Questionnaire.revoked_at)).scalar_one() is None
+    for action, hidden in forms:
+        done = physio_client.post(action, data=hidden)
+        assert done.status_code == 302 and f"/patients/{patient.id}" in done.headers["Location"]
+    with app.app_context():
+        assert db.session.execute(select(PatientLink.revoked_at)).scalar_one() is not None
+        assert db.session.execute(select(Questionnaire.revoked_at)).scalar_one() is not None

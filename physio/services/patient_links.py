@@ -177,14 +177,20 @@ class LinkInvalid(Exception):
     """No such link of this assessment (another assessment's, or none)."""
 
 
-def revoke_plan_link(a: Assessment, link_id: int, user: User, actor: Actor) -> bool:
-    """Revoke one of `a`'s plan links at once (audited, committed). False when it was already
-    revoked; LinkInvalid when `a` has no such link (clinic-scoped, like every read)."""
+def plan_link_of(a: Assessment, link_id: int) -> PatientLink:
+    """One of `a`'s plan links (clinic-scoped, like every read); LinkInvalid when none."""
     link = db.session.execute(
         select(PatientLink).where(PatientLink.id == link_id, PatientLink.assessment_id == a.id)
     ).scalar_one_or_none()
     if link is None:
         raise LinkInvalid()
+    return link
+
+
+def revoke_plan_link(a: Assessment, link_id: int, user: User, actor: Actor) -> bool:
+    """Revoke one of `a`'s plan links at once (audited, committed). False when it was already
+    revoked; LinkInvalid when `a` has no such link (clinic-scoped, like every read)."""
+    link = plan_link_of(a, link_id)
     if not revoke(link, user):
         return False
     audit.record_by(actor, "share_revoke", a, link_id=link.id)
