@@ -602,3 +602,41 @@ def test_revoking_a_link_asks_for_confirmation_first(app, physio_client, make, p
     with app.app_context():
         assert db.session.execute(select(PatientLink.revoked_at)).scalar_one() is not None
         assert db.session.execute(select(Questionnaire.revoked_at)).scalar_one() is not None
+
+
+def _text_boxes(svg: str) -> list[tuple[str, float, float, float, float]]:
+    """(text, left, right, top, bottom) of each <text>, measured with the chart's own font
+    (DejaVu Sans, as font-family says) through Pillow."""
+    import pytest
+
+    font_module = pytest.importorskip("PIL.ImageFont")
+    boxes = []
+    for attrs, text in re.findall(r"<text ([^>]*)>([^<]*)</text>", svg):
+        get = dict(re.findall(r'([a-z-]+)="([^"]*)"', attrs))
+        size = float(get["font-size"])
+        bold = get.get("font-weight") in ("700", "bold")
+        path = "/usr/share/fonts/truetype/dejavu/DejaVuSans{}.ttf".format("-Bold" if bold else "")
+        try:
+            font = font_module.truetype(path, size=int(size * 10))
+        except OSError:
+            pytest.skip("DejaVu Sans is not installed")
+        width = font.getlength(html.unescape(text)) / 10
+        x, y = float(get["x"]), float(get["y"])
+        anchor = get.get("text-anchor", "start")
+        left = x - {"start": 0, "middle": width / 2, "end": width}[anchor]
+        boxes.append((text, left, left + width, y - size * 0.8, y + size * 0.2))
+    return boxes
+
+
+def test_home_log_chart_labels_do_not_overlap():
+    from datetime import date
+
+    from physio.charts import pain_log_chart_svg
+
+    runs = [(date(2026, 12, 1), 3, 6), (date(2026, 12, 2), 10, 10)]
+    boxes = _text_boxes(pain_log_chart_svg(runs))
+    assert any(t == "Pain the morning after (0–10)" for t, *_ in boxes)
+    for i, (a, al, ar, at, ab) in enumerate(boxes):
+        for b, bl, br, bt, bb in boxes[i + 1 :]:
+            overlap = al < br and bl < ar and at < bb and bt < ab
+            assert not overlap, (a, b)
