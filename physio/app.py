@@ -188,12 +188,16 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+
     from physio.extensions import db
+    from physio.views.public import is_patient_path, patient_error
 
     def render_error(error):
         code = getattr(error, "code", 500)
         if code == 500:
             db.session.rollback()
+        if is_patient_path(request.path):  # a patient never lands on a staff page
+            return patient_error(error, code)
         return render_template(f"errors/{code}.html", error=error), code
 
     for code in (400, 403, 404, 405, 409, 410, 413, 429, 500):
@@ -233,6 +237,8 @@ def register_errorhandlers(app: Flask) -> None:
     # SQLite database).
     def conflict(error):
         db.session.rollback()
+        if is_patient_path(request.path):
+            return patient_error(error, 409)
         return render_template("errors/409.html", error=error), 409
 
     def operational(error):
@@ -243,6 +249,8 @@ def register_errorhandlers(app: Flask) -> None:
         ):
             return conflict(error)
         db.session.rollback()
+        if is_patient_path(request.path):
+            return patient_error(error, 500)
         return render_template("errors/500.html", error=error), 500
 
     app.register_error_handler(StaleDataError, conflict)

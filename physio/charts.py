@@ -34,12 +34,15 @@ def _panel(
     lower_is_better: bool,
     w: float,
     h: float,
+    note_line: bool = False,
 ) -> str:
-    pad_l, pad_r, pad_t, pad_b = 24, 24, 30, 24
-    # "lower is better" goes beside the title when both fit on the line (rough widths of bold
-    # 11 and plain 8.5 units), else on a line of its own above the plot
+    """One measure's panel. `note_line`: "lower is better" on its own line under the title
+    (a long title, or a top value at the right edge, would run into it beside the title).
+    Without it, the hint goes beside the title when both fit on the line (rough widths of bold
+    11 and plain 8.5 units), else on a line of its own above the plot."""
+    pad_l, pad_r, pad_t, pad_b = 24, 24, (42 if note_line else 30), 24
     hint_beside = 8 + len(title) * 11 * 0.62 + 12 + 15 * 8.5 * 0.56 <= w - pad_r
-    if lower_is_better and not hint_beside:
+    if lower_is_better and not note_line and not hint_beside:
         pad_t = 44
     inner_w, inner_h = w - pad_l - pad_r, h - pad_t - pad_b
     top = y_max if y_max is not None else max(v for _, v in points) * 1.25 or 1
@@ -59,7 +62,12 @@ def _panel(
         f'<line x1="{x0 + pad_l}" y1="{y0 + pad_t}" x2="{x0 + w - pad_r}" y2="{y0 + pad_t}" '
         f'stroke="{GRID}" stroke-width="0.6" stroke-dasharray="3 3"/>',
     ]
-    if lower_is_better:
+    if lower_is_better and note_line:
+        parts.append(
+            f'<text x="{x0 + 8}" y="{y0 + 26}" font-size="8.5" '
+            f'fill="#667085">lower is better</text>'
+        )
+    elif lower_is_better:
         parts.append(
             f'<text x="{x0 + w - pad_r}" y="{y0 + (14 if hint_beside else 26)}" '
             f'font-size="8.5" text-anchor="end" fill="#667085">lower is better</text>'
@@ -92,6 +100,7 @@ def progress_chart_svg(
     height: float = 130,
     columns: int = 2,
     title: str = "Progress over visits",
+    note_line: bool = False,
 ) -> str:
     """Small line charts in a grid (`columns` per row), one per measure with a value."""
     shown = [(key, title, y_max, lower) for key, title, y_max, lower in panels if series.get(key)]
@@ -110,6 +119,7 @@ def progress_chart_svg(
             lower,
             panel_width,
             height,
+            note_line,
         )
         for i, (key, title, y_max, lower) in enumerate(shown)
     ]
@@ -133,4 +143,6 @@ def pain_log_chart_svg(runs: list[tuple[date, int | None, int | None]]) -> str:
         "during": [(day, during) for day, during, _ in runs if during is not None],
         "next_morning": [(day, morning) for day, _, morning in runs if morning is not None],
     }
-    return progress_chart_svg(series, PAIN_LOG_PANELS, title="Pain logged after runs")
+    return progress_chart_svg(
+        series, PAIN_LOG_PANELS, title="Pain logged after runs", height=142, note_line=True
+    )

@@ -17,7 +17,7 @@ import pytest
 # production it is logged and the offending item dropped.
 os.environ.setdefault("PHYSIO_PLAN_STRICT", "1")
 
-from physio.extensions import db
+from physio.extensions import db, limiter
 from physio.models import Clinic, User
 from tests.helpers import Factory, isolated, login, make_app
 
@@ -38,7 +38,17 @@ def app(_session_app):
 
 
 @pytest.fixture
-def fresh_app():
+def restore_limiter():
+    """Apps a test makes re-configure the one limiter object; put the test suite's back (a
+    later test's rate limits would otherwise count in that app's store, or not at all)."""
+    saved = dict(limiter.__dict__)
+    yield
+    limiter.__dict__.clear()
+    limiter.__dict__.update(saved)
+
+
+@pytest.fixture
+def fresh_app(restore_limiter):
     """Build extra apps with config overrides; their connections are closed afterwards."""
     apps = []
 

@@ -238,7 +238,7 @@ def test_finding7_the_database_refuses_two_clinics_differing_only_in_case(app):
 
 
 @pytest.fixture
-def race_app(app, tmp_path):
+def race_app(app, tmp_path, restore_limiter):
     """An app whose database several threads can use at once: PostgreSQL as configured, or a
     SQLite file (the in-memory test database is one connection)."""
     from physio.extensions import limiter

@@ -163,7 +163,7 @@ def test_answers_are_kept_page_by_page_and_resumed(app, physio_client, patient):
     assert questionnaire_row(app).completed_at is None
 
 
-def test_a_page_with_a_wrong_answer_comes_back_with_a_message_and_saves_nothing(
+def test_a_page_with_a_wrong_answer_comes_back_with_a_message_and_keeps_only_the_valid_ones(
     app, physio_client, patient
 ):
     path = send_questionnaire(physio_client, patient, ("nprs",))
@@ -175,7 +175,8 @@ def test_a_page_with_a_wrong_answer_comes_back_with_a_message_and_saves_nothing(
     )
     assert response.status_code == 422
     assert "can&#39;t be higher than at its worst" in response.get_data(as_text=True)
-    assert questionnaire_row(app).answers == {}
+    row = questionnaire_row(app)  # the worst score is kept; the page is not done
+    assert row.answers == {"pain-nprs_worst_24h": 3} and "pain-24h" not in (row.pages_done or [])
     required = client.post(path, data={"page": "pain-now"})
     assert required.status_code == 422 and "Please answer" in required.get_data(as_text=True)
 
@@ -406,7 +407,7 @@ def test_a_review_takes_todays_answers_over_values_copied_from_last_visit(
 # --- stored, not per process: concurrent wrong tries against a live server -------------------
 
 
-def test_parallel_wrong_dates_of_birth_count_five_and_no_more(tmp_path):
+def test_parallel_wrong_dates_of_birth_count_five_and_no_more(tmp_path, restore_limiter):
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'race.sqlite'}")
     with app.app_context():
         db.create_all()

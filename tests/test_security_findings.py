@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from physio.extensions import limiter
+from physio.throttle import LoginThrottle
 from tests.helpers import PASSWORD, Factory, login, signed_visit
 
 
@@ -102,22 +102,12 @@ def test_finding_4_one_physios_signing_does_not_use_up_anothers_limit(app, make,
     assert b.post("/assessments/999/sign", data={"password": "x"}).status_code == 404
 
 
-@pytest.fixture
-def restore_limiter():
-    """Apps made here re-configure the one limiter object; put the test suite's back."""
-    saved = dict(limiter.__dict__)
-    yield
-    limiter.__dict__.clear()
-    limiter.__dict__.update(saved)
-
-
 def test_finding_4_database_limit_store_counts_across_workers(tmp_path, restore_limiter):
     """Two apps on one database file stand for gunicorn's two workers: with the default
     RATELIMIT_STORAGE_URI (database://) each sees the other's failed logins."""
     from config import DevelopmentConfig, ProductionConfig, TestingConfig
     from physio.app import create_app
     from physio.extensions import db
-    from physio.throttle import LoginThrottle
 
     assert DevelopmentConfig.RATELIMIT_STORAGE_URI == "database://"
     assert ProductionConfig.RATELIMIT_STORAGE_URI == "database://"

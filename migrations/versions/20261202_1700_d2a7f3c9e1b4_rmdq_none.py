@@ -5,7 +5,7 @@ signed hashes are unchanged (hash version 1 leaves the field out while it is emp
 leaves out every absent value).
 
 Revision ID: d2a7f3c9e1b4
-Revises: c4e8a1f0b2d7
+Revises: c4d5e6f7a8b9
 Create Date: 2026-12-02 17:00:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d2a7f3c9e1b4"
-down_revision = "c4e8a1f0b2d7"
+down_revision = "c4d5e6f7a8b9"
 branch_labels = None
 depends_on = None
 

@@ -370,9 +370,15 @@ def _check_best_not_above_worst(answers: dict[str, Any], errors: dict[str, str])
         )
 
 
+#: The first PSFS's box "I have no activities to name": read, never stored (not a record field).
+PSFS_NONE = "outcomes-psfs-none"
+
+
 def _read_psfs(page: Page, get: Getter) -> tuple[dict[str, Any], dict[str, str]]:
     answers: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    # Only the first time: at a review the activities named before are re-rated.
+    none = not page.fixed_activities and (_first(get, PSFS_NONE) or "").lower() in _YES
     rows = 0
     for i in range(PSFS_ROWS):
         activity_name, score_name = f"outcomes-psfs-{i}-activity", f"outcomes-psfs-{i}-score"
@@ -392,8 +398,14 @@ def _read_psfs(page: Page, get: Getter) -> tuple[dict[str, Any], dict[str, str]]
         answers[activity_name] = activity
         answers[score_name] = score
         rows += bool(activity and score is not None)
-    if not rows and not errors:
-        errors["outcomes-psfs-0-activity"] = "Name at least one activity and score it."
+    if none and rows:
+        errors["outcomes-psfs-0-activity"] = (
+            "You ticked that there is nothing to name: clear the activities, or untick it."
+        )
+    elif not rows and not errors and not none:
+        errors["outcomes-psfs-0-activity"] = (
+            "Name at least one activity and score it, or tick that there is nothing to name."
+        )
     return answers, errors
 
 
@@ -409,7 +421,7 @@ def answer_words(page: Page, answers: Mapping[str, Any]) -> list[tuple[str, str]
             score = answers.get(f"outcomes-psfs-{i}-score")
             if activity:
                 rows.append((activity, "–" if score is None else f"{score} out of 10"))
-        return rows
+        return rows or [("Activities", "No activities named")]
     rows = []
     for q in page.questions:
         value = answers.get(q.name)

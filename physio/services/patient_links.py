@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from physio.extensions import db
-from physio.models import Assessment, PatientLink, User
+from physio.models import Assessment, Clinic, PatientLink, User
 from physio.models.base import utcnow
 from physio.services import audit
 from physio.services.audit import Actor
@@ -45,12 +45,44 @@ def plausible_token(token: str) -> bool:
     return 20 <= len(token) <= _MAX_TOKEN_LENGTH and set(token) <= _TOKEN_CHARS
 
 
-class LinkExpired(Exception):
+class _LinkRefused(Exception):
+    """A link that exists but no longer opens: the page names its clinic (`clinic_id`)."""
+
+    def __init__(self, clinic_id: int | None = None):
+        super().__init__(clinic_id)
+        self.clinic_id = clinic_id
+
+
+class LinkExpired(_LinkRefused):
     pass
 
 
-class LinkRevoked(Exception):
+class LinkRevoked(_LinkRefused):
     pass
+
+
+@dataclass(frozen=True)
+class ClinicContact:
+    name: str
+    phone: str | None
+
+    @property
+    def tel(self) -> str | None:
+        """The phone number for a tel: link (digits and a leading +)."""
+        if not self.phone:
+            return None
+        digits = "".join(c for c in self.phone if c.isdigit() or c == "+")
+        return digits or None
+
+
+def clinic_contact(clinic_id: int | None) -> ClinicContact | None:
+    """Whom a patient with a link that no longer opens can call (None when not known)."""
+    if clinic_id is None:
+        return None
+    clinic = db.session.execute(
+        select(Clinic).where(Clinic.id == clinic_id).execution_options(skip_clinic_scope=True)
+    ).scalar_one_or_none()
+    return ClinicContact(clinic.name, clinic.phone or None) if clinic else None
 
 
 class LinkUnknown(Exception):
@@ -103,9 +135,9 @@ def resolve_plan_link(token: str) -> PatientLink:
         raise LinkUnknown()
     state = link_state(link)
     if state == "revoked":
-        raise LinkRevoked()
+        raise LinkRevoked(link.clinic_id)
     if state == "expired":
-        raise LinkExpired()
+        raise LinkExpired(link.clinic_id)
     return link
 
 
@@ -145,14 +177,20 @@ class LinkInvalid(Exception):
     """No such link of this assessment (another assessment's, or none)."""
 
 
-def revoke_plan_link(a: Assessment, link_id: int, user: User, actor: Actor) -> bool:
-    """Revoke one of `a`'s plan links at once (audited, committed). False when it was already
-    revoked; LinkInvalid when `a` has no such link (clinic-scoped, like every read)."""
+def plan_link_of(a: Assessment, link_id: int) -> PatientLink:
+    """One of `a`'s plan links (clinic-scoped, like every read); LinkInvalid when none."""
     link = db.session.execute(
         select(PatientLink).where(PatientLink.id == link_id, PatientLink.assessment_id == a.id)
     ).scalar_one_or_none()
     if link is None:
         raise LinkInvalid()
+    return link
+
+
+def revoke_plan_link(a: Assessment, link_id: int, user: User, actor: Actor) -> bool:
+    """Revoke one of `a`'s plan links at once (audited, committed). False when it was already
+    revoked; LinkInvalid when `a` has no such link (clinic-scoped, like every read)."""
+    link = plan_link_of(a, link_id)
     if not revoke(link, user):
         return False
     audit.record_by(actor, "share_revoke", a, link_id=link.id)

@@ -70,6 +70,8 @@ def read_log_form(form, plan: TreatmentPlan, export: PlanExport, today: date) ->
     day = days.get((form.get("day") or "").strip())
     if day is None:
         raise LogRefused("You can log today and the two days before (not before your plan).")
+    if form.get("part") == "morning":
+        return _read_morning_only(form, export, day, today)
     codes = {item.code for item in loggable_items(plan)}
     done = sorted({c for c in form.getlist("done") if c in codes})
     if len(set(form.getlist("done")) - codes):
@@ -81,9 +83,52 @@ def read_log_form(form, plan: TreatmentPlan, export: PlanExport, today: date) ->
     return {"day": day, "done": done, "pain_during": during, "pain_next_morning": morning}
 
 
+def _read_morning_only(form, export: PlanExport, day: date, today: date) -> dict:
+    """The prompt at the top of the page: only the next-morning pain after a logged run (the
+    day's ticks and pain during the run stay as they are)."""
+    if day >= today:
+        raise LogRefused("The next morning after today's run has not come yet.")
+    morning = _pain(form.get("pain_next_morning"), "Pain this morning")
+    if morning is None:
+        raise LogRefused("Pain this morning: choose a number from 0 to 10.")
+    run = _run_of(export.id, day)
+    if run is None or run.pain_during is None:
+        raise LogRefused("No run is logged for that day: tick it in your log first.")
+    return {
+        "day": day,
+        "done": None,
+        "pain_during": run.pain_during,
+        "pain_next_morning": morning,
+        "morning_only": True,
+    }
+
+
+def _run_of(export_id: int, day: date) -> PlanLogRun | None:
+    return db.session.execute(
+        select(PlanLogRun).where(PlanLogRun.export_id == export_id, PlanLogRun.day == day)
+    ).scalar_one_or_none()
+
+
+def morning_pending(days: list[date], state: dict[date, dict], today: date) -> date | None:
+    """Yesterday, when a run was logged then and its next-morning pain was not given yet."""
+    yesterday = today - timedelta(days=1)
+    entry = state.get(yesterday) if yesterday in days else None
+    if entry and entry["pain_during"] is not None and entry["pain_next_morning"] is None:
+        return yesterday
+    return None
+
+
 def save_day(link: PatientLink, export: PlanExport, entry: dict) -> None:
     """Replace what is logged for that day with the posted state (the form shows it all)."""
     day = entry["day"]
+    if entry.get("morning_only"):
+        run = _run_of(export.id, day)
+        if run is not None:
+            run.link_id = link.id
+            run.pain_next_morning = entry["pain_next_morning"]
+            run.updated_at = utcnow()
+            db.session.flush()
+        return
     ticks = select(PlanLogTick).where(PlanLogTick.export_id == export.id, PlanLogTick.day == day)
     have = {t.item_code for t in db.session.execute(ticks).scalars()}
     wanted = set(entry["done"])
@@ -105,9 +150,7 @@ def save_day(link: PatientLink, export: PlanExport, entry: dict) -> None:
                 item_code=code,
             )
         )
-    run = db.session.execute(
-        select(PlanLogRun).where(PlanLogRun.export_id == export.id, PlanLogRun.day == day)
-    ).scalar_one_or_none()
+    run = _run_of(export.id, day)
     during, morning = entry["pain_during"], entry["pain_next_morning"]
     if during is None and morning is None:
         if run is not None:
@@ -142,16 +185,28 @@ def day_state(export_id: int, days: list[date]) -> dict[date, dict]:
 # --- what the physio sees ------------------------------------------------------------------------
 
 
+def planned_sessions(days_per_week: int, days: int) -> int:
+    """Whole sessions planned over `days` days (half rounds up): the number the physio sees,
+    and the one every percentage is taken of."""
+    return int(days_per_week * days / 7 + 0.5)
+
+
 @dataclass
 class ItemAdherence:
     code: str
     title: str
-    planned: float
+    planned: int
     done: int
 
     @property
+    def counted(self) -> int:
+        """Sessions done toward the plan (extra sessions do not make up for another item)."""
+        return min(self.done, self.planned)
+
+    @property
     def percent(self) -> int | None:
-        return None if self.planned < 1 else min(100, round(100 * self.done / self.planned))
+        """None only when nothing was planned yet; 0 when planned and none done."""
+        return None if self.planned < 1 else round(100 * self.counted / self.planned)
 
 
 @dataclass
@@ -165,16 +220,21 @@ class LogSummary:
     runs: list[tuple[date, int | None, int | None]] = field(default_factory=list)
 
     @property
-    def planned(self) -> float:
+    def planned(self) -> int:
         return sum(i.planned for i in self.items)
 
     @property
     def done(self) -> int:
+        """Planned sessions done (the per-item counts, each up to its plan)."""
+        return sum(i.counted for i in self.items)
+
+    @property
+    def ticked(self) -> int:
         return sum(i.done for i in self.items)
 
     @property
     def percent(self) -> int | None:
-        return None if self.planned < 1 else min(100, round(100 * self.done / self.planned))
+        return None if self.planned < 1 else round(100 * self.done / self.planned)
 
     @property
     def runs_over_limit(self) -> int:
@@ -190,12 +250,21 @@ class LogSummary:
         )
 
     @property
+    def runs_morning_missing(self) -> int:
+        """Runs logged without the next-morning pain: whether they settled is not known."""
+        return sum(1 for _, during, morning in self.runs if during is not None and morning is None)
+
+    @property
     def pain_rules_held(self) -> bool | None:
         """Every logged run within the pain-monitoring rules (≤ 5 during, not worse the next
-        morning); None when no run was logged."""
+        morning), both numbers recorded; None when no run was logged."""
         if not self.runs:
             return None
-        return self.runs_over_limit == 0 and self.runs_not_settled == 0
+        return (
+            self.runs_over_limit == 0
+            and self.runs_not_settled == 0
+            and self.runs_morning_missing == 0
+        )
 
     @property
     def chart_panels(self) -> int:
@@ -255,7 +324,9 @@ def summaries_for_patient(patient_id: int, today: date) -> list[LogSummary]:
                 done[tick.item_code] = done.get(tick.item_code, 0) + 1
         summary = LogSummary(export.id, export.version, export.assessment_id, since, until)
         summary.items = [
-            ItemAdherence(i.code, i.title, i.days_per_week * days / 7, done.get(i.code, 0))
+            ItemAdherence(
+                i.code, i.title, planned_sessions(i.days_per_week, days), done.get(i.code, 0)
+            )
             for i in loggable_items(plan)
         ]
         summary.runs = [(r.day, r.pain_during, r.pain_next_morning) for r in runs]

@@ -27,14 +27,14 @@ PSFS_FIELD = "outcomes-psfs"
 REPORTABLE_SECTIONS = ("pain-", "outcomes-")
 
 
-def _plain(value):
+def plain(value):
     """JSON-native form of a record value (Decimal → str) for storing and comparing."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     return value
 
 
@@ -59,11 +59,42 @@ def record_reported(a: Assessment, q: Questionnaire, partial: dict, user: User) 
             db.session.add(row)
         row.questionnaire_id = q.id
         row.reported_at = q.completed_at or now  # completed: set when the patient finished
-        row.value = _plain(value)
+        row.value = plain(value)
         row.imported_at = now
         row.imported_by_id = user.id
         row.corrected_at = row.corrected_by_id = row.corrected_value = None
     return sorted(names)
+
+
+def record_differing(
+    a: Assessment, q: Questionnaire, differing: dict[str, tuple], user: User
+) -> None:
+    """Note answers the patient gave that differ from a value the draft already held (which
+    stays): kept as a reported value "corrected" before it came in, by nobody in particular
+    (corrected_by is None: the draft's value was there first). When the physio later takes the
+    patient's value, `record_corrections` turns it into a plain reported one."""
+    if not differing:
+        return
+    now = utcnow()
+    existing = {r.field: r for r in rows_of(a.id)}
+    for name, (reported, in_draft) in differing.items():
+        row = existing.get(name)
+        if row is None:
+            row = ReportedField(clinic_id=a.clinic_id, assessment_id=a.id, field=name)
+            db.session.add(row)
+        row.questionnaire_id = q.id
+        row.reported_at = q.completed_at or now
+        row.value = plain(reported)
+        row.imported_at = now
+        row.imported_by_id = user.id
+        row.corrected_at = now
+        row.corrected_by_id = None
+        row.corrected_value = plain(in_draft)
+
+
+def differs(row: ReportedField) -> bool:
+    """The patient's answer was not taken: the draft already held another value."""
+    return row.corrected_at is not None and row.corrected_by_id is None
 
 
 def rows_of(assessment_id: int) -> list[ReportedField]:
@@ -86,7 +117,7 @@ def record_corrections(a: Assessment, changes: dict[str, tuple], user: User) -> 
         if row.field not in changes:
             continue
         after = changes[row.field][1]
-        new = _plain(_psfs_rows(after) if row.field == PSFS_FIELD else after)
+        new = plain(psfs_rows(after) if row.field == PSFS_FIELD else after)
         if new == row.value:
             row.corrected_at = row.corrected_by_id = row.corrected_value = None
         else:
@@ -95,7 +126,7 @@ def record_corrections(a: Assessment, changes: dict[str, tuple], user: User) -> 
             row.corrected_value = new
 
 
-def _psfs_rows(rows) -> list[dict]:
+def psfs_rows(rows) -> list[dict]:
     return [{"activity": r.get("activity"), "score": r.get("score")} for r in rows or []]
 
 
@@ -132,16 +163,20 @@ def _words(value) -> str:
     return "blank" if value is None else str(value)
 
 
-#: Questionnaires of many ticks get one note at their first item (a note under each of 24
-#: checkboxes would double the form); an item a physio changed still gets its own note.
+#: Questionnaires of many ticks get one note for the whole group, shown at the top of it (a
+#: note under each of 24 checkboxes would double the form), keyed by the group's name; an item
+#: a physio changed still gets its own note at the item.
 _GROUPS = {
-    "outcomes-rmdq_": ("outcomes-rmdq_1", "Roland-Morris (RMDQ-24)"),
-    "outcomes-sbst_": ("outcomes-sbst_1", "STarT Back"),
+    "outcomes-rmdq_": ("outcomes-rmdq", "Roland-Morris (RMDQ-24)"),
+    "outcomes-sbst_": ("outcomes-sbst", "STarT Back"),
 }
+#: Notes shown at the top of a group, not at a field: the form places them (form.html).
+GROUP_NOTES = ("outcomes-rmdq", "outcomes-psfs", "outcomes-sbst")
 
 
 def field_notes(a: Assessment, rows: list[ReportedField] | None = None) -> dict[str, Note]:
-    """{posted name: note} for the fields of `a` the patient reported (PSFS on its first row).
+    """{posted name: note} for the fields of `a` the patient reported; whole questionnaires
+    (RMDQ, STarT Back, the PSFS rows) under their group's name (GROUP_NOTES).
     `rows`: the assessment's `rows_of`, when the caller already has them."""
     notes: dict[str, Note] = {}
     grouped: dict[str, list[ReportedField]] = {}
@@ -151,7 +186,14 @@ def field_notes(a: Assessment, rows: list[ReportedField] | None = None) -> dict[
             grouped.setdefault(group, []).append(row)
             continue
         reported = f"Reported by the patient on {_day(row.reported_at)}"
-        if row.corrected_at is None:
+        if differs(row):
+            note = Note(
+                _label(row.field),
+                f"The patient reported {_words(row.value)} on {_day(row.reported_at)}"
+                " (the value entered before was kept)",
+                corrected=True,
+            )
+        elif row.corrected_at is None:
             note = Note(_label(row.field), reported, corrected=False)
         else:
             who = row.corrected_by.name if row.corrected_by else "a physio"
@@ -160,14 +202,13 @@ def field_notes(a: Assessment, rows: list[ReportedField] | None = None) -> dict[
                 f"{reported} ({_words(row.value)}); changed by {who} on {_day(row.corrected_at)}",
                 corrected=True,
             )
-        notes["outcomes-psfs-0-activity" if row.field == PSFS_FIELD else row.field] = note
+        notes[row.field] = note  # PSFS: "outcomes-psfs", the top of its rows
     for group, rows in grouped.items():
-        first, label = _GROUPS[group]
+        key, label = _GROUPS[group]
         days = ", ".join(sorted({_day(r.reported_at) for r in rows}))
-        text = f"{label}: {len(rows)} answers reported by the patient on {days}"
-        if first in notes:  # the first item was changed: keep both notes
-            text = f"{text}; this item: {notes[first].text}"
-        notes[first] = Note(label, text, corrected=first in notes and notes[first].corrected)
+        notes[key] = Note(
+            label, f"{label}: {len(rows)} answers reported by the patient on {days}", False
+        )
     return notes
 
 
@@ -177,8 +218,10 @@ def summary(a: Assessment, rows: list[ReportedField] | None = None) -> dict | No
     rows = rows_of(a.id) if rows is None else rows
     if not rows:
         return None
+    taken = [r for r in rows if not differs(r)]
     return {
         "reported_on": sorted({_day(r.reported_at) for r in rows}),
-        "count": len(rows),
-        "corrected": sum(r.corrected_at is not None for r in rows),
+        "count": len(taken),
+        "corrected": sum(r.corrected_at is not None for r in taken),
+        "differ": len(rows) - len(taken),
     }

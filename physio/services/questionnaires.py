@@ -123,9 +123,9 @@ def resolve(token: str) -> Questionnaire:
         raise LinkUnknown()
     state = link_state(q)
     if state == "revoked":
-        raise LinkRevoked()
+        raise LinkRevoked(q.clinic_id)
     if state == "expired":
-        raise LinkExpired()
+        raise LinkExpired(q.clinic_id)
     return q
 
 
@@ -218,8 +218,9 @@ def mark_opened(q: Questionnaire) -> bool:
     return False
 
 
-def save_page(q: Questionnaire, page: pq.Page, answers: dict) -> None:
-    """Keep one page's answers (replacing that page's earlier answers) and mark it done.
+def save_page(q: Questionnaire, page: pq.Page, answers: dict, *, done: bool = True) -> None:
+    """Keep one page's answers (replacing that page's earlier answers) and mark it done; with
+    `done=False` (a page sent with a mistake) its valid answers are kept, not marked done.
 
     Two saves at once (two tabs) would both start from the same answers: the row's version
     counter makes the later one fail, and it is re-applied on fresh answers."""
@@ -228,7 +229,8 @@ def save_page(q: Questionnaire, page: pq.Page, answers: dict) -> None:
         merged = {k: v for k, v in (q.answers or {}).items() if k not in names}
         merged.update({k: v for k, v in answers.items() if k in names})
         q.answers = merged
-        q.pages_done = sorted({*(q.pages_done or []), page.key})
+        if done:
+            q.pages_done = sorted({*(q.pages_done or []), page.key})
         try:
             db.session.flush()
             return
@@ -298,12 +300,41 @@ def import_into_draft(a: Assessment, user: User) -> dict[int, list[str]]:
             a.updated_at = utcnow()
             a.updated_by = user
         names = provenance.record_reported(a, q, changes, user)
+        # What the patient answered differently from a value already in the draft: kept
+        # beside the field as a note, the draft's value stays.
+        provenance.record_differing(a, q, _differences(record, reported, changes), user)
         q.imported_into_id = a.id
         q.imported_at = utcnow()
         filled[q.id] = names
     if filled:
         db.session.flush()
     return filled
+
+
+def _differences(record: dict, reported: dict, changes: dict) -> dict[str, tuple]:
+    """{posted name: (the patient's value, the draft's)} for answers not taken into the draft
+    because it already held another value (tick lists item by item, PSFS as a whole)."""
+    out: dict[str, tuple] = {}
+    taken = {section: set(values) for section, values in changes.items()}
+    for section in ("pain", "outcomes"):
+        in_draft = record[section]
+        for name, value in reported[section].items():
+            if name in taken.get(section, ()) or value is None:
+                continue
+            have = in_draft.get(name)
+            if name == "psfs":
+                mine = provenance.psfs_rows(value)
+                theirs = [r for r in provenance.psfs_rows(have) if r["activity"]]
+                if theirs and provenance.plain(mine) != provenance.plain(theirs):
+                    out[provenance.PSFS_FIELD] = (mine, theirs)
+                continue
+            if name.startswith("rmdq_"):  # unticked boxes are saved as "no"
+                if have is not None and bool(have) != bool(value):
+                    out[f"{section}-{name}"] = (value, have)
+                continue
+            if not _blank(have) and provenance.plain(have) != provenance.plain(value):
+                out[f"{section}-{name}"] = (value, have)
+    return out
 
 
 def _blank(value) -> bool:

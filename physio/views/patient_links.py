@@ -187,11 +187,24 @@ def send(patient_id: int):
 
 
 @bp.route(
-    "/patients/<int:patient_id>/questionnaires/<int:questionnaire_id>/revoke", methods=["POST"]
+    "/patients/<int:patient_id>/questionnaires/<int:questionnaire_id>/revoke",
+    methods=["GET", "POST"],
 )
 def revoke(patient_id: int, questionnaire_id: int):
-    """Stop a questionnaire link at once (answers already sent stay)."""
+    """Stop a questionnaire link at once (answers already sent stay). GET: the confirm page
+    whose form posts here (no script needed)."""
     patient, q = _patient_questionnaire(patient_id, questionnaire_id)
+    if request.method == "GET":
+        return render_template(
+            "patients/confirm_revoke.html",
+            what="questionnaire link",
+            patient_name=patient.full_name,
+            made_at=q.created_at,
+            state=link_service.link_state(q),
+            action=url_for(".revoke", patient_id=patient.id, questionnaire_id=q.id),
+            back=None,
+            cancel=url_for("patients.show", patient_id=patient.id, _anchor="patient-links"),
+        )
     if link_service.revoke(q, current_user):
         audit_here("questionnaire_revoke", q, patient_id=patient.id)
         db.session.commit()

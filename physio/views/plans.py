@@ -289,10 +289,13 @@ def share(assessment_id: int):
     return redirect(url_for("plans.plan", assessment_id=assessment_id, _anchor="new-link"))
 
 
-@bp.route("/assessments/<int:assessment_id>/links/<int:link_id>/revoke", methods=["POST"])
+@bp.route("/assessments/<int:assessment_id>/links/<int:link_id>/revoke", methods=["GET", "POST"])
 def revoke(assessment_id: int, link_id: int):
-    """Revoke a patient link at once (from the plan page, or the patient page: `back`)."""
+    """Revoke a patient link at once (from the plan page, or the patient page: `back`).
+    GET: the confirm page whose form posts here (no script needed)."""
     a = get_or_404(Assessment, assessment_id)
+    if request.method == "GET":
+        return _confirm_revoke(a, link_id)
     try:
         revoked = link_service.revoke_plan_link(a, link_id, current_user, actor())
     except link_service.LinkInvalid:  # another assessment's link (or none): as if missing
@@ -302,3 +305,26 @@ def revoke(assessment_id: int, link_id: int):
     if request.form.get("back") == "patient":
         return redirect(url_for("patients.show", patient_id=a.patient_id, _anchor="patient-links"))
     return redirect(url_for("plans.plan", assessment_id=a.id))
+
+
+def _confirm_revoke(a: Assessment, link_id: int):
+    try:
+        link = link_service.plan_link_of(a, link_id)
+    except link_service.LinkInvalid:
+        abort(404)
+    back = "patient" if request.args.get("back") == "patient" else None
+    cancel = (
+        url_for("patients.show", patient_id=a.patient_id, _anchor="patient-links")
+        if back
+        else url_for("plans.plan", assessment_id=a.id)
+    )
+    return render_template(
+        "patients/confirm_revoke.html",
+        what="plan link",
+        patient_name=None,
+        made_at=link.created_at,
+        state=link_service.link_state(link),
+        action=url_for(".revoke", assessment_id=a.id, link_id=link.id),
+        back=back,
+        cancel=cancel,
+    )

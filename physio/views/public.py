@@ -57,14 +57,38 @@ def _stale_form(error):
     return render_template("public/stale_form.html"), 400
 
 
+#: Paths a patient opens from their link (the plan, its PDF and log; the questionnaire).
+PATIENT_PREFIXES = ("/p/", "/q/")
+
+
+def is_patient_path(path: str) -> bool:
+    return path.startswith(PATIENT_PREFIXES)
+
+
+def patient_error(error, code: int) -> Response:
+    """The app's error handlers answer a patient path with this: the patient's layout and words
+    (a stale form, too many tries, too large, no such page), never the staff error pages. Also
+    for errors raised before any route matched (a 404, or a CSRF failure on an unknown path),
+    so the blueprints' own hooks did not run: the patient headers are set here."""
+    if isinstance(error, CSRFError):
+        page = render_template("public/stale_form.html")
+    elif code == 404:
+        page = render_template("public/link_invalid.html")
+    else:
+        page = render_template("public/error.html", code=code)
+    return patient_headers(Response(page, status=code, mimetype="text/html"))
+
+
 def _link_or_page(token: str):
     """(link, None) for a live link, else (None, the clear page to answer with)."""
     try:
         link = link_service.resolve_plan_link(token)
-    except link_service.LinkExpired:
-        return None, (render_template("public/link_expired.html"), 410)
-    except link_service.LinkRevoked:
-        return None, (render_template("public/link_revoked.html"), 410)
+    except link_service.LinkExpired as expired:
+        clinic = link_service.clinic_contact(expired.clinic_id)
+        return None, (render_template("public/link_expired.html", clinic=clinic), 410)
+    except link_service.LinkRevoked as revoked:
+        clinic = link_service.clinic_contact(revoked.clinic_id)
+        return None, (render_template("public/link_revoked.html", clinic=clinic), 410)
     except link_service.LinkUnknown:
         return None, (render_template("public/link_invalid.html"), 404)
     # The token, not whoever may be logged in on this browser, decides what is visible.
@@ -123,13 +147,15 @@ def patient_plan(token: str):
         context["progress_chart"] = Markup(progress_chart_svg(document.series, columns=1))
     today = local_date(utcnow())
     days = plan_log.loggable_days(row, today)
+    log_state = plan_log.day_state(row.id, days)
     page = render_template(
         "public/plan.html",
         token=token,
         version=row.version,
         log_items=[] if document.plan.emergency else plan_log.loggable_items(document.plan),
         log_days=days,
-        log_state=plan_log.day_state(row.id, days),
+        log_state=log_state,
+        morning_day=plan_log.morning_pending(days, log_state, today),
         today=today,
         **context,
     )

@@ -52,10 +52,12 @@ def _audit(action: str, q, **detail) -> None:
 def _refused(token: str):
     try:
         q = service.resolve(token)
-    except link_service.LinkExpired:
-        return None, (render_template("public/questionnaire/expired.html"), 410)
-    except link_service.LinkRevoked:
-        return None, (render_template("public/questionnaire/revoked.html"), 410)
+    except link_service.LinkExpired as refused:
+        clinic = link_service.clinic_contact(refused.clinic_id)
+        return None, (render_template("public/questionnaire/expired.html", clinic=clinic), 410)
+    except link_service.LinkRevoked as refused:
+        clinic = link_service.clinic_contact(refused.clinic_id)
+        return None, (render_template("public/questionnaire/revoked.html", clinic=clinic), 410)
     except link_service.LinkUnknown:
         return None, (render_template("public/link_invalid.html"), 404)
     set_clinic_scope(q.clinic_id)
@@ -80,7 +82,9 @@ def questionnaire(token: str):
             completed_on=local_date(q.completed_at),
         )
     if state == "locked":
-        return render_template("public/questionnaire/locked.html"), 403
+        return render_template(
+            "public/questionnaire/locked.html", clinic=link_service.clinic_contact(q.clinic_id)
+        ), 403
     if not _verified(q):
         if request.method == "POST":
             return _check_date_of_birth(token, q)
@@ -101,12 +105,14 @@ def _check_date_of_birth(token: str, q):
         return redirect(url_for(".questionnaire", token=token))
     if outcome == "malformed":
         db.session.rollback()
-        message = "Enter your date of birth as year-month-day, for example 1988-04-12."
+        message = "Enter your date of birth as year-month-day (YYYY-MM-DD), for example 1980-01-31."
         return _date_of_birth_page(token, q, error=message, given=given), 422
     _audit("questionnaire_dob_wrong", q, failures=q.dob_failures, locked=outcome == "locked")
     db.session.commit()
     if outcome == "locked":
-        return render_template("public/questionnaire/locked.html"), 403
+        return render_template(
+            "public/questionnaire/locked.html", clinic=link_service.clinic_contact(q.clinic_id)
+        ), 403
     left = service.tries_left(q)
     message = (
         "That date of birth does not match what your clinic has. "
@@ -173,7 +179,14 @@ def _show(token: str, q, key: str, *, posted=None, errors=None, status: int = 20
         done=page.key in (q.pages_done or []),
         errors=errors or {},
         back=pages[index - 1].key if index > 0 else None,
+        # Opened with "Change" from the check page: saving goes back there.
+        then_check=_then_check(),
     ), status
+
+
+def _then_check() -> bool:
+    source = request.form if request.method == "POST" else request.args
+    return source.get("then") == service.FINISH
 
 
 def _save(token: str, q):
@@ -191,6 +204,15 @@ def _save(token: str, q):
         abort(400)
     answers, errors = read_page(page, request.form.getlist)
     if errors:
+        # What was right is kept (the patient may stop here and come back); the page is not
+        # done until the marked answers are given.
+        kept = {name: value for name, value in answers.items() if name not in errors}
+        if any(value is not None for value in kept.values()) and page.key not in (
+            q.pages_done or []
+        ):
+            service.save_page(q, page, kept, done=False)
+            _audit("questionnaire_answer", q, page=page.key, partial=True)
+            db.session.commit()
         return _show(
             token, q, key, posted=_as_posted(page, request.form), errors=errors, status=422
         )
@@ -199,6 +221,8 @@ def _save(token: str, q):
     db.session.commit()
     pages, index = _position(q, key)
     following = pages[index + 1].key if index + 1 < len(pages) else service.FINISH
+    if _then_check():
+        following = service.FINISH
     return redirect(url_for(".questionnaire", token=token, page=following))
 
 
