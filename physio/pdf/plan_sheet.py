@@ -325,7 +325,12 @@ def glance_rows(plan: TreatmentPlan) -> list[dict]:
                 for d in range(7)
             ]
             rows.append(
-                {"title": "Run", "dose": f"{km_words(week.total_km)} in all", "days": cells}
+                {
+                    "code": item.code,
+                    "title": "Run",
+                    "dose": f"{km_words(week.total_km)} in all",
+                    "days": cells,
+                }
             )
             continue
         if not item.days_per_week:
@@ -339,7 +344,7 @@ def glance_rows(plan: TreatmentPlan) -> list[dict]:
             n = max(0, min(item.days_per_week, len(free) - 1))
             chosen = set(free[:n])
             days = [d in chosen for d in range(7)]
-        rows.append({"title": title, "dose": short_dose(item), "days": days})
+        rows.append({"code": item.code, "title": title, "dose": short_dose(item), "days": days})
     return rows
 
 
@@ -559,14 +564,17 @@ def diary_view(plan: TreatmentPlan) -> dict | None:
     items = diary_items(plan)
     if not items:
         return None
+    # The same days as the week at a glance: a patient ticks what the table told them to do.
+    glance = {row["code"]: [bool(on) for on in row["days"]] for row in glance_rows(plan)}
     rows = []
     for item in items:
         title = "Quicker steps on easy runs" if item.code == "cadence" else item.title
-        days = week_days(item) if item.days_per_week else [True] * 7
+        days = glance.get(item.code) or (week_days(item) if item.days_per_week else [True] * 7)
         rows.append({"code": item.code, "title": title, "how": short_dose(item), "days": days})
-    runs = [i for i in items if i.kind == "running" and i.days_per_week]
-    run_days = [any(week_days(i)[d] for i in runs) for d in range(7)] if runs else None
-    walk_run = next((i for i in runs if i.code == "walk_run"), None)
+    running = {i.code for i in items if i.kind == "running"}
+    run_rows = [r["days"] for r in rows if r["code"] in running]
+    run_days = [any(days[d] for days in run_rows) for d in range(7)] if run_rows else None
+    walk_run = next((i for i in items if i.code == "walk_run"), None)
     load = next((i for i in plan.items if i.included and i.code == "load_reset"), None)
     planned = ""
     if walk_run is not None:
