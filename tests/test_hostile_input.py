@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from physio.clinical.schema import SECTIONS, field_names
-from physio.extensions import db
+from physio.extensions import db, limiter
 from physio.models import Assessment, Clinic, Patient, User
 from physio.services import assessments as assessment_service
 from tests.helpers import Factory, login, make_app
@@ -69,7 +69,10 @@ class World:
     """One app and database for all examples of a test (hypothesis runs many per test)."""
 
     def __init__(self):
-        self.app = make_app(RATELIMIT_ENABLED=False)  # limits are tested on their own
+        # Limits are tested on their own. The app re-configures the one limiter object: its
+        # state is put back on close, or later tests would run without limits.
+        self._limiter = dict(limiter.__dict__)
+        self.app = make_app(RATELIMIT_ENABLED=False)
         make = Factory(self.app)
         clinic = make.clinic(odi_enabled=True, sbst_enabled=True)
         self.physio = make.user(clinic, "physio")
@@ -95,6 +98,8 @@ class World:
         with self.app.app_context():
             db.session.remove()
             db.engine.dispose()
+        limiter.__dict__.clear()
+        limiter.__dict__.update(self._limiter)
 
 
 ASSESSMENT_NAMES = [n for n in field_names() if n != "kind"]

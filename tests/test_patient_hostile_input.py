@@ -4,13 +4,14 @@ anywhere but that patient's own questionnaire or log."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from physio.clinical import patient_questionnaire as pq
 from physio.clinical.schema import field_names
-from physio.extensions import db
+from physio.extensions import db, limiter
 from physio.models import (
     Assessment,
     Clinic,
@@ -79,6 +80,15 @@ DOB = "1988-04-12"
 ODI = "\n\n".join(
     "\n".join([f"Heading {s}", *(f"Statement {s}.{n}" for n in range(6))]) for s in range(1, 11)
 )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _limiter_put_back():
+    """The module's one app turns limits off on the shared limiter object: put it back after."""
+    saved = dict(limiter.__dict__)
+    yield
+    limiter.__dict__.clear()
+    limiter.__dict__.update(saved)
 
 
 class World:

@@ -25,6 +25,15 @@ def upgrade():
         batch_op.add_column(sa.Column("outcomes_rmdq_none", sa.Boolean(), nullable=True))
 
 
+# SQLite's batch mode rebuilds the table from what it can reflect, which leaves out the
+# expression index of one row per (record, version): put it back.
+KEEP_VERSION_INDEX = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS uq_assessments_root_version "
+    "ON assessments (coalesce(root_id, id), version)"
+)
+
+
 def downgrade():
     with op.batch_alter_table("assessments") as batch_op:
         batch_op.drop_column("outcomes_rmdq_none")
+    op.execute(KEEP_VERSION_INDEX)
