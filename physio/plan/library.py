@@ -647,7 +647,7 @@ _ALL = (
         purpose="How much to run this week, and how to judge next week from how your back "
         "responds.",
         steps=(
-            "Run on the days and distances below, at an easy pace you could talk at.",
+            "Run on the days and distances below. Easy runs at a pace you could talk at.",
             "Keep at least one day a week with no running.",
             "After each run, note your pain during the run and the next morning.",
         ),
@@ -731,6 +731,18 @@ _ALL = (
         ),
         progression="Add a few short, relaxed faster strides before harder runs.",
         illustration="warm_up_drills",
+        evidence=("S43c",),
+    ),
+    Intervention(
+        code="warm_up_walk",
+        kind="running",
+        title="Warm-up before your walk–run",
+        purpose="Gets your body ready for the walk–run blocks.",
+        steps=(
+            "Walk briskly for 5 to 10 minutes before your first jog.",
+            "No strides or faster running: the jogs in your blocks are all the running for now.",
+            "Save longer stretches for after.",
+        ),
         evidence=("S43c",),
     ),
     Intervention(
@@ -899,6 +911,18 @@ NEXT_WEEK_RULE = TextBox(
         "a run at 4 or 5/10 that settles by the next morning: keep to about {total} again",
         "a run above 5/10, or pain not settled by the next morning: drop back to about {back}, "
         "and contact us if it happens after two runs in a row",
+    ),
+)
+
+#: Before a race (running.py, taper): next week comes down again, never up (INFERRED).
+TAPER_NEXT_WEEK_RULE = TextBox(
+    title="Next week",
+    intro="Your race is close, so the running does not go up again before it:",
+    points=(
+        "every run 3/10 or less, and settled by the next morning: about {next} next week, with "
+        "no build-up before your race",
+        "a run above 5/10, or pain not settled by the next morning: drop back to about {back}, "
+        "and contact us before your race",
     ),
 )
 
