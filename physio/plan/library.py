@@ -776,10 +776,11 @@ _ALL = (
     Intervention(
         code="cross_training",
         kind="cross_training",
-        title="Cross-training in place of some runs",
-        purpose="Keeps up your fitness while you run less.",
+        title="Cross-training",
+        purpose="Keeps up your fitness with less load on your back than running.",
         steps=(
-            "Swap some runs for cycling, swimming or the cross-trainer.",
+            "Use cycling, swimming or the cross-trainer on days without a run, or in place of a "
+            "run while you run less.",
             "Work at about the same effort as an easy run, for about the same time.",
             "Stop any activity that makes your pain worse the next morning.",
         ),

@@ -749,12 +749,18 @@ def xtrain(f: Facts) -> list[PlanItem] | None:
     if not (f.run_pain or f.load_spike) or f.running_paused:
         return None
     done = [mode for mode in XTRAIN_MODES if mode in f.multi("training", "cross_training")]
+    # The running is not cut back in a build, hold or taper week: cross-training goes beside
+    # the runs, not instead of them (docs/clinical-rules.md, "Cross-training wording").
+    beside = running_change(f) in ("build", "hold", "taper")
     if done:
         words = join_words([XTRAIN_MODES[m] for m in done])
-        reason = f"You already do {words}, so use it in place of some runs, at a similar effort."
+        reason = (
+            f"You already do {words}: keep it up on days without a run, at a similar effort."
+            if beside
+            else f"You already do {words}, so use it in place of some runs, at a similar effort."
+        )
         target = words
-    elif running_change(f) in ("build", "hold", "taper"):
-        # The running is not cut back this week: cross-training goes beside it, not instead.
+    elif beside:
         reason = (
             "Cycling, swimming or the cross-trainer keep your fitness up on days without a run."
         )

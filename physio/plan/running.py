@@ -308,7 +308,10 @@ def prescribe(data: RunningInput) -> RunningWeek | None:
         decision, total = "taper", min(total, round_km(pct(level, -cut)))
     # Cross-training takes the place of a run only while the running is cut back.
     swaps = data.cross_training_days if decision in ("reset", "step_back") else 0
-    runs = split_runs(total, data.runs_per_week, swaps, data.longest_run_km)
+    # The runner's own longest run sets the long run only while the running is not cut back
+    # (a taper, reset or step back shortens the long run with the week).
+    longest = data.longest_run_km if decision in ("build", "hold") else None
+    runs = split_runs(total, data.runs_per_week, swaps, longest)
     if data.returning:
         # Back after a break, out walk–jogging: the outings stay walk–jog, not runs.
         runs = tuple(Run(r.day, r.km, "walk_jog") for r in runs)

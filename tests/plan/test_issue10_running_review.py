@@ -231,3 +231,38 @@ def test_plan_page_without_a_written_plan_has_no_box(app, physio_client, make, p
     aid = signed_visit(physio_client, patient)
     page = physio_client.get(f"/assessments/{aid}/plan").get_data(as_text=True)
     assert 'id="written-plan"' not in page
+
+
+def test_taper_shortens_the_long_run_with_the_week():
+    """Jane #17 re-rendered: a taper week of 32 km must not keep a 16 km long run."""
+    week = rx.prescribe(
+        rx.RunningInput(
+            weeks_km=(40, 52, 48, 46),
+            runs_per_week=5,
+            longest_run_km=28,
+            pain_now=0,
+            review=True,
+            days_to_race=17,
+        )
+    )
+    long_km = next(r.km for r in week.runs if r.kind == "long")
+    assert long_km <= week.total_km * rx.LONG_RUN_SHARE[5] + 1
+
+
+def test_cross_training_card_does_not_say_in_place_of_runs_in_a_build_week():
+    card = INTERVENTIONS["cross_training"]
+    assert "in place of some runs" not in card.title and "while you run less" not in card.purpose
+    rec = review(
+        pain=RECOVERED,
+        training=weeks(
+            40,
+            40,
+            38,
+            38,
+            runs_per_week=4,
+            recent_changes=["race_build_up"],
+            cross_training=["cycling"],
+        ),
+    )
+    reason = plan_for(rec).item("cross_training").reason
+    assert "on days without a run" in reason and "in place of" not in reason
