@@ -47,7 +47,7 @@ DEFAULT_RUNS = 3  # runs a week when the record does not say
 LONG_RUN_SHARE: dict[int, float] = {3: 0.4, 4: 0.35, 5: 0.3, 6: 0.3}
 #: With the runner's longest run recorded, the long run is based on it, up to this share of the
 #: week (INFERRED; the week's total and its rules come first).
-LONG_RUN_MAX_SHARE = 0.5
+LONG_RUN_MAX_SHARE = 0.4
 REST_DAYS_MIN = 1  # ≥ 1 rest or cross-training day (LOAD-SPIKE)
 
 #: Run days (0 = Monday) by runs a week: spread out, the long run on Sunday.
@@ -331,7 +331,8 @@ def prescribe(data: RunningInput) -> RunningWeek | None:
         total_km=total,
         runs=runs,
         next_week_km=next_km,
-        step_back_km=round_km(pct(total, -STEP_BACK_PCT)),
+        # Pain that has not settled always means less than the good-week figure.
+        step_back_km=round_km(pct(min(total, next_km), -STEP_BACK_PCT)),
         settled=settled(data.pain_during, data.pain_next_morning),
         recovered=recovered(data.pain_now, data.rmdq),
         days_to_race=data.days_to_race if decision == "taper" else None,
