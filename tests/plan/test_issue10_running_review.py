@@ -63,7 +63,16 @@ def test_recovered_runner_with_a_race_17_days_away_tapers_and_does_not_build():
     """Jane #17: recovered, marathon 17 days away, was told +10 % this week and next."""
     rec = review(
         pain=RECOVERED,
-        training=weeks(50, 48, 46, 45, runs_per_week=5, longest_run_km=30, **race_in(17)),
+        training=weeks(
+            50,
+            48,
+            46,
+            45,
+            runs_per_week=5,
+            longest_run_km=30,
+            recent_changes=["race_build_up"],
+            **race_in(17),
+        ),
     )
     plan = plan_for(rec)
     week = plan.running_week
@@ -71,6 +80,7 @@ def test_recovered_runner_with_a_race_17_days_away_tapers_and_does_not_build():
     assert week.total_km < 50  # volume comes down, never up
     assert week.next_week_km <= week.total_km
     assert week.step_back_km < week.next_week_km  # pain not settled: below the good-week figure
+    assert "steady" not in plan.headline and "tapering your running" in plan.headline
     said = view_text(plan)
     assert "taper" in said and "10% more" not in said and "build up:" not in said
 
