@@ -43,6 +43,7 @@ from physio.plan.library import (
     LIBRARY_ORDER,
     NEXT_WEEK_RULE,
     PAIN_RULES,
+    RACE_WEEK_NEXT_RULE,
     TAPER_NEXT_WEEK_RULE,
     WALK_RUN_STAGES,
     pyramid_reps,
@@ -306,7 +307,10 @@ def running_week_view(item, week: RunningWeek) -> dict:
         "total": km_words(week.total_km),
         "back": km_words(week.step_back_km),
     }
-    rule = TAPER_NEXT_WEEK_RULE if week.decision == "taper" else NEXT_WEEK_RULE
+    rule = NEXT_WEEK_RULE
+    if week.decision == "taper":
+        race_week = week.days_to_race is not None and week.days_to_race <= 7
+        rule = RACE_WEEK_NEXT_RULE if race_week else TAPER_NEXT_WEEK_RULE
     view["next_week"] = {
         "title": rule.title,
         "intro": rule.intro,

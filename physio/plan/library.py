@@ -927,6 +927,18 @@ TAPER_NEXT_WEEK_RULE = TextBox(
     ),
 )
 
+#: Race week (a taper with the race 7 days away or fewer): no figure for next week (INFERRED).
+RACE_WEEK_NEXT_RULE = TextBox(
+    title="After your race",
+    intro="Your race is this week, so there is no build-up before it:",
+    points=(
+        "after the race, a few easy days of walking or gentle cross-training before you run again",
+        "then start again at about {back} a week and let the pain rules decide from there",
+        "a run above 5/10 before the race, or pain not settled by the next morning: contact us "
+        "before your race",
+    ),
+)
+
 FOOTER = (
     "This plan was written for you by {physio_name} ({registration}) on {date}. It does not "
     "replace medical advice."

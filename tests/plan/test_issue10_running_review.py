@@ -292,3 +292,15 @@ def test_cross_training_card_does_not_say_in_place_of_runs_in_a_build_week():
     )
     reason = plan_for(rec).item("cross_training").reason
     assert "on days without a run" in reason and "in place of" not in reason
+
+
+def test_race_week_says_what_to_do_after_the_race_not_next_weeks_km(pdf_app):
+    rec = review(
+        pain=RECOVERED,
+        training=weeks(40, 40, 40, 40, runs_per_week=4, **race_in(5)),
+    )
+    plan = plan_for(rec)
+    assert plan.running_week.decision == "taper"
+    said = view_text(plan)
+    assert "Your race is this week" in said and "after the race" in said
+    assert "next week (about 10% more)" not in said and "km next week" not in said
