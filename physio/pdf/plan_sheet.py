@@ -43,6 +43,8 @@ from physio.plan.library import (
     LIBRARY_ORDER,
     NEXT_WEEK_RULE,
     PAIN_RULES,
+    RACE_WEEK_NEXT_RULE,
+    TAPER_NEXT_WEEK_RULE,
     WALK_RUN_STAGES,
     pyramid_reps,
 )
@@ -278,6 +280,15 @@ def running_week_of(plan: TreatmentPlan) -> RunningWeek | None:
     return plan.running_week
 
 
+#: How each kind of run is named on the sheet and the phone page.
+RUN_KIND_WORDS = {
+    "easy": "Easy run",
+    "long": "Long run, easy pace",
+    "session": "Your usual session (keep it steady if your back is sore)",
+    "walk_jog": "Walk–jog",
+}
+
+
 def running_week_view(item, week: RunningWeek) -> dict:
     """The runs of the week (day, easy/long, km), the total and next week's rule."""
     view = advice_view(item)
@@ -285,7 +296,7 @@ def running_week_view(item, week: RunningWeek) -> dict:
     view["runs"] = [
         {
             "day": DAY_NAMES[run.day],
-            "what": "Long run, easy pace" if run.kind == "long" else "Easy run",
+            "what": RUN_KIND_WORDS.get(run.kind, "Easy run"),
             "km": km_words(run.km),
         }
         for run in week.runs
@@ -296,10 +307,14 @@ def running_week_view(item, week: RunningWeek) -> dict:
         "total": km_words(week.total_km),
         "back": km_words(week.step_back_km),
     }
+    rule = NEXT_WEEK_RULE
+    if week.decision == "taper":
+        race_week = week.days_to_race is not None and week.days_to_race <= 7
+        rule = RACE_WEEK_NEXT_RULE if race_week else TAPER_NEXT_WEEK_RULE
     view["next_week"] = {
-        "title": NEXT_WEEK_RULE.title,
-        "intro": NEXT_WEEK_RULE.intro,
-        "points": [point.format(**figures) for point in NEXT_WEEK_RULE.points],
+        "title": rule.title,
+        "intro": rule.intro,
+        "points": [point.format(**figures) for point in rule.points],
     }
     return view
 

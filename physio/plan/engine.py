@@ -208,6 +208,7 @@ def _focus(facts: Facts, rule_id: str) -> str:
         return {
             "build": "building your running back up step by step",
             "step_back": "stepping your running back a little until the pain settles",
+            "taper": "tapering your running before your race",
         }.get(week.decision, "keeping your weekly running steady")
     return _FOCUS[rule_id]
 

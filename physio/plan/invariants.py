@@ -60,6 +60,7 @@ RUNNING_ADVICE_CODES = frozenset(
         "pain_monitoring",
         "cadence",
         "warm_up",
+        "warm_up_walk",
         "run_tall",
         "surface",
         "load_reset",
@@ -295,7 +296,14 @@ def no_presumed_facts(plan: TreatmentPlan, pts: list[Text]) -> Iterator[Violatio
             )
             yield Violation("presumed-fact", t.code, f"claims the warning-sign check, but {why}")
     if not facts.running:
-        for code in ("pain_monitoring", "warm_up", "cadence", "run_tall", "surface"):
+        for code in (
+            "pain_monitoring",
+            "warm_up",
+            "warm_up_walk",
+            "cadence",
+            "run_tall",
+            "surface",
+        ):
             if _included(plan, code) and not _included(plan, "walk_run"):
                 yield Violation(
                     "presumed-fact", code, "running advice for someone who does not run now"

@@ -647,7 +647,7 @@ _ALL = (
         purpose="How much to run this week, and how to judge next week from how your back "
         "responds.",
         steps=(
-            "Run on the days and distances below, at an easy pace you could talk at.",
+            "Run on the days and distances below. Easy runs at a pace you could talk at.",
             "Keep at least one day a week with no running.",
             "After each run, note your pain during the run and the next morning.",
         ),
@@ -734,6 +734,18 @@ _ALL = (
         evidence=("S43c",),
     ),
     Intervention(
+        code="warm_up_walk",
+        kind="running",
+        title="Warm-up before your walk–run",
+        purpose="Gets your body ready for the walk–run blocks.",
+        steps=(
+            "Walk briskly for 5 to 10 minutes before your first jog.",
+            "No strides or faster running: the jogs in your blocks are all the running for now.",
+            "Save longer stretches for after.",
+        ),
+        evidence=("S43c",),
+    ),
+    Intervention(
         code="run_tall",
         kind="running",
         title="Run tall",
@@ -764,10 +776,11 @@ _ALL = (
     Intervention(
         code="cross_training",
         kind="cross_training",
-        title="Cross-training in place of some runs",
-        purpose="Keeps up your fitness while you run less.",
+        title="Cross-training",
+        purpose="Keeps up your fitness with less load on your back than running.",
         steps=(
-            "Swap some runs for cycling, swimming or the cross-trainer.",
+            "Use cycling, swimming or the cross-trainer on days without a run, or in place of a "
+            "run while you run less.",
             "Work at about the same effort as an easy run, for about the same time.",
             "Stop any activity that makes your pain worse the next morning.",
         ),
@@ -899,6 +912,30 @@ NEXT_WEEK_RULE = TextBox(
         "a run at 4 or 5/10 that settles by the next morning: keep to about {total} again",
         "a run above 5/10, or pain not settled by the next morning: drop back to about {back}, "
         "and contact us if it happens after two runs in a row",
+    ),
+)
+
+#: Before a race (running.py, taper): next week comes down again, never up (INFERRED).
+TAPER_NEXT_WEEK_RULE = TextBox(
+    title="Next week",
+    intro="Your race is close, so the running does not go up again before it:",
+    points=(
+        "every run 3/10 or less, and settled by the next morning: about {next} next week, with "
+        "no build-up before your race",
+        "a run above 5/10, or pain not settled by the next morning: drop back to about {back}, "
+        "and contact us before your race",
+    ),
+)
+
+#: Race week (a taper with the race 7 days away or fewer): no figure for next week (INFERRED).
+RACE_WEEK_NEXT_RULE = TextBox(
+    title="After your race",
+    intro="Your race is this week, so there is no build-up before it:",
+    points=(
+        "after the race, a few easy days of walking or gentle cross-training before you run again",
+        "then start again at about {back} a week and let the pain rules decide from there",
+        "a run above 5/10 before the race, or pain not settled by the next morning: contact us "
+        "before your race",
     ),
 )
 

@@ -274,7 +274,23 @@ class Facts:
             cross_training_days=(INTERVENTIONS["cross_training"].days_per_week or 0)
             if self.load_spike
             else 0,
+            days_to_race=self.days_to_race,
+            # A regular faster session: runs on a track, or trains for a recorded race.
+            quality_session="track" in self.multi("training", "surface")
+            or bool(text(self.sec("training").get("target_event")))
+            or (self.days_to_race is not None and self.days_to_race >= 0),
+            returning="return_after_break" in self.multi("training", "recent_changes")
+            and not any(w for w in self.weeks_km[1:]),
         )
+
+    @cached_property
+    def days_to_race(self) -> int | None:
+        """Days from the visit to training-target_event_date (None: no race date recorded)."""
+        race = as_date(self.sec("training").get("target_event_date"))
+        seen = self.seen_on
+        if race is None or seen is None:
+            return None
+        return (race - seen).days
 
     @cached_property
     def running_now(self) -> bool:
@@ -571,6 +587,14 @@ def week_words(f: Facts, week: rx.RunningWeek) -> str:
     """Why this week's amount, in the runner's own figures."""
     w1 = f.weeks_km[0]
     total = km(week.total_km)
+    if week.decision == "taper":
+        days = week.days_to_race
+        when = "this week" if days is not None and days <= 7 else f"in {days} days"
+        return (
+            f"Your race is {when}, so no build-up now: taper. Run less, about {total} this "
+            "week, and keep a little of your usual faster running, short and relaxed, so you "
+            "arrive at the start line fresh."
+        )
     if week.decision == "reset":
         return (
             f"Keep to about {total} this week, the level your back handled well, until your runs "
@@ -725,10 +749,22 @@ def xtrain(f: Facts) -> list[PlanItem] | None:
     if not (f.run_pain or f.load_spike) or f.running_paused:
         return None
     done = [mode for mode in XTRAIN_MODES if mode in f.multi("training", "cross_training")]
+    # The running is not cut back in a build, hold or taper week: cross-training goes beside
+    # the runs, not instead of them (docs/clinical-rules.md, "Cross-training wording").
+    beside = running_change(f) in ("build", "hold", "taper")
     if done:
         words = join_words([XTRAIN_MODES[m] for m in done])
-        reason = f"You already do {words}, so use it in place of some runs, at a similar effort."
+        reason = (
+            f"You already do {words}: keep it up on days without a run, at a similar effort."
+            if beside
+            else f"You already do {words}, so use it in place of some runs, at a similar effort."
+        )
         target = words
+    elif beside:
+        reason = (
+            "Cycling, swimming or the cross-trainer keep your fitness up on days without a run."
+        )
+        target = "cycling, swimming or the cross-trainer"
     else:
         reason = "Cycling, swimming or the cross-trainer keep your fitness up while you run less."
         target = "cycling, swimming or the cross-trainer"
@@ -1245,6 +1281,15 @@ def warm_up(f: Facts) -> list[PlanItem] | None:
     # never while running is paused or a referral comes first (RED-U/RED-E).
     if f.no_running_advice or not f.runs_this_week:
         return None
+    if f.run_pain or (f.running_week is not None and f.running_input.returning):
+        # Walk–run (or walk–jog back after a break): brisk walking only, no strides.
+        return [
+            item(
+                "warm_up_walk",
+                "WARM-UP",
+                "A few minutes of brisk walking gets your body ready before each walk–run.",
+            )
+        ]
     return [item("warm_up", "WARM-UP", "A short warm-up gets your body ready before each run.")]
 
 
@@ -1477,7 +1522,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "WARM-UP",
         "running this week: a running week or the walk–run plan (not RED-U/RED-E)",
-        ("warm_up",),
+        ("warm_up", "warm_up_walk"),
         warm_up,
     ),
     Rule(

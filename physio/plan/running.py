@@ -45,6 +45,9 @@ DEFAULT_RUNS = 3  # runs a week when the record does not say
 #: With 3 or more runs, one long run of this share of the week (INFERRED), always longer than an
 #: easy run.
 LONG_RUN_SHARE: dict[int, float] = {3: 0.4, 4: 0.35, 5: 0.3, 6: 0.3}
+#: With the runner's longest run recorded, the long run is based on it, up to this share of the
+#: week (INFERRED; the week's total and its rules come first).
+LONG_RUN_MAX_SHARE = 0.4
 REST_DAYS_MIN = 1  # ≥ 1 rest or cross-training day (LOAD-SPIKE)
 
 #: Run days (0 = Monday) by runs a week: spread out, the long run on Sunday.
@@ -58,14 +61,22 @@ RUN_DAYS: dict[int, tuple[int, ...]] = {
 }
 LONG_RUN_DAY = 6
 
-DECISIONS = ("reset", "hold", "build", "step_back")
+DECISIONS = ("reset", "hold", "build", "step_back", "taper")
+
+#: Race taper (INFERRED: no taper source in docs/evidence.md; the usual coaching taper cuts
+#: volume over the last 2–3 weeks and keeps some faster running). With a race this many days
+#: away or fewer there is no build-up week: the volume comes down, never up.
+TAPER_DAYS = 21
+#: Cut of the week's volume by days to the race (days ≤ key): 15–21 days ≈ 20 %, 8–14 ≈ 35 %,
+#: race week ≈ 50 % (INFERRED).
+TAPER_CUT_PCT: tuple[tuple[int, int], ...] = ((7, 50), (14, 35), (21, 20))
 
 #: The cadence change (CADENCE) [S12][S12b]: +5 % of the runner's own measured step rate, +10 %
 #: at most, and only once the running itself is steady (one change at a time).
 CADENCE_FIRST_STEP = Decimal("1.05")
 CADENCE_MAX_STEP = Decimal("1.10")
 #: Running decisions beside which no new cadence target is set (one change at a time).
-NO_NEW_CADENCE_WITH = frozenset({"walk_run", "reset", "step_back"})
+NO_NEW_CADENCE_WITH = frozenset({"walk_run", "reset", "step_back", "taper"})
 
 
 @dataclass(frozen=True)
@@ -83,13 +94,16 @@ class RunningInput:
     spike_pct: float | None = None  # the two-week change, when computable
     review: bool = False
     cross_training_days: int = 0
+    days_to_race: int | None = None  # training-target_event_date − the visit date
+    quality_session: bool = False  # a regular faster session (track) or a race goal
+    returning: bool = False  # back after a break, the last 7 days the only running (walk–jog)
 
 
 @dataclass(frozen=True)
 class Run:
     day: int  # 0 = Monday
     km: float
-    kind: str  # "easy" | "long"
+    kind: str  # "easy" | "long" | "session" (the usual faster session) | "walk_jog" (returning)
 
 
 @dataclass(frozen=True)
@@ -102,6 +116,7 @@ class RunningWeek:
     step_back_km: float  # if a run goes above 5/10 or pain has not settled
     settled: bool | None  # the runner's own figures, by the rule (None: not recorded)
     recovered: bool
+    days_to_race: int | None = None  # set on a taper week
 
 
 def week_to_dict(week: RunningWeek | None) -> dict | None:
@@ -211,6 +226,16 @@ def decide(data: RunningInput) -> tuple[str, float] | None:
     return "hold", level
 
 
+def taper_cut_pct(days_to_race: int | None) -> int | None:
+    """The taper's cut of the week's volume, or ``None`` when no race is within TAPER_DAYS."""
+    if days_to_race is None or days_to_race < 0:
+        return None
+    for days, cut in TAPER_CUT_PCT:
+        if days_to_race <= days:
+            return cut
+    return None
+
+
 def week_total(decision: str, level: float) -> float:
     if decision == "build":
         return round_km(pct(level, BUILD_PCT))
@@ -219,8 +244,21 @@ def week_total(decision: str, level: float) -> float:
     return round_km(level)
 
 
+def long_run_km(total: float, n: int, longest_run_km: float | None) -> float:
+    """The long run: the share of the week, or the runner's own longest run when recorded, capped
+    at LONG_RUN_MAX_SHARE of the week and leaving every easy run at least MIN_RUN_KM."""
+    share = total * LONG_RUN_SHARE[n]
+    if not longest_run_km or longest_run_km <= share:
+        return share
+    cap = min(total * LONG_RUN_MAX_SHARE, total - (n - 1) * MIN_RUN_KM)
+    return max(share, min(longest_run_km, cap))
+
+
 def split_runs(
-    total: float, runs_per_week: int | None, cross_training_days: int = 0
+    total: float,
+    runs_per_week: int | None,
+    cross_training_days: int = 0,
+    longest_run_km: float | None = None,
 ) -> tuple[Run, ...]:
     """The week's runs: easy runs of equal length (nearest half km) and, with 3 or more runs, one
     long run on Sunday that takes what is left, so that the runs add up to ``total``."""
@@ -234,7 +272,7 @@ def split_runs(
         last = Decimal(repr(float(total))) - sum(easy, Decimal(0))
         kms = [*easy, last]
         return tuple(Run(day, float(km), "easy") for day, km in zip(days, kms, strict=True))
-    long_km = total * LONG_RUN_SHARE[n]
+    long_km = long_run_km(total, n, longest_run_km)
     easy_each = round_half((total - long_km) / (n - 1))
     easy = [Decimal(repr(easy_each))] * (n - 1)
     long_exact = Decimal(repr(float(total))) - sum(easy, Decimal(0))
@@ -264,20 +302,50 @@ def prescribe(data: RunningInput) -> RunningWeek | None:
         return None
     decision, level = decided
     total = week_total(decision, level)
+    cut = taper_cut_pct(data.days_to_race)
+    if cut is not None:
+        # A race within 3 weeks: taper, never build (the lower of the taper and the pain rule).
+        decision, total = "taper", min(total, round_km(pct(level, -cut)))
     # Cross-training takes the place of a run only while the running is cut back.
     swaps = data.cross_training_days if decision in ("reset", "step_back") else 0
-    runs = split_runs(total, data.runs_per_week, swaps)
+    # The runner's own longest run sets the long run only while the running is not cut back
+    # (a taper, reset or step back shortens the long run with the week).
+    longest = data.longest_run_km if decision in ("build", "hold") else None
+    runs = split_runs(total, data.runs_per_week, swaps, longest)
+    if data.returning:
+        # Back after a break, out walk–jogging: the outings stay walk–jog, not runs.
+        runs = tuple(Run(r.day, r.km, "walk_jog") for r in runs)
+    elif data.quality_session and decision in ("build", "hold", "taper") and len(runs) >= 3:
+        runs = with_session(runs)
     total = float(sum(Decimal(repr(r.km)) for r in runs))
+    if decision == "taper":
+        later = taper_cut_pct((data.days_to_race or 0) - 7)
+        # Next week comes down again (race week), never up; after the race: see the physio.
+        next_km = round_km(pct(total, -(later or 0) // 2)) if later else total
+        next_km = min(next_km, total)
+    else:
+        next_km = round_km(pct(total, BUILD_PCT))
     return RunningWeek(
         decision=decision,
         level_km=level,
         total_km=total,
         runs=runs,
-        next_week_km=round_km(pct(total, BUILD_PCT)),
-        step_back_km=round_km(pct(total, -STEP_BACK_PCT)),
+        next_week_km=next_km,
+        # Pain that has not settled always means less than the good-week figure.
+        step_back_km=round_km(pct(min(total, next_km), -STEP_BACK_PCT)),
         settled=settled(data.pain_during, data.pain_next_morning),
         recovered=recovered(data.pain_now, data.rmdq),
+        days_to_race=data.days_to_race if decision == "taper" else None,
     )
+
+
+def with_session(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+    """One mid-week easy run becomes the runner's usual faster session (same km)."""
+    easy = [i for i, r in enumerate(runs) if r.kind == "easy"]
+    if len(easy) < 2:
+        return runs
+    pick = easy[len(easy) // 2]
+    return tuple(Run(r.day, r.km, "session") if i == pick else r for i, r in enumerate(runs))
 
 
 # --- cadence ----------------------------------------------------------------------------------

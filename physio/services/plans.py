@@ -32,6 +32,9 @@ class PlanState:
     derived_plan: TreatmentPlan  # before the physio's edits
     edit_errors: list[str]  # stored edits that no longer apply (e.g. after an amendment)
     edits: PlanEdits | None
+    #: The physio's own written plan (impression-summary, docs/assessment.md): the rules can't
+    #: read free text, so the plan page shows it beside the generated items.
+    written_plan: str = ""
 
 
 def plan_context(a: Assessment, today: date | None = None) -> PlanContext:
@@ -59,10 +62,13 @@ def plan_for(a: Assessment) -> PlanState:
     derived = derive(record, patient)
     derived_plan = build_plan(record, patient, derived, plan_context(a), earlier_records(a))
     stored = edits_for(a)
+    impression = record.get("impression") if isinstance(record, dict) else None
+    summary = impression.get("summary") if isinstance(impression, dict) else None
+    written = summary.strip() if isinstance(summary, str) else ""
     if stored is None or not stored.edits:
-        return PlanState(derived_plan, derived_plan, [], stored)
+        return PlanState(derived_plan, derived_plan, [], stored, written)
     plan, errors = apply_edits(derived_plan, stored.edits)
-    return PlanState(plan, derived_plan, errors, stored)
+    return PlanState(plan, derived_plan, errors, stored, written)
 
 
 def save_edits(a: Assessment, edits: list[dict], user: User) -> tuple[TreatmentPlan, list[str]]:

@@ -85,6 +85,7 @@ def _render(a: Assessment, state, form, errors=(), status=200):
         cap=_cap_box(state.plan, state.derived_plan),
         plan=state.plan,
         derived_plan=state.derived_plan,
+        written_plan=state.written_plan,
         form=form,
         errors=list(errors) or state.edit_errors,
         library=INTERVENTIONS,

@@ -185,6 +185,11 @@ def records(draw):
             "surface": draw(_subset(["road", "trail", "grass", "track", "treadmill"])),
             "terrain": draw(st.sampled_from(["flat", "rolling", "hilly"])),
             "runner_level": draw(st.sampled_from(["novice", "regular", "competitive"])),
+            "longest_run_km": draw(_maybe(st.integers(1, 45))),
+            # A race before, during and after the 3-week taper window (running.TAPER_DAYS).
+            "target_event_date": draw(
+                _maybe(st.integers(-5, 60).map(lambda d: SEEN.date() + timedelta(days=d)))
+            ),
         }
     )
     rec["pain"].update(
