@@ -455,7 +455,8 @@ def test_handout_draws_every_exercise_at_least_80_mm_wide(busy):
     with pikepdf.open(io.BytesIO(busy)) as pdf:
         figures = [e for e in struct_elements(pdf) if e.S == "/Figure"]
         drawn = [f for f in figures if str(f.get("/Alt", "")).startswith(names)]
-        assert len(drawn) >= 8
+        # 6 exercises and the walk–run ladder (its warm-up is brisk walking: no drills drawn)
+        assert len(drawn) >= 7
         for figure in drawn:
             x1, _, x2, _ = (float(v) for v in figure.A.BBox)
             assert (x2 - x1) / MM >= 80, (str(figure.Alt)[:40], (x2 - x1) / MM)
