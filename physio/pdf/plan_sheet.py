@@ -30,6 +30,7 @@ from physio.pdf.document import (
     number,
     page_css_values,
     plural,
+    visit_label,
     weekday_date,
 )
 from physio.pdf.engine import css_string, html_to_pdf, style_element, svg_data_url, svg_image
@@ -166,7 +167,11 @@ def exercise_view(item, gentle: bool, plan: TreatmentPlan | None = None) -> dict
         "reason": item.reason,
         "note": item.physio_note,
         "cautions": entry.cautions if entry else "",
-        "progression": "" if gentle or not entry else entry.progression,
+        "progression": plan_texts.item_progression(plan, item)
+        if plan
+        else ""
+        if gentle or not entry
+        else entry.progression,
         "regression": entry.regression if entry else "",
         "svg": illustration(entry.illustration if entry else item.code, item.side),
         "variants": variant_views(item.code, gentle, entry),
@@ -213,7 +218,11 @@ def advice_view(item, gentle: bool = False, plan: TreatmentPlan | None = None) -
         "steps": steps,
         "note": item.physio_note,
         "cautions": entry.cautions if entry else "",
-        "progression": "" if gentle or not entry else entry.progression,
+        "progression": plan_texts.item_progression(plan, item)
+        if plan
+        else ""
+        if gentle or not entry
+        else entry.progression,
     }
 
 
@@ -656,7 +665,7 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         # One date on an emergency sheet: the visit's (not the export's).
         page_values["css_trace"] = css_string(
             f"Plan version {doc.export_version} · Assessment #{doc.assessment_id} · "
-            f"{long_date(doc.seen_on)}"
+            f"{visit_label(doc)}"
         )
     return {
         "doc": doc,

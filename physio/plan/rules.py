@@ -236,6 +236,22 @@ class Facts:
         return self.bone_stress_suspected or self.true("physical", "lumbar_extension_painful")
 
     @cached_property
+    def harder_sessions(self) -> bool:
+        """The record shows harder (quality) running: more intensity lately, a race build-up, or
+        a competitive runner (docs/assessment.md, training)."""
+        changes = self.multi("training", "recent_changes")
+        return bool({"intensity_up", "race_build_up"} & set(changes)) or (
+            self.enum("training", "runner_level") == "competitive"
+        )
+
+    @cached_property
+    def novice_runner(self) -> bool:
+        """A novice (< 6 months of regular running) or under a year of running [S23]."""
+        years = self.num("training", "experience_years")
+        level = self.enum("training", "runner_level")
+        return level == "novice" or (years is not None and years < 1)
+
+    @cached_property
     def flags_all_answered(self) -> bool:
         unanswered = dig(self.derived, "red_flags", "unanswered")
         return isinstance(unanswered, (list, tuple)) and not unanswered
@@ -914,8 +930,8 @@ def hip_control(f: Facts) -> list[PlanItem] | None:
             if value is not None and value < round(norm - HIP_ABDUCTOR_SD, 3):
                 share = round_half_up(100 * value / norm, 0) if norm > 0 else None
                 found[s].append(
-                    f"your {s} hip-side strength was about {fmt(share, 0)}% of what is usual for "
-                    "your age and sex"
+                    f"your {s} hip-side strength was about {fmt(share, 0)}% of the average for "
+                    "your age and sex in a large study of new runners"
                 )
     bridges = f.pair("single_leg_bridge_left_reps", "single_leg_bridge_right_reps")
     bridge_asym = asymmetry_pct(*bridges)
@@ -944,7 +960,7 @@ def hip_control(f: Facts) -> list[PlanItem] | None:
     return [
         bridge,
         item("clamshell", "HIP-CONTROL", reason, **extra),
-        item("single_leg_balance", "HIP-CONTROL", reason + " Progress to step-downs.", **extra),
+        item("single_leg_balance", "HIP-CONTROL", reason, **extra),
     ]
 
 
@@ -1220,8 +1236,8 @@ def shoe_drop(f: Facts) -> list[PlanItem] | None:
     drop = f.num("footwear", "heel_drop_mm")
     now = f" (now {fmt(drop, 0)} mm)" if drop is not None else ""
     reason = (
-        f"You changed recently to shoes with a different heel drop{now}, and you run regularly. In "
-        "one trial, regular runners did worse after a sudden change to low-drop shoes."
+        # The trial itself is the card's own step (said once, issue 10 round 2).
+        f"You changed recently to shoes with a different heel drop{now}, and you run regularly."
     )
     return [item("shoe_drop", "SHOE-DROP", reason)]
 
