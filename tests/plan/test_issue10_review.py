@@ -172,3 +172,30 @@ def test_review_invariant_refuses_sag_for_an_extension_sensitive_back():
     plan.items[[i.code for i in plan.items].index("cat_cow")].reason = "Let your back sag."
     names = {v.invariant for v in invariants.check_plan(plan)}
     assert "presumed-text" in names
+
+
+# --- 5. footer: the visit's date, labelled --------------------------------------------------------
+def test_review_footer_prints_the_visit_date_labelled(app_ctx):
+    from physio.pdf.plan_sheet import render_plan_html
+    from tests.plan.test_issue10_safety import document
+
+    rec = demo(AOIFE_1)
+    markup, _ = render_plan_html(document(build(rec, AOIFE), rec, AOIFE))
+    assert "Visit 26 Nov 2026" in markup
+    assert "2 December 2026" not in markup  # the render date
+
+
+# --- 6. letter: medicines only from a medicines field; onset labelled -----------------------------
+def test_review_letter_prints_no_medication_eases_it_line(app_ctx):
+    from tests.plan.test_issue10_safety import letter
+
+    rec = demo(KWAME_1)
+    rec["pain"] = {**rec["pain"], "easing": ["rest", "medication"]}
+    text = letter(build(rec, KWAME), rec, KWAME)
+    assert "Medication eases the pain" not in text
+    assert "Medicines:" not in text  # no medicines field recorded
+    assert "Back pain began:" in text and "in the patient's words below" in text
+    rec["history"] = {**rec["history"], "long_term_steroids": True}
+    assert "Medicines: Long-term or systemic corticosteroids." in letter(
+        build(rec, KWAME), rec, KWAME
+    )
