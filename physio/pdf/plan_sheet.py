@@ -22,7 +22,7 @@ from typing import Any
 from flask import render_template
 from markupsafe import Markup
 
-from physio.charts import progress_chart_svg
+from physio.charts import PATIENT_PANELS, progress_chart_svg
 from physio.clinical.progress import MEASURES_BY_KEY
 from physio.pdf.document import (
     PlanDocument,
@@ -463,8 +463,8 @@ MEASURE_WORDS = {
     "side_plank_right_s": "Side plank, right",
     "sorensen_s": "Back-muscle hold",
     "flexor_endurance_s": "Front-trunk hold",
-    "slr_left_deg": "Straight-leg raise, left",
-    "slr_right_deg": "Straight-leg raise, right",
+    "slr_left_deg": "How far your straight leg lifts, left",
+    "slr_right_deg": "How far your straight leg lifts, right",
     "single_leg_bridge_left_reps": "Single-leg bridges, left",
     "single_leg_bridge_right_reps": "Single-leg bridges, right",
     "single_leg_squat_left": "Single-leg squat, left",
@@ -479,6 +479,8 @@ _BETTER = {True: "higher is better", False: "lower is better"}
 def with_unit(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
+    if unit == "Nm/kg":
+        return number(value)  # the row's label says what it is; no unit jargon
     if unit.startswith("/") or unit in ("%", "°"):
         return f"{number(value)}{unit}"
     return f"{number(value)} {unit}"
@@ -648,7 +650,7 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
     if progress and doc.series:
         # narrower panels than the web page's, so the chart's smallest text (8.5 units) prints
         # at 9.5 pt or more across the page's 176 mm
-        svg = progress_chart_svg(doc.series, panel_width=215, height=105)
+        svg = progress_chart_svg(doc.series, PATIENT_PANELS, panel_width=215, height=105)
         chart = svg_image(svg, "chart") if svg else None
 
     reg = f" (registration {doc.physio_registration})" if doc.physio_registration else ""

@@ -117,6 +117,7 @@ CHECK_CLAIM = re.compile(r"checked you for warning signs", re.I)
 #: Test names, questionnaire names and acronyms, units: never in patient text.
 JARGON = re.compile(
     r"thomas test|s[øo]rensen|psfs|roland[- ]morris|rmdq|nm/kg|start back|oswestry|"
+    r"straight-leg raise|"
     r"\b(?:odi|nprs|slr|ehl|mrc)\b"
 )
 EMERGENCY_CONTEXT = re.compile(r"(emergency|ambulance|straight away|A&E)", re.I)

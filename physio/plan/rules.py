@@ -460,8 +460,8 @@ _LEG_WORDS = {
     "thigh_right": "pain in your right thigh",
     "below_knee_left": "symptoms below your left knee",
     "below_knee_right": "symptoms below your right knee",
-    "slr_neural_left": "a straight-leg raise that brought on your leg symptoms on the left",
-    "slr_neural_right": "a straight-leg raise that brought on your leg symptoms on the right",
+    "slr_neural_left": "lifting your straight leg brought on your leg symptoms on the left",
+    "slr_neural_right": "lifting your straight leg brought on your leg symptoms on the right",
     "radicular_pain": "nerve-related leg pain",
 }
 
@@ -1000,7 +1000,7 @@ def hamstring(f: Facts) -> list[PlanItem] | None:
         else ""
     )
     reason = (
-        f"Your straight-leg raise was {words}{norm}. Hold 30 s, twice (about 60 s in all), every "
+        f"Your straight leg lifted to {words}{norm}. Hold 30 s, twice (about 60 s in all), every "
         "day."
     )
     return [
@@ -1023,7 +1023,7 @@ def neural_care(f: Facts) -> list[PlanItem] | None:
     side = side_of(sides)
     where = "both sides" if side == "both" else f"the {side}"
     reason = (
-        f"The straight-leg raise brought on your leg symptoms on {where}. Do not stretch your "
+        f"Lifting your straight leg brought on your leg symptoms on {where}. Do not stretch your "
         f"hamstrings hard on {'either side' if side == 'both' else 'that side'}; we will recheck "
         "it at each visit."
     )

@@ -22,7 +22,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
-from physio.charts import progress_chart_svg
+from physio.charts import PATIENT_PANELS, progress_chart_svg
 from physio.clock import local_date
 from physio.extensions import db, limiter
 from physio.models.base import utcnow
@@ -120,7 +120,9 @@ def patient_plan(token: str):
     context = plan_context(document)
     _with_moving_figures(context, document.plan)
     if context["progress_chart"]:  # one panel a row: the PDF's two columns are tiny on a phone
-        context["progress_chart"] = Markup(progress_chart_svg(document.series, columns=1))
+        context["progress_chart"] = Markup(
+            progress_chart_svg(document.series, PATIENT_PANELS, columns=1)
+        )
     today = local_date(utcnow())
     days = plan_log.loggable_days(row, today)
     page = render_template(

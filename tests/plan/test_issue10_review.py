@@ -199,3 +199,47 @@ def test_review_letter_prints_no_medication_eases_it_line(app_ctx):
     assert "Medicines: Long-term or systemic corticosteroids." in letter(
         build(rec, KWAME), rec, KWAME
     )
+
+
+# --- 4. progress: plain words in the table and the chart titles -----------------------------------
+def test_review_patient_chart_titles_have_no_acronyms():
+    from datetime import date as day
+
+    from physio.charts import PATIENT_PANELS, progress_chart_svg
+
+    series = {
+        "rmdq": [(day(2026, 10, 1), 12), (day(2026, 11, 1), 6)],
+        "psfs_mean": [(day(2026, 10, 1), 3), (day(2026, 11, 1), 6)],
+    }
+    svg = progress_chart_svg(series, PATIENT_PANELS)
+    for jargon in ("RMDQ", "PSFS", "Nm/kg"):
+        assert jargon not in svg, jargon
+
+
+def test_review_progress_table_has_no_units_or_test_names_and_no_day_to_day_claim(app_ctx):
+    from physio.clinical.progress import MEASURES_BY_KEY, change_for
+    from physio.pdf.plan_sheet import progress_rows, with_unit
+
+    rows = progress_rows(
+        [
+            change_for(MEASURES_BY_KEY["hip_abductor_left_nmkg"], 1.2, 1.5),
+            change_for(MEASURES_BY_KEY["slr_left_deg"], 40, 62),
+        ]
+    )
+    text = " ".join(f"{r['label']} {r['earlier']} {r['later']}" for r in rows)
+    assert "Nm/kg" not in text and "straight-leg raise" not in text.lower()
+    assert with_unit(1.2, "Nm/kg") == "1.2"
+    # The intro the PDF and the phone page print above the table: the 10 % rule is named as such.
+    for template in ("templates/pdf/plan.html", "templates/public/plan.html"):
+        with open(template, encoding="utf-8") as fh:
+            source = fh.read()
+        assert "day-to-day ups and downs" not in source, template
+        assert "a change of 10% or more" in source, template
+
+
+def test_review_hamstring_reason_names_no_test():
+    rec = record(physical={"slr_left_deg": 45, "slr_neural_left": False})
+    plan = plan_for(rec, MALE, context=context())
+    reasons = " ".join(i.reason for i in plan.items).lower()
+    assert plan.item("hamstring_stretch")
+    assert "straight-leg raise" not in reasons
