@@ -870,8 +870,14 @@ def core_endurance(f: Facts) -> list[PlanItem] | None:
         why["curl_up"].append(sentence)
     if sorensen_said:
         why["bird_dog"].append(sorensen_said)
-    summary = next(s for sentences in why.values() for s in sentences)
-    general = f"Part of a trunk endurance set: {summary[0].lower()}{summary[1:]}"
+    # An exercise with no finding of its own is justified by its place in the set, never by
+    # another exercise's test time (issue 10, round 2: bird dog "because of" a side plank time).
+    _NAMES = {"plank": "plank", "side_plank": "side plank", "bird_dog": "bird dog"}
+    anchors = join_words([_NAMES.get(c, c.replace("_", "-")) for c, w in why.items() if w])
+    general = (
+        f"Part of your trunk endurance set, with the {anchors}: together they train the muscles "
+        "around your trunk, front, sides and back."
+    )
 
     side_tested = (
         min(v for v in (left, right) if v is not None)

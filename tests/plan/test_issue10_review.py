@@ -243,3 +243,15 @@ def test_review_hamstring_reason_names_no_test():
     reasons = " ".join(i.reason for i in plan.items).lower()
     assert plan.item("hamstring_stretch")
     assert "straight-leg raise" not in reasons
+
+
+# --- 8. bird dog and curl-up are not justified by the side-plank time ---------------------------
+def test_review_bird_dog_and_curl_up_not_justified_by_the_side_plank_time():
+    rec = record(physical={"side_plank_left_s": 25, "side_plank_right_s": 48})
+    plan = plan_for(rec, MALE, context=context())
+    for code in ("bird_dog", "curl_up"):
+        found = plan.item(code) or next((i for i in plan.left_out_items if i.code == code), None)
+        if found is None:
+            continue
+        assert "side plank hold was" not in found.reason, code
+        assert "trunk endurance set, with the side plank" in found.reason, code
