@@ -281,6 +281,15 @@ PLAIN_CONCERNS = {
 }
 
 
+_FIRST_PERSON = {"you": "I", "your": "my", "yourself": "myself"}
+
+
+def first_person(words: str) -> str:
+    """A red flag's plain wording (ours, addressed to the patient) as the patient says it to the
+    staff: "when you pass urine" → "when I pass urine"."""
+    return re.sub(r"\b(you|your|yourself)\b", lambda m: _FIRST_PERSON[m.group(1)], words)
+
+
 def recorded_and_concerns(facts: Facts, plain: bool = False) -> tuple[list[str], list[str]]:
     """For the staff who see the patient: each finding, and each suspected condition once
     ("cauda equina syndrome or spinal cord compression", not "possible cauda equina syndrome and
@@ -289,7 +298,8 @@ def recorded_and_concerns(facts: Facts, plain: bool = False) -> tuple[list[str],
     recorded, concerns = [], []
     for name in facts.positives:
         rule = RULES_BY_FIELD.get(name)
-        recorded.append((rule.plain if plain else rule.label) if rule else name.replace("_", " "))
+        said = (first_person(rule.plain) if plain else rule.label) if rule else None
+        recorded.append(said or name.replace("_", " "))
         if rule is None or rule.tier not in ("E", "U"):
             continue
         if (

@@ -167,7 +167,7 @@ def flare_up_box(plan: TreatmentPlan) -> TextBox:
                 if comfort
                 else "keep moving gently, within what is free of pain",
                 WORSE_BEFORE_SEEN,
-                "if you notice any warning sign, act on it at once (see the boxes above)",
+                "if you notice any of the warning signs in this plan, act on it at once",
             ),
         )
     points = []

@@ -106,6 +106,8 @@ def test_review_what_to_tell_them_is_in_plain_words(rec, patient):
     ):
         assert jargon not in told, jargon
     assert "wants a doctor to check for" in told
+    # The patient says it: in the first person, not "your back" / "when you pass urine".
+    assert " your " not in told and " you " not in told
 
 
 def test_review_invariant_refuses_reassurance_at_tier_u():
