@@ -35,7 +35,13 @@ from physio.pdf.document import (
 )
 from physio.pdf.engine import css_string, html_to_pdf, style_element, svg_data_url, svg_image
 from physio.plan import texts as plan_texts
-from physio.plan.illustrations import ILLUSTRATIONS, VARIANTS, illustration_svg, thumbnail_svg
+from physio.plan.illustrations import (
+    ILLUSTRATIONS,
+    VARIANTS,
+    illustration_svg,
+    level_cat_cow_svg,
+    thumbnail_svg,
+)
 from physio.plan.library import (
     DOSE_RULES,
     FOOTER,
@@ -173,7 +179,9 @@ def exercise_view(item, gentle: bool, plan: TreatmentPlan | None = None) -> dict
         if gentle or not entry
         else entry.progression,
         "regression": entry.regression if entry else "",
-        "svg": illustration(entry.illustration if entry else item.code, item.side),
+        "svg": _illustration_image(level_cat_cow_svg())
+        if item.code == "cat_cow" and plan is not None and plan.facts.extension_sensitive
+        else illustration(entry.illustration if entry else item.code, item.side),
         "variants": variant_views(item.code, gentle, entry),
     }
 

@@ -103,6 +103,8 @@ def _with_moving_figures(context: dict, plan) -> None:
         entry = INTERVENTIONS.get(view["code"])
         item = plan.item(view["code"])
         if entry and entry.illustration and view.get("svg"):
+            if view["code"] == "cat_cow" and plan.facts.extension_sensitive:
+                continue  # the still "back to level" drawing; the moving one sags
             view["moving"] = _moving_figure(entry.illustration, item.side if item else None)
 
 

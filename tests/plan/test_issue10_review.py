@@ -257,3 +257,21 @@ def test_review_bird_dog_and_curl_up_not_justified_by_the_side_plank_time():
             continue
         assert "side plank hold was" not in found.reason, code
         assert "trunk endurance set, with the side plank" in found.reason, code
+
+
+def test_review_extension_sensitive_cat_cow_drawing_comes_back_to_level(app_ctx):
+    from physio.pdf.plan_sheet import exercise_view
+
+    rec = record(physical={"lumbar_extension_painful": True})
+    plan = plan_for(rec, MALE, context=context())
+    cat_cow = plan.item("cat_cow")
+    assert cat_cow is not None and plan.facts.extension_sensitive
+    view = exercise_view(cat_cow, False, plan)
+    import base64
+    import re as regex
+
+    markup = str(view["svg"])
+    drawn = base64.b64decode(regex.search(r"base64,([^\"]+)", markup).group(1)).decode()
+    assert "Let it sag" not in drawn and "Back to level" in drawn
+    assert "come back to level" in markup  # the alt text
+    assert not any("sag" in step for step in view["steps"])
