@@ -90,6 +90,7 @@ def test_review_urgent_and_emergency_sheets_give_no_generic_reassurance(app_ctx,
         assert words not in text, words
     if plan.tier == "U":
         assert "if your pain gets worse before you are seen, contact us or your doctor" in text
+        assert "if your pain flares up" not in text  # the box's heading says "gets worse"
 
 
 @pytest.mark.parametrize(("rec", "patient"), [(AOIFE_1, AOIFE), (KWAME_1, KWAME)])
