@@ -20,6 +20,15 @@ DEFAULT_PANELS: tuple[tuple[str, str, float | None, bool], ...] = (
     ("weekly_km_w1", "Running km per week", None, False),
 )
 
+#: The same panels in the patient's words (their PDF and phone page): no test names,
+#: questionnaire acronyms or units (issue 10, round 2).
+PATIENT_PANELS: tuple[tuple[str, str, float | None, bool], ...] = (
+    ("nprs_now", "Pain now (0–10)", 10, True),
+    ("rmdq", "Back pain and daily life (0–24)", 24, True),
+    ("psfs_mean", "Your chosen activities (0–10)", 10, False),
+    ("weekly_km_w1", "Running km per week", None, False),
+)
+
 ACCENT = "#0f766e"
 GRID = "#d0d5dd"
 INK = "#344054"

@@ -383,7 +383,8 @@ def test_pdf_header_names_clinic_and_physio_and_footer_traces_the_version(busy):
         assert "Sam Okafor" in header and "PH123456" in header
         assert f"Page {number} of {total}" in footer
         assert "Plan version 3" in footer and "Assessment #41" in footer
-        assert "4 March 2025" in footer  # the export date
+        # Issue 10 round 2: the visit's date, labelled; never the render date unlabelled.
+        assert "Visit 3 Mar 2025" in footer and "4 March 2025" not in footer
     assert "Page 1 of" in pages[0][1]
 
 

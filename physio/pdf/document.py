@@ -79,8 +79,16 @@ def page_css_values(doc: PlanDocument) -> dict[str, str]:
     return {
         "css_clinic": css_string(doc.clinic_name),
         "css_physio": css_string(f"{doc.physio_name}, physiotherapist{reg}"),
-        "css_trace": css_string(f"{trace_label(doc)} · {long_date(doc.exported_at)}"),
+        "css_trace": css_string(f"{trace_label(doc)} · {visit_label(doc)}"),
     }
+
+
+def visit_label(doc: PlanDocument) -> str:
+    """The footer's date: the visit's, labelled ("Visit 26 Nov 2026"), never the render date
+    unlabelled (issue 10, round 2)."""
+    if doc.seen_on is not None:
+        return f"Visit {doc.seen_on.day} {doc.seen_on:%b %Y}"
+    return f"Printed {long_date(doc.exported_at)}"
 
 
 def trace_label(doc: PlanDocument) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import render_template
 
-from physio.pdf.document import PlanDocument, long_date, page_css_values
+from physio.pdf.document import PlanDocument, long_date, page_css_values, visit_label
 from physio.pdf.engine import css_string, html_to_pdf, style_element
 from physio.plan.referral_letter import LetterFacts
 from physio.plan.rules import join_words
@@ -38,7 +38,7 @@ def letter_context(doc: PlanDocument) -> dict[str, Any]:
         # One date on the letter: the visit's.
         "css_trace": css_string(
             f"Letter version {doc.export_version} · Assessment #{doc.assessment_id} · "
-            f"{long_date(doc.seen_on)}"
+            f"{visit_label(doc)}"
         ),
     }
 

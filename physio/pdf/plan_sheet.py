@@ -22,7 +22,7 @@ from typing import Any
 from flask import render_template
 from markupsafe import Markup
 
-from physio.charts import progress_chart_svg
+from physio.charts import PATIENT_PANELS, progress_chart_svg
 from physio.clinical.progress import MEASURES_BY_KEY
 from physio.pdf.document import (
     PlanDocument,
@@ -30,11 +30,18 @@ from physio.pdf.document import (
     number,
     page_css_values,
     plural,
+    visit_label,
     weekday_date,
 )
 from physio.pdf.engine import css_string, html_to_pdf, style_element, svg_data_url, svg_image
 from physio.plan import texts as plan_texts
-from physio.plan.illustrations import ILLUSTRATIONS, VARIANTS, illustration_svg, thumbnail_svg
+from physio.plan.illustrations import (
+    ILLUSTRATIONS,
+    VARIANTS,
+    illustration_svg,
+    level_cat_cow_svg,
+    thumbnail_svg,
+)
 from physio.plan.library import (
     DOSE_RULES,
     FOOTER,
@@ -168,9 +175,15 @@ def exercise_view(item, gentle: bool, plan: TreatmentPlan | None = None) -> dict
         "reason": item.reason,
         "note": item.physio_note,
         "cautions": entry.cautions if entry else "",
-        "progression": "" if gentle or not entry else entry.progression,
+        "progression": plan_texts.item_progression(plan, item)
+        if plan
+        else ""
+        if gentle or not entry
+        else entry.progression,
         "regression": entry.regression if entry else "",
-        "svg": illustration(entry.illustration if entry else item.code, item.side),
+        "svg": _illustration_image(level_cat_cow_svg())
+        if item.code == "cat_cow" and plan is not None and plan.facts.extension_sensitive
+        else illustration(entry.illustration if entry else item.code, item.side),
         "variants": variant_views(item.code, gentle, entry),
     }
 
@@ -215,7 +228,11 @@ def advice_view(item, gentle: bool = False, plan: TreatmentPlan | None = None) -
         "steps": steps,
         "note": item.physio_note,
         "cautions": entry.cautions if entry else "",
-        "progression": "" if gentle or not entry else entry.progression,
+        "progression": plan_texts.item_progression(plan, item)
+        if plan
+        else ""
+        if gentle or not entry
+        else entry.progression,
     }
 
 
@@ -474,8 +491,8 @@ MEASURE_WORDS = {
     "side_plank_right_s": "Side plank, right",
     "sorensen_s": "Back-muscle hold",
     "flexor_endurance_s": "Front-trunk hold",
-    "slr_left_deg": "Straight-leg raise, left",
-    "slr_right_deg": "Straight-leg raise, right",
+    "slr_left_deg": "How far your straight leg lifts, left",
+    "slr_right_deg": "How far your straight leg lifts, right",
     "single_leg_bridge_left_reps": "Single-leg bridges, left",
     "single_leg_bridge_right_reps": "Single-leg bridges, right",
     "single_leg_squat_left": "Single-leg squat, left",
@@ -490,6 +507,8 @@ _BETTER = {True: "higher is better", False: "lower is better"}
 def with_unit(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
+    if unit == "Nm/kg":
+        return number(value)  # the row's label says what it is; no unit jargon
     if unit.startswith("/") or unit in ("%", "°"):
         return f"{number(value)}{unit}"
     return f"{number(value)} {unit}"
@@ -662,7 +681,7 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
     if progress and doc.series:
         # narrower panels than the web page's, so the chart's smallest text (8.5 units) prints
         # at 9.5 pt or more across the page's 176 mm
-        svg = progress_chart_svg(doc.series, panel_width=215, height=105)
+        svg = progress_chart_svg(doc.series, PATIENT_PANELS, panel_width=215, height=105)
         chart = svg_image(svg, "chart") if svg else None
 
     reg = f" (registration {doc.physio_registration})" if doc.physio_registration else ""
@@ -679,7 +698,7 @@ def plan_context(doc: PlanDocument) -> dict[str, Any]:
         # One date on an emergency sheet: the visit's (not the export's).
         page_values["css_trace"] = css_string(
             f"Plan version {doc.export_version} · Assessment #{doc.assessment_id} · "
-            f"{long_date(doc.seen_on)}"
+            f"{visit_label(doc)}"
         )
     return {
         "doc": doc,

@@ -122,6 +122,10 @@ def plan_facts(facts: Facts) -> PlanFacts:
         decision=text(flags.get("decision")),
         referred_to=text(flags.get("referred_to")),
         decision_reason=text(flags.get("decision_reason")),
+        leg_symptoms=bool(facts.leg_symptoms),
+        harder_sessions=facts.harder_sessions,
+        extension_sensitive=facts.extension_sensitive,
+        novice_runner=facts.novice_runner,
     )
 
 
@@ -225,16 +229,14 @@ def build_referral(facts: Facts) -> Referral | None:
     else:
         urgency, days = f"within {URGENT_WITHIN_DAYS} days", URGENT_WITHIN_DAYS
         go_to = referred_to or "your GP or doctor"
-    recorded, concerns = recorded_and_concerns(facts)
+    recorded, concerns = recorded_and_concerns(facts, plain=True)
     who = ctx.physio_name or "my physiotherapist"
     reg = f" (registration {ctx.physio_registration})" if ctx.physio_registration else ""
     seen = facts.seen_on or ctx.today
     recorded += [w for w in findings if w.startswith("a first episode")]
-    tell = [
-        f"I have low back pain. My physiotherapist recorded: {'; '.join(recorded or findings)}."
-    ]
+    tell = [f"I have low back pain. My physiotherapist found {'; '.join(recorded or findings)}."]
     if concerns:
-        tell.append(f"My physiotherapist is concerned about possible {join_words(concerns, 'or')}.")
+        tell.append(f"My physiotherapist wants a doctor to check for {join_words(concerns, 'or')}.")
     else:
         tell.append("My physiotherapist would like a doctor to review these findings together.")
     tell.append(
@@ -260,14 +262,45 @@ def build_referral(facts: Facts) -> Referral | None:
     )
 
 
-def recorded_and_concerns(facts: Facts) -> tuple[list[str], list[str]]:
-    """For the staff who see the patient: the clinician wording of each finding, and each
-    suspected condition once ("cauda equina syndrome or spinal cord compression", not "possible
-    cauda equina syndrome and possible cauda equina syndrome or ...")."""
+#: What the patient says to the staff (issue 10, round 2: plain words, the clinical term in
+#: brackets at most): each suspected condition of the red-flag rules.
+PLAIN_CONCERNS = {
+    "cauda equina syndrome": "pressure on the nerves at the base of the spine (cauda equina "
+    "syndrome)",
+    "spinal cord compression": "pressure on the spinal cord (spinal cord compression)",
+    "spinal infection": "an infection in the spine",
+    "spinal malignancy": "a growth in the spine (spinal malignancy)",
+    "malignancy": "a growth (malignancy)",
+    "infection": "an infection",
+    "spinal fracture": "a broken bone in the spine (spinal fracture)",
+    "osteoporotic fracture": "a broken bone in the spine from weak bones (osteoporotic fracture)",
+    "fracture": "a broken bone in the spine",
+    "bone stress injury": "a stress injury to a bone in the back (bone stress injury)",
+    "pars stress fracture": "a stress injury to a bone in the back (bone stress injury)",
+    "serious radiculopathy": "a badly pinched nerve",
+    "other serious pathology": "another serious cause of back pain",
+}
+
+
+_FIRST_PERSON = {"you": "I", "your": "my", "yourself": "myself"}
+
+
+def first_person(words: str) -> str:
+    """A red flag's plain wording (ours, addressed to the patient) as the patient says it to the
+    staff: "when you pass urine" → "when I pass urine"."""
+    return re.sub(r"\b(you|your|yourself)\b", lambda m: _FIRST_PERSON[m.group(1)], words)
+
+
+def recorded_and_concerns(facts: Facts, plain: bool = False) -> tuple[list[str], list[str]]:
+    """For the staff who see the patient: each finding, and each suspected condition once
+    ("cauda equina syndrome or spinal cord compression", not "possible cauda equina syndrome and
+    possible cauda equina syndrome or ..."). ``plain``: in the patient's words (the "what to tell
+    them" lines), else the clinician's."""
     recorded, concerns = [], []
     for name in facts.positives:
         rule = RULES_BY_FIELD.get(name)
-        recorded.append(rule.label if rule else name.replace("_", " "))
+        said = (first_person(rule.plain) if plain else rule.label) if rule else None
+        recorded.append(said or name.replace("_", " "))
         if rule is None or rule.tier not in ("E", "U"):
             continue
         if (
@@ -275,9 +308,15 @@ def recorded_and_concerns(facts: Facts) -> tuple[list[str], list[str]]:
             and facts.emergency
             and dig(facts.derived, "red_flags", "neuro_signs")
         ):
-            concerns.append("metastatic spinal cord compression (past cancer with nerve signs)")
+            concerns.append(
+                "pressure on the spinal cord from a growth (spinal cord compression), as you "
+                "have had cancer and have nerve signs"
+                if plain
+                else "metastatic spinal cord compression (past cancer with nerve signs)"
+            )
             continue
-        concerns += [part.strip() for part in rule.suggests.split("/") if part.strip()]
+        parts = [part.strip() for part in rule.suggests.split("/") if part.strip()]
+        concerns += [PLAIN_CONCERNS.get(p, p) for p in parts] if plain else parts
     return list(dict.fromkeys(recorded)), list(dict.fromkeys(concerns))
 
 

@@ -693,6 +693,22 @@ def illustration_svg(code: str, side: str | None = None) -> str:
     return render_illustration(illustration.for_side(_normalise_side(side)))
 
 
+#: Cat–cow for a back that should not arch (extension hurts, or bone stress suspected): round up,
+#: then back to level, as its steps say (physio/plan/texts.py); never "let it sag".
+CAT_COW_LEVEL = replace(
+    ILLUSTRATIONS["cat_cow"],
+    description="On your hands and knees, slowly round your back up, then let it come back to "
+    "level.",
+    end=_quadruped(spine=0, neck=0, x=122),
+    notes=(Note("Round up", 55), Note("Back to level", 145)),
+)
+
+
+@functools.lru_cache(maxsize=4)
+def level_cat_cow_svg() -> str:
+    return render_illustration(CAT_COW_LEVEL)
+
+
 @functools.lru_cache(maxsize=64)
 def thumbnail_svg(code: str) -> str:
     """A small drawing of ``code`` for beside another exercise (its easier or harder version,

@@ -118,6 +118,7 @@ CHECK_CLAIM = re.compile(r"checked you for warning signs", re.I)
 #: Test names, questionnaire names and acronyms, units: never in patient text.
 JARGON = re.compile(
     r"thomas test|s[øo]rensen|psfs|roland[- ]morris|rmdq|nm/kg|start back|oswestry|"
+    r"straight-leg raise|"
     r"\b(?:odi|nprs|slr|ehl|mrc)\b"
 )
 EMERGENCY_CONTEXT = re.compile(r"(emergency|ambulance|straight away|A&E)", re.I)
@@ -202,8 +203,9 @@ def item_texts(plan: TreatmentPlan, item: PlanItem) -> Iterator[Text]:
         yield Text(item.code, "cautions", entry.cautions)
     if entry.regression and item.kind == "exercise":
         yield Text(item.code, "regression", entry.regression)
-    if entry.progression and not plan.gentle_until_seen:
-        yield Text(item.code, "progression", entry.progression)
+    progression = texts.item_progression(plan, item)
+    if progression:
+        yield Text(item.code, "progression", progression)
 
 
 def _box(box, code: str) -> Iterator[Text]:
@@ -308,6 +310,73 @@ def no_presumed_facts(plan: TreatmentPlan, pts: list[Text]) -> Iterator[Violatio
                 yield Violation(
                     "presumed-fact", code, "running advice for someone who does not run now"
                 )
+
+
+#: Texts true only for some patients (issue 10, round 2): (pattern, does this plan's record hold
+#: what it presumes?, what it presumes).
+PRESUMED_TEXTS: tuple[tuple[re.Pattern[str], Callable[[TreatmentPlan], bool], str], ...] = (
+    (
+        re.compile(r"spread further", re.I),
+        lambda plan: plan.facts.leg_symptoms,
+        "leg symptoms recorded",
+    ),
+    (
+        re.compile(r"\bstrides\b|harder runs", re.I),
+        lambda plan: plan.facts.harder_sessions and not _included(plan, "walk_run"),
+        "harder runs recorded (and no walk–run)",
+    ),
+    (
+        re.compile(r"back sag|over your head", re.I),
+        lambda plan: not plan.facts.extension_sensitive,
+        "a back that tolerates arching",
+    ),
+    (
+        re.compile(r"study of new runners, adding", re.I),
+        lambda plan: plan.facts.novice_runner,
+        "a new runner",
+    ),
+    (
+        re.compile(r"progress to step-downs", re.I),
+        lambda plan: _included(plan, "step_down"),
+        "the step-down in this plan",
+    ),
+)
+#: Reassurance that presumes nothing serious: never before a doctor has seen a U/E patient.
+REASSURANCE = re.compile(
+    r"new damage|mean you are damaged|usually not serious|build back up once", re.I
+)
+
+
+def presumed_texts(plan: TreatmentPlan, pts: list[Text]) -> Iterator[Violation]:
+    """No text that is true only for some patients when this patient's record doesn't hold it
+    (leg symptoms, harder runs, an extension-tolerant back, a new runner, a step-down)."""
+    joined = _joined(pts)
+    for pattern, holds, presumes in PRESUMED_TEXTS:
+        if not pattern.search(joined) or holds(plan):
+            continue
+        for t in pts:
+            match = pattern.search(t.text)
+            if match:
+                yield Violation(
+                    "presumed-text",
+                    t.code,
+                    f"'{match.group(0)}' in the {t.where} presumes {presumes}",
+                )
+
+
+def no_reassurance_before_seen(plan: TreatmentPlan, pts: list[Text]) -> Iterator[Violation]:
+    """Tier U or E: no "does not mean new damage" or "build back up": the referral is there to
+    find out (docs/clinical-rules.md, "Safety")."""
+    if plan.tier not in ("U", "E"):
+        return
+    for t in pts:
+        match = REASSURANCE.search(t.text)
+        if match:
+            yield Violation(
+                "reassurance-before-seen",
+                t.code,
+                f"'{match.group(0)}' in the {t.where} before a doctor has seen them",
+            )
 
 
 def doses_within_bounds(plan: TreatmentPlan, pts: list[Text]) -> Iterator[Violation]:
@@ -417,8 +486,6 @@ def plain_words(plan: TreatmentPlan, pts: list[Text]) -> Iterator[Violation]:
     if not JARGON.search(_joined(pts).lower()):
         return
     for t in pts:
-        if t.where == "what to tell them":
-            continue  # the clinician's wording, for the staff who see the patient
         match = JARGON.search(t.text.lower())
         if match:
             yield Violation("plain-words", t.code, f"'{match.group(0)}' in the {t.where}")
@@ -458,6 +525,8 @@ INVARIANTS: tuple[Callable[[TreatmentPlan, list[Text]], Iterator[Violation]], ..
     cross_references_resolve,
     no_running_advice_when_paused,
     no_presumed_facts,
+    presumed_texts,
+    no_reassurance_before_seen,
     doses_within_bounds,
     one_change_at_a_time,
     emergency_sheet,

@@ -79,6 +79,18 @@ class PlanFacts:
     decision: str | None = None
     referred_to: str | None = None
     decision_reason: str | None = None
+    #: Leg symptoms recorded (thigh or below-knee pain, a neural straight-leg raise, radicular
+    #: pain): only then "leg symptoms spread further down your leg".
+    leg_symptoms: bool = False
+    #: The record shows harder (quality) running: more intensity, a race build-up, or a
+    #: competitive runner: only then strides "before harder runs".
+    harder_sessions: bool = False
+    #: Arching the back hurts, or a bone stress injury is suspected: no cat–cow "sag" and no
+    #: overhead-arm hip-flexor stretch.
+    extension_sensitive: bool = False
+    #: A novice runner (docs/assessment.md: < 6 months, or under a year of running): only then the
+    #: study of new runners is quoted.
+    novice_runner: bool = False
 
     def to_dict(self) -> dict:
         data = dataclasses.asdict(self)

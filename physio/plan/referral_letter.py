@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from physio.clinical._util import as_date, as_list, is_true, num, section, text
+from physio.clinical._util import as_date, is_true, num, section, text
 from physio.clinical.red_flags import RULES_BY_FIELD
 from physio.clinical.schema import SECTIONS_BY_NAME
 
@@ -135,7 +135,7 @@ def letter_facts(
     record: Mapping[str, Any] | None, derived: Any, plan: TreatmentPlan
 ) -> LetterFacts:
     record = record if isinstance(record, Mapping) else {}
-    history, pain = section(record, "history"), section(record, "pain")
+    history = section(record, "history")
     flags, impression = section(record, "red_flags"), section(record, "impression")
     positives = []
     for entry in dig(derived, "red_flags", "positives") or []:
@@ -148,14 +148,13 @@ def letter_facts(
         rule = RULES_BY_FIELD.get(n)
         if rule and rule.tier in ("E", "U"):
             concerns += [p.strip() for p in rule.suggests.split("/") if p.strip()]
-    easing = [v for v in as_list(pain.get("easing")) if isinstance(v, str)]
+    # Medicines only from a real medicines field (docs/assessment.md has one: long-term
+    # steroids); "medication eases it" under what eases the pain says nothing a doctor can use.
     medicines = (
-        "Medication eases the pain (recorded under what eases it)."
-        if "medication" in (easing)
+        "Long-term or systemic corticosteroids."
+        if is_true(history.get("long_term_steroids"))
         else ""
     )
-    if is_true(history.get("long_term_steroids")):
-        medicines = (medicines + " Long-term steroids.").strip()
     told = told_lines(plan)
     return LetterFacts(
         onset=onset_words(record, plan.facts.seen_on),

@@ -236,6 +236,22 @@ class Facts:
         return self.bone_stress_suspected or self.true("physical", "lumbar_extension_painful")
 
     @cached_property
+    def harder_sessions(self) -> bool:
+        """The record shows harder (quality) running: more intensity lately, a race build-up, or
+        a competitive runner (docs/assessment.md, training)."""
+        changes = self.multi("training", "recent_changes")
+        return bool({"intensity_up", "race_build_up"} & set(changes)) or (
+            self.enum("training", "runner_level") == "competitive"
+        )
+
+    @cached_property
+    def novice_runner(self) -> bool:
+        """A novice (< 6 months of regular running) or under a year of running [S23]."""
+        years = self.num("training", "experience_years")
+        level = self.enum("training", "runner_level")
+        return level == "novice" or (years is not None and years < 1)
+
+    @cached_property
     def flags_all_answered(self) -> bool:
         unanswered = dig(self.derived, "red_flags", "unanswered")
         return isinstance(unanswered, (list, tuple)) and not unanswered
@@ -460,8 +476,8 @@ _LEG_WORDS = {
     "thigh_right": "pain in your right thigh",
     "below_knee_left": "symptoms below your left knee",
     "below_knee_right": "symptoms below your right knee",
-    "slr_neural_left": "a straight-leg raise that brought on your leg symptoms on the left",
-    "slr_neural_right": "a straight-leg raise that brought on your leg symptoms on the right",
+    "slr_neural_left": "lifting your straight leg brought on your leg symptoms on the left",
+    "slr_neural_right": "lifting your straight leg brought on your leg symptoms on the right",
     "radicular_pain": "nerve-related leg pain",
 }
 
@@ -890,8 +906,14 @@ def core_endurance(f: Facts) -> list[PlanItem] | None:
         why["curl_up"].append(sentence)
     if sorensen_said:
         why["bird_dog"].append(sorensen_said)
-    summary = next(s for sentences in why.values() for s in sentences)
-    general = f"Part of a trunk endurance set: {summary[0].lower()}{summary[1:]}"
+    # An exercise with no finding of its own is justified by its place in the set, never by
+    # another exercise's test time (issue 10, round 2: bird dog "because of" a side plank time).
+    _NAMES = {"plank": "plank", "side_plank": "side plank", "bird_dog": "bird dog"}
+    anchors = join_words([_NAMES.get(c, c.replace("_", "-")) for c, w in why.items() if w])
+    general = (
+        f"Part of your trunk endurance set, with the {anchors}: together they train the muscles "
+        "around your trunk, front, sides and back."
+    )
 
     side_tested = (
         min(v for v in (left, right) if v is not None)
@@ -950,8 +972,8 @@ def hip_control(f: Facts) -> list[PlanItem] | None:
             if value is not None and value < round(norm - HIP_ABDUCTOR_SD, 3):
                 share = round_half_up(100 * value / norm, 0) if norm > 0 else None
                 found[s].append(
-                    f"your {s} hip-side strength was about {fmt(share, 0)}% of what is usual for "
-                    "your age and sex"
+                    f"your {s} hip-side strength was about {fmt(share, 0)}% of the average for "
+                    "your age and sex in a large study of new runners"
                 )
     bridges = f.pair("single_leg_bridge_left_reps", "single_leg_bridge_right_reps")
     bridge_asym = asymmetry_pct(*bridges)
@@ -980,7 +1002,7 @@ def hip_control(f: Facts) -> list[PlanItem] | None:
     return [
         bridge,
         item("clamshell", "HIP-CONTROL", reason, **extra),
-        item("single_leg_balance", "HIP-CONTROL", reason + " Progress to step-downs.", **extra),
+        item("single_leg_balance", "HIP-CONTROL", reason, **extra),
     ]
 
 
@@ -1020,7 +1042,7 @@ def hamstring(f: Facts) -> list[PlanItem] | None:
         else ""
     )
     reason = (
-        f"Your straight-leg raise was {words}{norm}. Hold 30 s, twice (about 60 s in all), every "
+        f"Your straight leg lifted to {words}{norm}. Hold 30 s, twice (about 60 s in all), every "
         "day."
     )
     return [
@@ -1043,7 +1065,7 @@ def neural_care(f: Facts) -> list[PlanItem] | None:
     side = side_of(sides)
     where = "both sides" if side == "both" else f"the {side}"
     reason = (
-        f"The straight-leg raise brought on your leg symptoms on {where}. Do not stretch your "
+        f"Lifting your straight leg brought on your leg symptoms on {where}. Do not stretch your "
         f"hamstrings hard on {'either side' if side == 'both' else 'that side'}; we will recheck "
         "it at each visit."
     )
@@ -1256,8 +1278,8 @@ def shoe_drop(f: Facts) -> list[PlanItem] | None:
     drop = f.num("footwear", "heel_drop_mm")
     now = f" (now {fmt(drop, 0)} mm)" if drop is not None else ""
     reason = (
-        f"You changed recently to shoes with a different heel drop{now}, and you run regularly. In "
-        "one trial, regular runners did worse after a sudden change to low-drop shoes."
+        # The trial itself is the card's own step (said once, issue 10 round 2).
+        f"You changed recently to shoes with a different heel drop{now}, and you run regularly."
     )
     return [item("shoe_drop", "SHOE-DROP", reason)]
 

@@ -102,7 +102,10 @@ def safety_boxes(plan: TreatmentPlan) -> tuple[TextBox, ...]:
     elif plan.tier == "U":
         physio_points.append("your pain gets steadily worse before you have been seen")
     physio_points += [
-        "leg symptoms spread further down your leg",
+        # "spread further" presumes leg symptoms: only when the record holds them.
+        "your leg symptoms spread further down your leg"
+        if plan.facts.leg_symptoms
+        else "you get new pain, pins and needles or numbness in a leg",
         "you get new numbness or weakness in a leg, or numbness or weakness that is getting "
         "worse: contact us the same day",
     ]
@@ -146,8 +149,27 @@ def _join(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
+#: Said instead of "a flare-up does not mean new damage" while a doctor has still to see the
+#: patient (tier U or E): the reassurance presumes what the referral is there to find out.
+WORSE_BEFORE_SEEN = "if your pain gets worse before you are seen, contact us or your doctor"
+
+
 def flare_up_box(plan: TreatmentPlan) -> TextBox:
     """What to do in a flare-up, naming only what this plan holds."""
+    if plan.tier in ("U", "E"):
+        comfort = comfort_names(plan)
+        return TextBox(
+            title="If your pain gets worse",
+            intro="Until you have been seen:",
+            points=(
+                "rest from whatever stirs it up, and keep walking as far as is comfortable",
+                f"use your comfort exercises ({_join(comfort)}), only as far as is free of pain"
+                if comfort
+                else "keep moving gently, within what is free of pain",
+                WORSE_BEFORE_SEEN,
+                "if you notice any of the warning signs in this plan, act on it at once",
+            ),
+        )
     points = []
     if no_running_advice(plan):
         points.append(
@@ -244,10 +266,50 @@ def item_steps(plan: TreatmentPlan, item: PlanItem) -> list[str]:
                 continue
             out.append(step)
         steps = out
+    if item.code == "edu_core" and plan.tier in ("U", "E"):
+        # No "usually not serious" or "it does not mean you are damaged" before a doctor has seen
+        # the patient (docs/clinical-rules.md, "Safety").
+        steps = [_UNTIL_SEEN_STEPS.get(step, step) for step in steps]
+    if item.code == "cat_cow" and plan.facts.extension_sensitive:
+        # Arching hurts: round up, then back to level, never "let your back sag".
+        steps = list(entry.gentle_steps or steps)
+    if item.code == "load_reset" and not plan.facts.novice_runner:
+        # The 30 % study was of new runners [S18]: quoted only to a new runner.
+        steps = [
+            "Avoid big jumps in your weekly running." if "study of new runners" in step else step
+            for step in steps
+        ]
     if item.code == "lifestyle" and (not plan.facts.running or no_running_advice(plan)):
         steps = [_NOT_RUNNING_STEPS.get(step, step) for step in steps]
     return steps
 
+
+def item_progression(plan: TreatmentPlan, item: PlanItem) -> str:
+    """The "when it gets easy" line as printed: none on a gentle programme, none that presumes
+    what the record doesn't hold."""
+    entry = INTERVENTIONS.get(item.code)
+    if entry is None or not entry.progression or plan.gentle_until_seen:
+        return ""
+    if item.code == "warm_up" and (not plan.facts.harder_sessions or _included(plan, "walk_run")):
+        return ""  # strides "before harder runs": only when the record shows harder runs
+    if item.code == "hip_flexor_stretch" and plan.facts.extension_sensitive:
+        return ""  # the arm overhead arches the back
+    return entry.progression
+
+
+#: The education steps that presume nothing serious, for a patient still to be seen (U/E).
+_UNTIL_SEEN_STEPS = {
+    "Back pain is common in runners and is usually not serious.": (
+        "Back pain is common in runners. Some of what we found needs a doctor to check it."
+    ),
+    "Pain often comes from muscles, joints and discs that are sensitive and tired. It does "
+    "not mean you are damaged.": (
+        "Until you have been seen, keep to the gentle programme in this plan. "
+        + WORSE_BEFORE_SEEN[0].upper()
+        + WORSE_BEFORE_SEEN[1:]
+        + "."
+    ),
+}
 
 #: The lifestyle steps that speak of running, for someone not running now (or paused).
 _NOT_RUNNING_STEPS = {

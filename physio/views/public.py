@@ -22,7 +22,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
-from physio.charts import progress_chart_svg
+from physio.charts import PATIENT_PANELS, progress_chart_svg
 from physio.clock import local_date
 from physio.extensions import db, limiter
 from physio.models.base import utcnow
@@ -127,6 +127,8 @@ def _with_moving_figures(context: dict, plan) -> None:
         entry = INTERVENTIONS.get(view["code"])
         item = plan.item(view["code"])
         if entry and entry.illustration and view.get("svg"):
+            if view["code"] == "cat_cow" and plan.facts.extension_sensitive:
+                continue  # the still "back to level" drawing; the moving one sags
             view["moving"] = _moving_figure(entry.illustration, item.side if item else None)
 
 
@@ -144,7 +146,9 @@ def patient_plan(token: str):
     context = plan_context(document)
     _with_moving_figures(context, document.plan)
     if context["progress_chart"]:  # one panel a row: the PDF's two columns are tiny on a phone
-        context["progress_chart"] = Markup(progress_chart_svg(document.series, columns=1))
+        context["progress_chart"] = Markup(
+            progress_chart_svg(document.series, PATIENT_PANELS, columns=1)
+        )
     today = local_date(utcnow())
     days = plan_log.loggable_days(row, today)
     log_state = plan_log.day_state(row.id, days)

@@ -370,7 +370,7 @@ def test_rule_CORE_ENDURANCE_holds_are_clamped_to_10_to_30_s():
             {},
             {"hip_abductor_left_nmkg": 1.0},
             "left",
-            "about 70% of what is usual for your age and sex",
+            "about 70% of the average for your age and sex in a large study of new runners",
         ),
         (
             {},
