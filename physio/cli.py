@@ -158,16 +158,20 @@ records_cli = AppGroup("records", help="Signed clinical records.")
 @records_cli.command("verify")
 def records_verify_command():
     """Recompute every signed assessment version from the database and compare it with the
-    SHA-256 stored when it was signed; exit 1 naming each mismatch."""
+    SHA-256 stored when it was signed and with the audit log's signature; report records
+    signed twice and signatures whose record is gone; exit 1 naming each mismatch."""
     from physio.services.assessments import verify_all_signed
 
     checked, mismatches = verify_all_signed()
     for mismatch in mismatches:
         click.echo(f"MISMATCH {mismatch}", err=True)
+    missing = sum(1 for m in mismatches if m.missing)
+    changed = len(mismatches) - missing
     if mismatches:
-        raise click.ClickException(
-            f"{len(mismatches)} of {checked} signed records do not match their signed hash."
-        )
+        parts = [f"{changed} of {checked} signed records do not match their signed hash"]
+        if missing:
+            parts.append(f"{missing} signed records named by the audit log are missing")
+        raise click.ClickException("; ".join(parts) + ".")
     click.echo(f"{checked} signed records verified.")
 
 

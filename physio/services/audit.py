@@ -406,6 +406,7 @@ def anchor_head(report: ChainReport) -> None:
 SAFE_DETAIL = frozenset(
     {
         "amends_id",
+        "assessment_ids",
         "content_hash",
         "deleted",
         "expires_at",

@@ -380,7 +380,7 @@ def sign(assessment_id: int):
         form = _bind_form(a)
         return _render_form(a, form, status=422, problems=problems)
     service.sign(a, current_user)
-    audit_here("sign", a, content_hash=a.content_hash, version=a.version)
+    audit_here("sign", a, content_hash=a.content_hash, version=a.version, patient_id=a.patient_id)
     db.session.commit()
     flash("Assessment signed. It is now read-only; changes need an amendment.", "success")
     return redirect(url_for("assessments.show", assessment_id=a.id))
