@@ -196,24 +196,33 @@ def backup_command(file):
 @click.option("--yes", is_flag=True, help="Don't ask for confirmation.")
 @with_appcontext
 def restore_command(file, yes):
-    """Replace the whole database with the backup in FILE, then verify the audit chain."""
+    """Replace the whole database with the backup in FILE, then verify its audit chain against
+    the anchor's "keyed from" id; a backup that doesn't verify is refused and the database put
+    back as it was."""
     from pathlib import Path
 
-    from physio.services.audit import anchor_head, verify_chain
-    from physio.services.backup import BackupError, restore
+    from physio.services.audit import anchor_head, check_keyed_from, verify_chain
+    from physio.services.backup import BackupError, restore_checked
 
     if not yes:
         click.confirm("This replaces every record in the database. Continue?", abort=True)
+    reports = []
+
+    def check() -> str | None:
+        report = verify_chain()
+        reports.append(report)
+        if not report.ok:
+            return (
+                f"the restored audit chain does not verify at entry {report.first_bad_id}: "
+                f"{report.problem}"
+            )
+        return check_keyed_from(report)
+
     try:
-        restore(Path(file))
+        restore_checked(Path(file), check)
     except BackupError as error:
-        raise click.ClickException(str(error)) from None
-    report = verify_chain()
-    if not report.ok:
-        raise click.ClickException(
-            f"Restored, but the audit chain does not verify at entry "
-            f"{report.first_bad_id}: {report.problem}"
-        )
+        raise click.ClickException(f"Restore refused: {error}") from None
+    report = reports[-1]
     anchor_head(report)  # the anchor now names the restored log's newest entry
     click.echo(f"Restored from {file}; audit chain intact ({report.checked} entries).")
 
