@@ -102,20 +102,21 @@ def create_user(
     return user
 
 
-def has_logged_in_from(identity: str, address: str) -> bool:
-    """Has the account with this (normalised) email logged in from this address before?
-    Read from the audit log's login entries (kept like every audit entry)."""
+def users_logged_in_from(identity: str, address: str) -> set[int]:
+    """The ids of the users with this (normalised) email who logged in from this address
+    before (one email can name a user in each of several clinics). Read from the audit log's
+    login entries (kept like every audit entry)."""
     from physio.models import AuditEvent
 
     user_ids = select(User.id).where(func.lower(User.email) == identity)
     found = db.session.execute(
-        select(AuditEvent.id)
+        select(AuditEvent.user_id)
         .where(AuditEvent.action == "login", AuditEvent.user_id.in_(user_ids))
         .where(AuditEvent.ip == address)
-        .limit(1)
+        .distinct()
         .execution_options(skip_clinic_scope=True)
-    ).first()
-    return found is not None
+    ).scalars()
+    return {user_id for user_id in found if user_id is not None}
 
 
 def find_logins(identity: str) -> list[User]:
