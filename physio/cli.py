@@ -159,20 +159,28 @@ records_cli = AppGroup("records", help="Signed clinical records.")
 def records_verify_command():
     """Recompute every signed assessment version from the database and compare it with the
     SHA-256 stored when it was signed and with the audit log's signature; report records
-    signed twice and signatures whose record is gone; exit 1 naming each mismatch."""
+    signed twice and signatures whose record is gone; check every stored PDF against its
+    SHA-256 and the audit log's export entry; exit 1 naming each mismatch."""
     from physio.services.assessments import verify_all_signed
+    from physio.services.plans import verify_exports
 
     checked, mismatches = verify_all_signed()
-    for mismatch in mismatches:
+    exports_checked, export_mismatches = verify_exports()
+    for mismatch in [*mismatches, *export_mismatches]:
         click.echo(f"MISMATCH {mismatch}", err=True)
     missing = sum(1 for m in mismatches if m.missing)
     changed = len(mismatches) - missing
-    if mismatches:
+    if mismatches or export_mismatches:
         parts = [f"{changed} of {checked} signed records do not match their signed hash"]
         if missing:
             parts.append(f"{missing} signed records named by the audit log are missing")
+        if export_mismatches:
+            parts.append(
+                f"{len(export_mismatches)} of {exports_checked} exported PDFs do not match "
+                "their SHA-256"
+            )
         raise click.ClickException("; ".join(parts) + ".")
-    click.echo(f"{checked} signed records verified.")
+    click.echo(f"{checked} signed records verified; {exports_checked} exported PDFs verified.")
 
 
 @click.command("backup")
