@@ -359,7 +359,7 @@ def verify_exports(batch_size: int = 50) -> tuple[int, list[ExportMismatch]]:
     """Every stored PDF against the SHA-256 stored with it and the one the audit log's
     `export` entry recorded (keyed: recomputing the stored SHA-256 after a change, or adding
     an export row, doesn't hide it). Returns (how many were checked, the mismatches)."""
-    checked, bad = 0, []
+    checked, bad = 0, list[ExportMismatch]()
     last_id = 0
     while True:
         rows = list(
