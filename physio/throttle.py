@@ -87,3 +87,28 @@ class LoginThrottle:
         for name, spec, ids in self._budgets():
             for item in parse_many(spec):
                 limiter.limiter.hit(item, name, *ids)
+
+
+@dataclass(frozen=True)
+class PasswordCheckThrottle:
+    """Wrong passwords when signing, per user, SIGN_PASSWORD_RATE_LIMIT (30 an hour): the
+    per-minute limit of the sign route alone would let a stolen session try 14,400 a day."""
+
+    user_id: int
+    name: str = "sign-password"
+
+    def _items(self):
+        return parse_many(current_app.config["SIGN_PASSWORD_RATE_LIMIT"])
+
+    def refused(self) -> bool:
+        if not limiter.enabled:
+            return False
+        return any(
+            not limiter.limiter.test(item, self.name, str(self.user_id)) for item in self._items()
+        )
+
+    def failed(self) -> None:
+        if not limiter.enabled:
+            return
+        for item in self._items():
+            limiter.limiter.hit(item, self.name, str(self.user_id))

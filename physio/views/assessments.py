@@ -40,6 +40,7 @@ from physio.services import assessments as service
 from physio.services import audit, provenance
 from physio.services import plans as plan_service
 from physio.services import questionnaires as questionnaire_service
+from physio.throttle import PasswordCheckThrottle
 from physio.views.helpers import actor, audit_here, per_user_key
 
 bp = Blueprint("assessments", __name__)
@@ -362,7 +363,16 @@ def sign(assessment_id: int):
     else:
         form = _bind_form(a)
     problems = service.sign_problems(a)
+    guesses = PasswordCheckThrottle(current_user.id)
+    if guesses.refused():  # the password is not even checked
+        audit_here("sign_refused", a, reason="too many wrong passwords")
+        db.session.commit()  # keep what was saved above; only the signature is refused
+        problem = service.Problem(
+            "password", "Too many wrong passwords: signing is paused for up to an hour."
+        )
+        return _render_form(a, _bind_form(a), status=429, problems=[problem])
     if not verify_password(current_user.password_hash, request.form.get("password", "")):
+        guesses.failed()
         audit_here("sign_refused", a, reason="wrong password")
         db.session.commit()
         problems = [service.Problem("password", "Your password is not right."), *problems]
