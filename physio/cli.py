@@ -42,7 +42,7 @@ def create_user_command(email, password, name, role, clinic_name, join, registra
 
     # Operators may script accounts (e.g. with a one-time password to be changed); the web form
     # for new users enforces the policy, here a weak password is reported, not refused.
-    problems = password_problems(password, email=email, name=name)
+    problems = password_problems(password, email=email, name=name, clinic=clinic_name)
     if problems:
         click.echo("Warning: weak password: " + " ".join(problems), err=True)
     try:

@@ -110,6 +110,7 @@ def change_password():
     user ends; this one goes on with the new session token."""
     form = PasswordChangeForm()
     form.policy_email, form.policy_name = current_user.email, current_user.name
+    form.policy_clinic = current_user.clinic.name
     if form.validate_on_submit():
         if not verify_password(current_user.password_hash, form.current_password.data):
             form.current_password.errors.append("This is not your current password.")
