@@ -57,6 +57,12 @@ def create_user_command(email, password, name, role, clinic_name, join, registra
             "nothing was created. To add the user to that clinic, check it is the right one "
             "and repeat with --join."
         ) from None
+    except user_service.InvalidClinicName as invalid:
+        db.session.rollback()
+        raise click.ClickException(
+            f"The clinic name {clinic_name!r} holds {invalid} characters (invisible or control "
+            "characters): a name is plain text; nothing was created."
+        ) from None
     except user_service.NoSuchClinic:
         db.session.rollback()
         raise click.ClickException(

@@ -8,6 +8,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g, request
 
+from physio.names import name_problem
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -61,17 +63,12 @@ def normalise_identity(raw: str) -> str:
     return kept.strip().lower()
 
 
-# Bidirectional embeddings, overrides and isolates: they make a name display as another.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
 def has_control_characters(text: str) -> bool:
-    """True when `text` holds a control character (tab, newline, escape, …), an unassigned or
-    private-use code point, or a bidirectional override: a name must not. The joiners some
-    scripts need in names (U+200C, U+200D) are allowed."""
-    return any(
-        unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") or ch in _BIDI_CONTROLS for ch in text
-    )
+    """True when `text` is not a plain name: a control character (tab, newline, escape, …), an
+    unassigned or private-use code point, a bidirectional override, or an invisible character
+    (format characters, line/paragraph separators, fillers: physio/names.py). The joiners some
+    scripts need in names (U+200C, U+200D) are allowed between two of their letters."""
+    return name_problem(text) is not None
 
 
 def password_problems(

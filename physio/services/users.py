@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from physio.clinical.emergency_numbers import normalise_country
 from physio.extensions import db
 from physio.models import Clinic, Role, User
+from physio.names import clinic_name_key, name_problem
 from physio.security import hash_password
 
 
@@ -27,10 +28,16 @@ class NoSuchClinic(LookupError):
     pass
 
 
+class InvalidClinicName(ValueError):
+    """A clinic name holding control or invisible characters."""
+
+
 def clinic_named(name: str, *, other_than: int | None = None) -> Clinic | None:
-    """The clinic called `name`, ignoring case and surrounding spaces (names are identities to
-    people, and a unique index on lower(name) keeps them so), other than clinic `other_than`."""
-    stmt = select(Clinic).where(func.lower(Clinic.name) == name.strip().lower())
+    """The clinic whose name looks like `name`: compared on the name key (physio/names.py:
+    case, spacing, invisible characters, compatibility forms and the common Cyrillic and Greek
+    look-alikes ignored; names are identities to people, and a unique index on the key keeps
+    them so), other than clinic `other_than`."""
+    stmt = select(Clinic).where(Clinic.name_key == clinic_name_key(name))
     if other_than is not None:
         stmt = stmt.where(Clinic.id != other_than)
     return db.session.execute(stmt).scalars().first()
@@ -39,6 +46,8 @@ def clinic_named(name: str, *, other_than: int | None = None) -> Clinic | None:
 def create_clinic(name: str) -> Clinic:
     """A new clinic; ClinicExists when the name is taken (an operator must say --join to add
     a user to an existing clinic: a renamed clinic could otherwise capture new users)."""
+    if (problem := name_problem(name)) is not None:
+        raise InvalidClinicName(problem)
     existing = clinic_named(name)
     if existing is not None:
         raise ClinicExists(existing)

@@ -119,7 +119,8 @@ def clinic():
     if valid and user_service.clinic_named(form.name.data, other_than=clinic.id):
         # Names are how operators and staff tell clinics apart: one per name, ignoring case.
         form.name.errors = [
-            "Another clinic already uses this name (names are compared ignoring capitals): "
+            "Another clinic already uses this name (names are compared ignoring capitals, "
+            "spacing and look-alike letters): "
             "choose a different one."
         ]
         valid = False
