@@ -98,6 +98,9 @@ class Config:
     # lock a physio out of the place they work from).
     LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "100 per day")
     SIGN_RATE_LIMIT = "10 per minute"  # per user: signing checks the password
+    # Wrong passwords when signing, per user: a stolen session can't guess the password fast
+    # (as many an hour as a login allows one account from one place).
+    SIGN_PASSWORD_RATE_LIMIT = os.environ.get("SIGN_PASSWORD_RATE_LIMIT", "30 per hour")
     # Per user: the form saves after 1.5 s of quiet typing, so a tab sends at most ~40 a minute;
     # room for two tabs, and a bound on what one account can make the server do.
     AUTOSAVE_RATE_LIMIT = os.environ.get("AUTOSAVE_RATE_LIMIT", "120 per minute")

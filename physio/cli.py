@@ -42,7 +42,7 @@ def create_user_command(email, password, name, role, clinic_name, join, registra
 
     # Operators may script accounts (e.g. with a one-time password to be changed); the web form
     # for new users enforces the policy, here a weak password is reported, not refused.
-    problems = password_problems(password, email=email, name=name)
+    problems = password_problems(password, email=email, name=name, clinic=clinic_name)
     if problems:
         click.echo("Warning: weak password: " + " ".join(problems), err=True)
     try:
@@ -56,6 +56,12 @@ def create_user_command(email, password, name, role, clinic_name, join, registra
             f"A clinic named {exists.clinic.name!r} already exists (id {exists.clinic.id}); "
             "nothing was created. To add the user to that clinic, check it is the right one "
             "and repeat with --join."
+        ) from None
+    except user_service.InvalidClinicName as invalid:
+        db.session.rollback()
+        raise click.ClickException(
+            f"The clinic name {clinic_name!r} holds {invalid} characters (invisible or control "
+            "characters): a name is plain text; nothing was created."
         ) from None
     except user_service.NoSuchClinic:
         db.session.rollback()
@@ -158,17 +164,29 @@ records_cli = AppGroup("records", help="Signed clinical records.")
 @records_cli.command("verify")
 def records_verify_command():
     """Recompute every signed assessment version from the database and compare it with the
-    SHA-256 stored when it was signed; exit 1 naming each mismatch."""
+    SHA-256 stored when it was signed and with the audit log's signature; report records
+    signed twice and signatures whose record is gone; check every stored PDF against its
+    SHA-256 and the audit log's export entry; exit 1 naming each mismatch."""
     from physio.services.assessments import verify_all_signed
+    from physio.services.plans import verify_exports
 
     checked, mismatches = verify_all_signed()
-    for mismatch in mismatches:
+    exports_checked, export_mismatches = verify_exports()
+    for mismatch in [*mismatches, *export_mismatches]:
         click.echo(f"MISMATCH {mismatch}", err=True)
-    if mismatches:
-        raise click.ClickException(
-            f"{len(mismatches)} of {checked} signed records do not match their signed hash."
-        )
-    click.echo(f"{checked} signed records verified.")
+    missing = sum(1 for m in mismatches if m.missing)
+    changed = len(mismatches) - missing
+    if mismatches or export_mismatches:
+        parts = [f"{changed} of {checked} signed records do not match their signed hash"]
+        if missing:
+            parts.append(f"{missing} signed records named by the audit log are missing")
+        if export_mismatches:
+            parts.append(
+                f"{len(export_mismatches)} of {exports_checked} exported PDFs do not match "
+                "their SHA-256"
+            )
+        raise click.ClickException("; ".join(parts) + ".")
+    click.echo(f"{checked} signed records verified; {exports_checked} exported PDFs verified.")
 
 
 @click.command("backup")
@@ -192,24 +210,33 @@ def backup_command(file):
 @click.option("--yes", is_flag=True, help="Don't ask for confirmation.")
 @with_appcontext
 def restore_command(file, yes):
-    """Replace the whole database with the backup in FILE, then verify the audit chain."""
+    """Replace the whole database with the backup in FILE, then verify its audit chain against
+    the anchor's "keyed from" id; a backup that doesn't verify is refused and the database put
+    back as it was."""
     from pathlib import Path
 
-    from physio.services.audit import anchor_head, verify_chain
-    from physio.services.backup import BackupError, restore
+    from physio.services.audit import anchor_head, check_keyed_from, verify_chain
+    from physio.services.backup import BackupError, restore_checked
 
     if not yes:
         click.confirm("This replaces every record in the database. Continue?", abort=True)
+    reports = []
+
+    def check() -> str | None:
+        report = verify_chain()
+        reports.append(report)
+        if not report.ok:
+            return (
+                f"the restored audit chain does not verify at entry {report.first_bad_id}: "
+                f"{report.problem}"
+            )
+        return check_keyed_from(report)
+
     try:
-        restore(Path(file))
+        restore_checked(Path(file), check)
     except BackupError as error:
-        raise click.ClickException(str(error)) from None
-    report = verify_chain()
-    if not report.ok:
-        raise click.ClickException(
-            f"Restored, but the audit chain does not verify at entry "
-            f"{report.first_bad_id}: {report.problem}"
-        )
+        raise click.ClickException(f"Restore refused: {error}") from None
+    report = reports[-1]
     anchor_head(report)  # the anchor now names the restored log's newest entry
     click.echo(f"Restored from {file}; audit chain intact ({report.checked} entries).")
 

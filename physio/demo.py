@@ -152,6 +152,8 @@ def seed_clinical_demo(
                 obj=a,
                 via="seed-demo",
                 content_hash=a.content_hash,
+                version=a.version,
+                patient_id=a.patient_id,
             )
             latest[patient.id] = a
     db.session.flush()

@@ -8,6 +8,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g, request
 
+from physio.names import name_problem
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -61,25 +63,27 @@ def normalise_identity(raw: str) -> str:
     return kept.strip().lower()
 
 
-# Bidirectional embeddings, overrides and isolates: they make a name display as another.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
 def has_control_characters(text: str) -> bool:
-    """True when `text` holds a control character (tab, newline, escape, …), an unassigned or
-    private-use code point, or a bidirectional override: a name must not. The joiners some
-    scripts need in names (U+200C, U+200D) are allowed."""
-    return any(
-        unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") or ch in _BIDI_CONTROLS for ch in text
-    )
+    """True when `text` is not a plain name: a control character (tab, newline, escape, …), an
+    unassigned or private-use code point, a bidirectional override, or an invisible character
+    (format characters, line/paragraph separators, fillers: physio/names.py). The joiners some
+    scripts need in names (U+200C, U+200D) are allowed between two of their letters."""
+    return name_problem(text) is not None
 
 
 def password_problems(
-    password: str, *, email: str = "", name: str = "", extra_words: tuple[str, ...] = ()
+    password: str,
+    *,
+    email: str = "",
+    name: str = "",
+    clinic: str = "",
+    extra_words: tuple[str, ...] = (),
 ) -> list[str]:
-    """The password policy: at least PASSWORD_MIN_LENGTH characters, and not guessable by
-    zxcvbn (dictionary words, common passwords, names, dates, keyboard patterns, the user's own
-    name and email) below PASSWORD_MIN_SCORE."""
+    """The password policy: at least PASSWORD_MIN_LENGTH characters, not containing the user's
+    email or its local part (2 characters or more) nor a part of their name (3 or more), and
+    not guessable by zxcvbn (dictionary words, common passwords, names, dates, keyboard
+    patterns, and the user's own details: the whole email, its local part, the name's parts
+    and the clinic's name) below PASSWORD_MIN_SCORE."""
     from zxcvbn import zxcvbn
 
     problems = []
@@ -87,16 +91,20 @@ def password_problems(
     if len(password) < min_length:
         problems.append(f"Use at least {min_length} characters.")
     lowered = password.lower()
-    local_part = email.split("@")[0].lower()
-    if local_part and len(local_part) > 2 and local_part in lowered:
+    email = email.strip().lower()
+    local_part = email.split("@")[0]
+    if (email and email in lowered) or (len(local_part) >= 2 and local_part in lowered):
         problems.append("Don't include your email address.")
-    if name and any(len(part) > 2 and part.lower() in lowered for part in name.split()):
+    name_parts = name.lower().split()
+    if any(len(part) > 2 and part in lowered for part in name_parts):
         problems.append("Don't include your name.")
     if len(set(password)) < 5:
         problems.append("Use more different characters.")
     if not problems:
-        words = [w for w in (local_part, *name.lower().split(), *extra_words) if w]
-        result = zxcvbn(password[:100], user_inputs=[*words, "physio", "physiotherapy", "clinic"])
+        clinic = clinic.strip().lower()
+        words = [email, local_part, *name_parts, clinic, *clinic.split(), *extra_words]
+        inputs = list(dict.fromkeys(w for w in words if w))  # in order, once each
+        result = zxcvbn(password[:100], user_inputs=[*inputs, "physio", "physiotherapy", "clinic"])
         if result["score"] < current_app.config["PASSWORD_MIN_SCORE"]:
             hint = result["feedback"].get("warning") or "It is too easy to guess."
             problems.append(

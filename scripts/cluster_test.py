@@ -85,8 +85,9 @@ def readme_nginx_conf() -> str:
 
 def loopback_nginx_conf(readme_block: str, listen_port: int, hosts: list[int], prefix: Path):
     """The README's block with only what loopback needs changed: the upstream servers are the
-    two local ports, TLS is off (listen on a loopback port, no certificate lines). Everything
-    else (headers, timeouts, failover, body size) is used as the README shows it."""
+    two local ports, TLS is off (listen on a loopback port, no certificate lines), the access log
+    is in the work directory (in the README's format). Everything else (headers, timeouts,
+    failover, body size, the token-masking maps) is used as the README shows it."""
     lines, servers_done = [], False
     for line in readme_block.splitlines():
         stripped = line.strip()
@@ -100,6 +101,11 @@ def loopback_nginx_conf(readme_block: str, listen_port: int, hosts: list[int], p
         if stripped.startswith(("ssl_", "listen ")):
             if stripped.startswith("listen "):
                 lines.append(f"    listen 127.0.0.1:{listen_port};")
+            continue
+        if stripped.startswith("access_log "):  # the README's log format, in the work dir
+            log_format = stripped.rstrip(";").split()[2:]
+            indent = line[: len(line) - len(line.lstrip())]
+            lines.append(f"{indent}access_log {' '.join([f'{prefix}/access.log', *log_format])};")
             continue
         lines.append(line)
     if not servers_done:

@@ -386,3 +386,57 @@ def plan_summary_text(document) -> bytes:
     """A tiny output format for the export-registry test: the plan's item titles as text."""
     titles = [item.title for item in document.plan.items if item.included]
     return ("Plan for " + document.patient_name + "\n" + "\n".join(titles)).encode()
+
+
+# --- tampering -----------------------------------------------------------------------------------
+
+
+def sha256_rechain(app, from_id: int) -> None:
+    """What an insider without the key can do: recompute the later hashes (plain SHA-256)."""
+    import hashlib
+    import json
+    from datetime import UTC, datetime
+
+    with app.app_context():
+        rows = db.session.execute(
+            text("SELECT * FROM audit_events WHERE id >= :i ORDER BY id"), {"i": from_id}
+        ).mappings()
+        prev = (
+            db.session.execute(
+                text("SELECT entry_hash FROM audit_events WHERE id < :i ORDER BY id DESC LIMIT 1"),
+                {"i": from_id},
+            ).scalar_one_or_none()
+            or "0" * 64
+        )
+        for row in list(rows):
+            detail = row["detail"] if isinstance(row["detail"], dict) else json.loads(row["detail"])
+            at = row["at"]
+            at = datetime.fromisoformat(at) if isinstance(at, str) else at
+            at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+            payload = json.dumps(
+                {
+                    "id": row["id"],
+                    "at": at.isoformat(),
+                    "clinic_id": row["clinic_id"],
+                    "user_id": row["user_id"],
+                    "ip": row["ip"],
+                    "action": row["action"],
+                    "object_type": row["object_type"],
+                    "object_id": row["object_id"],
+                    "detail": detail or {},
+                    "prev_hash": prev,
+                },
+                sort_keys=True,
+                separators=(",", ":"),
+                default=str,
+            )
+            new = hashlib.sha256(payload.encode()).hexdigest()
+            db.session.execute(
+                text(
+                    "UPDATE audit_events SET prev_hash = :p, entry_hash = :h, scheme = NULL "
+                    "WHERE id = :i"
+                ),
+                {"p": prev, "h": new, "i": row["id"]},
+            )
+            prev = new
+        db.session.commit()

@@ -6,6 +6,7 @@ Roles: anonymous, physio of clinic A (owner of the records), physio of clinic B,
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -119,7 +120,7 @@ def world(app):
                     kind=kind,
                     version=1,
                     pdf=b"%PDF-1.7 stored",
-                    sha256="1" * 64,
+                    sha256=hashlib.sha256(b"%PDF-1.7 stored").hexdigest(),  # served if it matches
                     size=15,
                     pages=1,
                     plan={},

@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 from physio.extensions import db
 from physio.models import Assessment, Clinic, User
 from physio.services import assessments as assessment_service
-from tests.helpers import ON_POSTGRES, TEST_DATABASE_URL, login, signed_visit
+from tests.helpers import ON_POSTGRES, TEST_DATABASE_URL, login, sha256_rechain, signed_visit
 
 # --- finding 1: signed content hashes verify ---------------------------------------------------
 
@@ -429,57 +429,6 @@ def _activity(client, physio, times: int = 3) -> None:
         login(client, physio)
 
 
-def _sha256_rechain(app, from_id: int) -> None:
-    """What an insider without the key can do: recompute the later hashes (plain SHA-256)."""
-    import hashlib
-    import json
-    from datetime import UTC, datetime
-
-    with app.app_context():
-        rows = db.session.execute(
-            text("SELECT * FROM audit_events WHERE id >= :i ORDER BY id"), {"i": from_id}
-        ).mappings()
-        prev = (
-            db.session.execute(
-                text("SELECT entry_hash FROM audit_events WHERE id < :i ORDER BY id DESC LIMIT 1"),
-                {"i": from_id},
-            ).scalar_one_or_none()
-            or "0" * 64
-        )
-        for row in list(rows):
-            detail = row["detail"] if isinstance(row["detail"], dict) else json.loads(row["detail"])
-            at = row["at"]
-            at = datetime.fromisoformat(at) if isinstance(at, str) else at
-            at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-            payload = json.dumps(
-                {
-                    "id": row["id"],
-                    "at": at.isoformat(),
-                    "clinic_id": row["clinic_id"],
-                    "user_id": row["user_id"],
-                    "ip": row["ip"],
-                    "action": row["action"],
-                    "object_type": row["object_type"],
-                    "object_id": row["object_id"],
-                    "detail": detail or {},
-                    "prev_hash": prev,
-                },
-                sort_keys=True,
-                separators=(",", ":"),
-                default=str,
-            )
-            new = hashlib.sha256(payload.encode()).hexdigest()
-            db.session.execute(
-                text(
-                    "UPDATE audit_events SET prev_hash = :p, entry_hash = :h, scheme = NULL "
-                    "WHERE id = :i"
-                ),
-                {"p": prev, "h": new, "i": row["id"]},
-            )
-            prev = new
-        db.session.commit()
-
-
 def test_finding5_removing_the_newest_entries_is_caught_by_the_anchor(
     app, client, runner, physio, anchored
 ):
@@ -504,7 +453,7 @@ def test_finding5_deleting_one_entry_and_rechaining_without_the_key_is_caught(
     with app.app_context():
         db.session.execute(text("DELETE FROM audit_events WHERE id = 3"))
         db.session.commit()
-    _sha256_rechain(app, 4)
+    sha256_rechain(app, 4)
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert "rewritten without the audit key" in result.output
@@ -517,7 +466,7 @@ def test_finding5_rechaining_everything_unkeyed_is_caught_by_the_anchor(
     with app.app_context():
         db.session.execute(text("DELETE FROM audit_events WHERE id = 2"))
         db.session.commit()
-    _sha256_rechain(app, 1)  # the whole chain as if written before keys
+    sha256_rechain(app, 1)  # the whole chain as if written before keys
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and "rewritten" in result.output
 
@@ -541,7 +490,7 @@ def test_finding5_the_default_audit_key_is_generated_once_and_private(tmp_path):
 
 def test_finding5_entries_from_before_keys_still_verify_as_a_prefix(app, client, runner, physio):
     _activity(client, physio, times=1)
-    _sha256_rechain(app, 1)  # as an upgraded database holds them: all unkeyed
+    sha256_rechain(app, 1)  # as an upgraded database holds them: all unkeyed
     _activity(client, physio, times=1)  # then keyed entries follow
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output

@@ -40,9 +40,14 @@ class UserForm(BaseForm):
     )
     password = PasswordField("Initial password", validators=[DataRequired(), Length(max=200)])
 
+    policy_clinic = ""  # the clinic the user is created in (set by the view)
+
     def validate_password(self, field):
         problems = password_problems(
-            field.data or "", email=self.email.data or "", name=self.name.data or ""
+            field.data or "",
+            email=self.email.data or "",
+            name=self.name.data or "",
+            clinic=self.policy_clinic,
         )
         if problems:
             raise ValidationError(" ".join(problems))

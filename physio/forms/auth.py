@@ -22,10 +22,14 @@ class NewPasswordMixin:
 
     policy_email = ""
     policy_name = ""
+    policy_clinic = ""
 
     def validate_new_password(self, field):
         problems = password_problems(
-            field.data or "", email=self.policy_email, name=self.policy_name
+            field.data or "",
+            email=self.policy_email,
+            name=self.policy_name,
+            clinic=self.policy_clinic,
         )
         if problems:
             raise ValidationError(" ".join(problems))

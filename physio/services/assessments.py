@@ -618,15 +618,15 @@ def sign(a: Assessment, user: User, *, signed_at: datetime | None = None) -> Non
 @dataclass(frozen=True)
 class Mismatch:
     assessment_id: int
-    version: int
-    patient_id: int
+    version: int | None
+    patient_id: int | None
     problem: str
+    missing: bool = False  # the audit log records a signature whose record is gone
 
     def __str__(self) -> str:
-        return (
-            f"assessment {self.assessment_id} (version {self.version}, patient "
-            f"{self.patient_id}): {self.problem}"
-        )
+        about = [f"version {self.version}"] if self.version is not None else []
+        about += [f"patient {self.patient_id}"] if self.patient_id is not None else []
+        return f"assessment {self.assessment_id} ({', '.join(about) or 'no row'}): {self.problem}"
 
 
 def verify_signed(a: Assessment) -> str | None:
@@ -645,27 +645,42 @@ def verify_signed(a: Assessment) -> str | None:
     return None
 
 
+SIGNED_TWICE = (
+    "signed more than once with different content (the audit log holds {n} signatures): a "
+    "signed record was reopened and signed again; an amendment is a new version"
+)
+
+
 def verify_all_signed(batch_size: int = 200) -> tuple[int, list[Mismatch]]:
     """Recompute every signed version's hash from the database, across clinics, and compare it
     with the hash stored at signing and with the one the (keyed) audit log's `sign` entry
-    recorded, so recomputing the stored hash after a change doesn't hide it: (how many were
-    checked, the mismatches)."""
+    recorded, so recomputing the stored hash after a change doesn't hide it. An assessment is
+    signed once (an amendment is a new row): two signatures of one id with different hashes
+    mean it was reopened and signed again. Then the other way round: every keyed `sign` entry
+    must name an existing signed version with that hash, unless its patient was erased.
+    Returns (how many signed versions were checked, the mismatches)."""
     checked, bad = 0, []
+    reported: set[int] = set()
     for batch in _signed_batches(batch_size):
         audited = _audited_hashes([a.id for a in batch])
         for a in batch:
             checked += 1
             problem = verify_signed(a)
-            if problem is None and a.id in audited and audited[a.id] != a.content_hash:
+            hashes = audited.get(a.id, [])
+            if problem is None and len(set(hashes)) > 1:
+                problem = SIGNED_TWICE.format(n=len(hashes))
+            if problem is None and hashes and hashes[-1] != a.content_hash:
                 problem = "its hash is not the one the audit log recorded at signing"
             if problem:
                 bad.append(Mismatch(a.id, a.version, a.patient_id, problem))
+                reported.add(a.id)
         db.session.expunge_all()
+    bad.extend(_signatures_without_their_record(reported, batch_size))
     return checked, bad
 
 
-def _audited_hashes(ids: list[int]) -> dict[int, str]:
-    """{assessment id: content hash} from the audit log's sign entries."""
+def _audited_hashes(ids: list[int]) -> dict[int, list[str]]:
+    """{assessment id: content hashes, oldest first} from the audit log's sign entries."""
     rows = db.session.execute(
         select(AuditEvent.object_id, AuditEvent.detail)
         .where(
@@ -676,11 +691,97 @@ def _audited_hashes(ids: list[int]) -> dict[int, str]:
         .order_by(AuditEvent.id)
         .execution_options(skip_clinic_scope=True)
     ).all()
-    return {
-        object_id: detail["content_hash"]
-        for object_id, detail in rows
-        if object_id is not None and isinstance(detail, dict) and detail.get("content_hash")
-    }
+    found: dict[int, list[str]] = {}
+    for object_id, detail in rows:
+        if object_id is not None and isinstance(detail, dict) and detail.get("content_hash"):
+            found.setdefault(object_id, []).append(detail["content_hash"])
+    return found
+
+
+def _erased() -> tuple[set[int], set[int]]:
+    """(patient ids, assessment ids) the audit log's erase entries record as erased."""
+    patients: set[int] = set()
+    assessments: set[int] = set()
+    rows = db.session.execute(
+        select(AuditEvent.object_id, AuditEvent.detail)
+        .where(AuditEvent.action == "erase", AuditEvent.object_type == "patient")
+        .execution_options(skip_clinic_scope=True)
+    ).all()
+    for object_id, detail in rows:
+        if object_id is not None:
+            patients.add(object_id)
+        ids = detail.get("assessment_ids") if isinstance(detail, dict) else None
+        if isinstance(ids, list):
+            assessments.update(i for i in ids if isinstance(i, int))
+    return patients, assessments
+
+
+def _signatures_without_their_record(reported: set[int], batch_size: int) -> list[Mismatch]:
+    """Keyed `sign` entries whose assessment is gone, no longer signed, or signed with another
+    hash (ids already reported are skipped)."""
+    from physio.services.audit import SCHEME
+
+    erased_patients, erased_assessments = _erased()
+    bad: list[Mismatch] = []
+    last_id = 0
+    while True:
+        entries = db.session.execute(
+            select(AuditEvent.id, AuditEvent.object_id, AuditEvent.detail)
+            .where(
+                AuditEvent.action == "sign",
+                AuditEvent.object_type == "assessment",
+                AuditEvent.scheme == SCHEME,
+                AuditEvent.id > last_id,
+            )
+            .order_by(AuditEvent.id)
+            .limit(batch_size)
+            .execution_options(skip_clinic_scope=True)
+        ).all()
+        if not entries:
+            return bad
+        last_id = entries[-1].id
+        ids = {e.object_id for e in entries if e.object_id is not None}
+        rows = {
+            row.id: row
+            for row in db.session.execute(
+                select(
+                    Assessment.id,
+                    Assessment.status,
+                    Assessment.content_hash,
+                    Assessment.version,
+                    Assessment.patient_id,
+                )
+                .where(Assessment.id.in_(ids))
+                .execution_options(skip_clinic_scope=True)
+            )
+        }
+        for _, object_id, detail in entries:
+            detail = detail if isinstance(detail, dict) else {}
+            if object_id is None or object_id in reported:
+                continue
+            row = rows.get(object_id)
+            if row is None:
+                if object_id in erased_assessments or detail.get("patient_id") in erased_patients:
+                    continue
+                problem = "missing: the audit log records its signature, but the record is gone"
+                bad.append(
+                    Mismatch(
+                        object_id,
+                        detail.get("version"),
+                        detail.get("patient_id"),
+                        problem,
+                        missing=True,
+                    )
+                )
+            elif row.status != Status.SIGNED:
+                problem = "the audit log records its signature, but it is no longer signed"
+                bad.append(Mismatch(object_id, row.version, row.patient_id, problem))
+            elif row.content_hash != detail.get("content_hash"):
+                problem = "its hash is not the one the audit log recorded at signing"
+                bad.append(Mismatch(object_id, row.version, row.patient_id, problem))
+            else:
+                continue
+            reported.add(object_id)
 
 
 def _signed_batches(batch_size: int) -> Iterator[list[Assessment]]:

@@ -7,7 +7,10 @@ change an entry, or delete one and recompute the later hashes, without `audit ve
 Entries written before keys (scheme NULL, plain SHA-256) are accepted only before the first
 keyed one. After each commit that added entries, the newest entry's id and hash are written
 to an anchor file outside the database (`AUDIT_ANCHOR_FILE`), so deleting the newest entries is
-noticed too.
+noticed too. The anchor also records the id of the first keyed entry ("keyed from"), written when
+the first keyed entry is anchored, never raised afterwards and kept across a restore: a log
+rewritten in the pre-key format (unkeyed entries at or after that id), or one holding fewer keyed
+entries than the anchor knew, is refused by `audit verify` and `restore`.
 
 Appending takes a lock so two transactions can't both extend the same tail (PostgreSQL: an
 advisory transaction lock; SQLite: the database write lock taken by the INSERT, before the tail
@@ -134,10 +137,28 @@ def record(
     event.entry_hash = _digest(event)
     session.execute(_SEAL, {"entry_id": event.id, "new_hash": event.entry_hash})
     session.info["audit_head"] = (event.id, event.entry_hash)  # anchored after the commit
+    path = anchor_path()
+    if path is not None and str(path) not in _KEYED_FROM_RECORDED:
+        # Once per process (and anchor file): the anchor doesn't know yet where keys began.
+        session.info["audit_keyed_from"] = first_keyed_id()
     return event  # not in the session: the rows above are the entry
 
 
 # --- the anchor: the newest entry, kept outside the database ----------------------------------
+
+# Anchor files (paths) known, in this process, to record their "keyed from" id already.
+_KEYED_FROM_RECORDED: set[str] = set()
+
+
+def first_keyed_id(session: Session | None = None) -> int | None:
+    """The id of the log's first keyed entry (None while there is none)."""
+    return (
+        (session or db.session)
+        .execute(
+            select(_events.c.id).where(_events.c.scheme == SCHEME).order_by(_events.c.id).limit(1)
+        )
+        .scalar_one_or_none()
+    )
 
 
 def anchor_path() -> Path | None:
@@ -158,9 +179,13 @@ def read_anchor(path: Path) -> dict | None:
 _ANCHOR_WIDTH = 256  # bytes: the record is rewritten in place, padded (no truncate: ~20 µs)
 
 
-def write_anchor(entry_id: int, entry_hash: str, *, force: bool = False) -> None:
+def write_anchor(
+    entry_id: int, entry_hash: str, *, force: bool = False, keyed_from: int | None = None
+) -> None:
     """Record (id, hash) of the newest entry in the anchor file (0600). Only ever moves
-    forward, under a file lock (several workers commit at once), unless `force` (restore)."""
+    forward, under a file lock (several workers commit at once), unless `force` (restore).
+    `keyed_from` (the first keyed entry's id) is written once: an anchor that has one keeps it,
+    whatever is passed (restore included)."""
     path = anchor_path()
     if path is None:
         return
@@ -172,10 +197,20 @@ def write_anchor(entry_id: int, entry_hash: str, *, force: bool = False) -> None
             current = json.loads(os.pread(fd, _ANCHOR_WIDTH, 0) or b"null")
         except ValueError:
             current = None
-        if not force and isinstance(current, dict) and (current.get("id") or 0) >= entry_id:
-            return
-        record = json.dumps({"id": entry_id, "entry_hash": entry_hash}).encode()
-        os.pwrite(fd, record.ljust(_ANCHOR_WIDTH), 0)
+        current = current if isinstance(current, dict) else {}
+        known = current.get("keyed_from")
+        known = known if isinstance(known, int) else keyed_from
+        if known is None:
+            _KEYED_FROM_RECORDED.discard(str(path))  # the next entry looks it up again
+        else:
+            _KEYED_FROM_RECORDED.add(str(path))
+        anchored = current.get("id")
+        if not force and isinstance(anchored, int) and anchored >= entry_id:
+            if known == current.get("keyed_from"):
+                return
+            entry_id, entry_hash = anchored, str(current.get("entry_hash"))  # add keyed_from
+        record = json.dumps({"id": entry_id, "entry_hash": entry_hash, "keyed_from": known})
+        os.pwrite(fd, record.encode().ljust(_ANCHOR_WIDTH), 0)
     finally:
         os.close(fd)  # releases the lock
 
@@ -183,13 +218,15 @@ def write_anchor(entry_id: int, entry_hash: str, *, force: bool = False) -> None
 @event.listens_for(Session, "after_commit")
 def _anchor_after_commit(session: Session) -> None:
     head = session.info.pop("audit_head", None)
+    keyed_from = session.info.pop("audit_keyed_from", None)
     if head is not None and has_app_context():
-        write_anchor(*head)
+        write_anchor(*head, keyed_from=keyed_from)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_head(session: Session) -> None:
     session.info.pop("audit_head", None)
+    session.info.pop("audit_keyed_from", None)
 
 
 @dataclass(frozen=True)
@@ -302,6 +339,8 @@ class ChainReport:
     unkeyed: int = 0  # entries from before keys (checked as a plain chain)
     head_id: int | None = None
     head_hash: str | None = None
+    first_keyed_id: int | None = None
+    last_unkeyed_id: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -316,6 +355,7 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
     checked = unkeyed = 0
     last_id = 0
     keyed_seen = False
+    first_keyed = last_unkeyed = None
     while True:
         rows = (
             db.session.execute(
@@ -330,7 +370,7 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
         )
         if not rows:
             head = (last_id or None, expected_prev if last_id else None)
-            return ChainReport(checked, None, None, unkeyed, *head)
+            return ChainReport(checked, None, None, unkeyed, *head, first_keyed, last_unkeyed)
         for entry in rows:
             if entry.prev_hash != expected_prev:
                 return ChainReport(checked, entry.id, "link to the previous entry is broken")
@@ -343,8 +383,10 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
                         "the audit key",
                     )
                 unkeyed += 1
+                last_unkeyed = entry.id
             elif entry.scheme == SCHEME:
                 keyed_seen = True
+                first_keyed = first_keyed or entry.id
             else:
                 return ChainReport(checked, entry.id, f"unknown hash scheme {entry.scheme}")
             if not hmac.compare_digest(entry.entry_hash or "", _digest(entry, key)):
@@ -355,9 +397,36 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
         db.session.expunge_all()
 
 
+def check_keyed_from(report: ChainReport) -> str | None:
+    """None when the log is keyed from where the anchor says keys began (or there is no anchor,
+    or it doesn't know yet), else what is wrong: an unkeyed entry at or after that id (the log
+    was rewritten in the pre-key format, without the key), or fewer keyed entries than the
+    anchor knew (the entry keys began with is gone). Checked on restore too."""
+    path = anchor_path()
+    anchor = read_anchor(path) if path is not None else None
+    keyed_from = anchor.get("keyed_from") if anchor else None
+    if not isinstance(keyed_from, int):
+        return None
+    if report.last_unkeyed_id is not None and report.last_unkeyed_id >= keyed_from:
+        return (
+            f"entry {report.last_unkeyed_id} is unkeyed, but the anchor {path} records the log "
+            f"as keyed from entry {keyed_from} on: it was rewritten without the audit key"
+        )
+    if report.first_keyed_id is None or report.first_keyed_id > keyed_from:
+        return (
+            f"the log holds fewer keyed entries than the anchor {path} knew: it records the log "
+            f"as keyed from entry {keyed_from} on, the log's keyed entries "
+            + (f"start at {report.first_keyed_id}" if report.first_keyed_id else "are none")
+        )
+    return None
+
+
 def check_anchor(report: ChainReport) -> str | None:
     """None when the newest entries are as the anchor file last saw them (or when there is no
-    anchor to compare with: see anchor_note), else what is wrong."""
+    anchor to compare with: see anchor_note), and the log is keyed from where the anchor says
+    keys began; else what is wrong."""
+    if problem := check_keyed_from(report):
+        return problem
     path = anchor_path()
     anchor = read_anchor(path) if path is not None else None
     if anchor is None:
@@ -395,9 +464,10 @@ def anchor_note(report: ChainReport) -> str:
 
 
 def anchor_head(report: ChainReport) -> None:
-    """After a restore: the anchor names the restored log's newest entry."""
+    """After a restore: the anchor names the restored log's newest entry (and keeps the id keys
+    began with; an anchor that had none learns the restored log's)."""
     if report.head_id is not None and report.head_hash is not None:
-        write_anchor(report.head_id, report.head_hash, force=True)
+        write_anchor(report.head_id, report.head_hash, force=True, keyed_from=report.first_keyed_id)
 
 
 # --- erasure: no personal data outlives the patient -------------------------------------------
@@ -406,6 +476,7 @@ def anchor_head(report: ChainReport) -> None:
 SAFE_DETAIL = frozenset(
     {
         "amends_id",
+        "assessment_ids",
         "content_hash",
         "deleted",
         "expires_at",

@@ -11,6 +11,8 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -101,6 +103,39 @@ def restore(path: Path) -> None:
         db.engine.dispose()  # connections opened before the restore may cache old OIDs
     else:
         raise BackupError(f"restore of {dialect} is not supported")
+
+
+class RestoreRefused(BackupError):
+    """The backup was restored, checked, refused, and the database put back as it was."""
+
+
+def restore_checked(path: Path, check: Callable[[], str | None]) -> None:
+    """Restore `path`, then run `check` on the restored database; if it names a problem, put
+    the database back as it was before (from a private copy taken first) and raise
+    RestoreRefused. When the current database can't be copied (e.g. it is damaged: the usual
+    reason to restore), the restore goes ahead without that safety net."""
+    if not path.exists():
+        raise BackupError(f"{path} does not exist")
+    with tempfile.TemporaryDirectory(prefix="physio-restore-") as scratch:
+        before: Path | None = Path(scratch) / "before-restore.backup"
+        try:
+            backup(Path(scratch) / "before-restore.backup")
+        except (BackupError, OSError, sqlite3.Error):
+            before = None
+        restore(path)
+        try:
+            problem = check()
+        except Exception as error:  # e.g. not this application's database
+            problem = f"the restored database can't be checked ({type(error).__name__}: {error})"
+        if problem is None:
+            return
+        if before is None:
+            raise RestoreRefused(
+                f"{problem}. The database could not be copied before the restore, so it now "
+                "holds the refused backup; the anchor was not moved."
+            )
+        restore(before)
+        raise RestoreRefused(f"{problem}. The database was put back as it was before the restore.")
 
 
 def _run(command: list[str]) -> None:

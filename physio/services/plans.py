@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -326,3 +328,119 @@ def export_document(row: PlanExport):
     return plan_document(
         row.assessment, TreatmentPlan.from_dict(row.plan), row.version, row.created_at
     )
+
+
+# --- the stored PDFs: served only as exported ---------------------------------------------------
+
+log = logging.getLogger(__name__)
+
+
+class StoredPdfChanged(RuntimeError):
+    """A stored export's bytes no longer hash to the SHA-256 stored when it was exported."""
+
+
+def stored_bytes(row: PlanExport) -> bytes:
+    """The stored PDF of an export, after checking its SHA-256 against the one stored with it:
+    bytes changed in the database are never handed out (StoredPdfChanged, logged)."""
+    digest = hashlib.sha256(row.pdf).hexdigest()
+    if not hmac.compare_digest(digest, row.sha256 or ""):
+        log.error(
+            "Stored %s PDF %s (assessment %s, version %s) does not match the SHA-256 stored "
+            "when it was exported: refused (run `flask records verify`)",
+            row.kind,
+            row.id,
+            row.assessment_id,
+            row.version,
+        )
+        raise StoredPdfChanged(row.id)
+    return row.pdf
+
+
+@dataclass(frozen=True)
+class ExportMismatch:
+    assessment_id: int
+    patient_id: int | None
+    kind: str
+    version: int
+    problem: str
+
+    def __str__(self) -> str:
+        patient = f"patient {self.patient_id}" if self.patient_id is not None else "no row"
+        return f"assessment {self.assessment_id} ({patient}): {self.kind} PDF version " + (
+            f"{self.version}: {self.problem}"
+        )
+
+
+def verify_exports(batch_size: int = 50) -> tuple[int, list[ExportMismatch]]:
+    """Every stored PDF against the SHA-256 stored with it and the one the audit log's
+    `export` entry recorded (keyed: recomputing the stored SHA-256 after a change, or adding
+    an export row, doesn't hide it). Returns (how many were checked, the mismatches)."""
+    checked, bad = 0, list[ExportMismatch]()
+    last_id = 0
+    while True:
+        rows = list(
+            db.session.execute(
+                select(PlanExport)
+                .options(undefer(PlanExport.pdf))
+                .where(PlanExport.id > last_id)
+                .order_by(PlanExport.id)
+                .limit(batch_size)
+                .execution_options(skip_clinic_scope=True)
+            ).scalars()
+        )
+        if not rows:
+            return checked, bad
+        last_id = rows[-1].id
+        audited = _audited_exports({row.assessment_id for row in rows})
+        patients = dict(
+            db.session.execute(
+                select(Assessment.id, Assessment.patient_id)
+                .where(Assessment.id.in_({row.assessment_id for row in rows}))
+                .execution_options(skip_clinic_scope=True)
+            ).all()
+        )
+        for row in rows:
+            checked += 1
+            recorded = audited.get((row.assessment_id, row.kind, row.version))
+            if hashlib.sha256(row.pdf).hexdigest() != row.sha256:
+                problem = "its bytes do not match the SHA-256 stored when it was exported"
+            elif recorded is None:
+                problem = "the audit log has no export entry for it (added to the database?)"
+            elif recorded != row.sha256:
+                problem = "its SHA-256 is not the one the audit log recorded at export"
+            else:
+                continue
+            bad.append(
+                ExportMismatch(
+                    row.assessment_id,
+                    patients.get(row.assessment_id),
+                    row.kind,
+                    row.version,
+                    problem,
+                )
+            )
+        db.session.expunge_all()
+
+
+def _audited_exports(assessment_ids: set[int]) -> dict[tuple[int, str, int], str]:
+    """{(assessment id, kind, version): sha256} from the audit log's export entries."""
+    from physio.models import AuditEvent
+
+    rows = db.session.execute(
+        select(AuditEvent.object_id, AuditEvent.detail)
+        .where(
+            AuditEvent.action == "export",
+            AuditEvent.object_type == "assessment",
+            AuditEvent.object_id.in_(assessment_ids),
+        )
+        .order_by(AuditEvent.id)
+        .execution_options(skip_clinic_scope=True)
+    ).all()
+    found: dict[tuple[int, str, int], str] = {}
+    for object_id, detail in rows:
+        if not isinstance(detail, dict) or object_id is None:
+            continue
+        version, sha256 = detail.get("version"), detail.get("sha256")
+        if isinstance(version, int) and isinstance(sha256, str):
+            found[(object_id, str(detail.get("kind") or "plan"), version)] = sha256
+    return found

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from physio.clinical.emergency_numbers import normalise_country
 from physio.extensions import db
 from physio.models import Clinic, Role, User
+from physio.names import clinic_name_key, name_problem
 from physio.security import hash_password
 
 
@@ -27,10 +28,16 @@ class NoSuchClinic(LookupError):
     pass
 
 
+class InvalidClinicName(ValueError):
+    """A clinic name holding control or invisible characters."""
+
+
 def clinic_named(name: str, *, other_than: int | None = None) -> Clinic | None:
-    """The clinic called `name`, ignoring case and surrounding spaces (names are identities to
-    people, and a unique index on lower(name) keeps them so), other than clinic `other_than`."""
-    stmt = select(Clinic).where(func.lower(Clinic.name) == name.strip().lower())
+    """The clinic whose name looks like `name`: compared on the name key (physio/names.py:
+    case, spacing, invisible characters, compatibility forms and the common Cyrillic and Greek
+    look-alikes ignored; names are identities to people, and a unique index on the key keeps
+    them so), other than clinic `other_than`."""
+    stmt = select(Clinic).where(Clinic.name_key == clinic_name_key(name))
     if other_than is not None:
         stmt = stmt.where(Clinic.id != other_than)
     return db.session.execute(stmt).scalars().first()
@@ -39,6 +46,8 @@ def clinic_named(name: str, *, other_than: int | None = None) -> Clinic | None:
 def create_clinic(name: str) -> Clinic:
     """A new clinic; ClinicExists when the name is taken (an operator must say --join to add
     a user to an existing clinic: a renamed clinic could otherwise capture new users)."""
+    if (problem := name_problem(name)) is not None:
+        raise InvalidClinicName(problem)
     existing = clinic_named(name)
     if existing is not None:
         raise ClinicExists(existing)
@@ -102,20 +111,21 @@ def create_user(
     return user
 
 
-def has_logged_in_from(identity: str, address: str) -> bool:
-    """Has the account with this (normalised) email logged in from this address before?
-    Read from the audit log's login entries (kept like every audit entry)."""
+def users_logged_in_from(identity: str, address: str) -> set[int]:
+    """The ids of the users with this (normalised) email who logged in from this address
+    before (one email can name a user in each of several clinics). Read from the audit log's
+    login entries (kept like every audit entry)."""
     from physio.models import AuditEvent
 
     user_ids = select(User.id).where(func.lower(User.email) == identity)
     found = db.session.execute(
-        select(AuditEvent.id)
+        select(AuditEvent.user_id)
         .where(AuditEvent.action == "login", AuditEvent.user_id.in_(user_ids))
         .where(AuditEvent.ip == address)
-        .limit(1)
+        .distinct()
         .execution_options(skip_clinic_scope=True)
-    ).first()
-    return found is not None
+    ).scalars()
+    return {user_id for user_id in found if user_id is not None}
 
 
 def find_logins(identity: str) -> list[User]:

@@ -36,6 +36,7 @@ def _clinic_user_or_404(user_id: int) -> User:
 def users():
     """List the clinic's users and create new ones."""
     form = UserForm()
+    form.policy_clinic = current_user.clinic.name
     if form.validate_on_submit():
         try:
             user = user_service.create_user(
@@ -82,6 +83,7 @@ def reset_password(user_id: int):
     user = _clinic_user_or_404(user_id)
     form = PasswordResetForm()
     form.policy_email, form.policy_name = user.email, user.name
+    form.policy_clinic = current_user.clinic.name
     if user.id == current_user.id:
         # One's own password changes only with the current one (a borrowed session can't).
         flash("Change your own password under Password, with your current one.", "error")
@@ -117,7 +119,8 @@ def clinic():
     if valid and user_service.clinic_named(form.name.data, other_than=clinic.id):
         # Names are how operators and staff tell clinics apart: one per name, ignoring case.
         form.name.errors = [
-            "Another clinic already uses this name (names are compared ignoring capitals): "
+            "Another clinic already uses this name (names are compared ignoring capitals, "
+            "spacing and look-alike letters): "
             "choose a different one."
         ]
         valid = False

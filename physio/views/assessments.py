@@ -41,6 +41,7 @@ from physio.services import assessments as service
 from physio.services import audit, provenance
 from physio.services import plans as plan_service
 from physio.services import questionnaires as questionnaire_service
+from physio.throttle import PasswordCheckThrottle
 from physio.views.helpers import actor, audit_here, per_user_key
 
 bp = Blueprint("assessments", __name__)
@@ -374,7 +375,16 @@ def sign(assessment_id: int):
     else:
         form = _bind_form(a)
     problems = service.sign_problems(a)
+    guesses = PasswordCheckThrottle(current_user.id)
+    if guesses.refused():  # the password is not even checked
+        audit_here("sign_refused", a, reason="too many wrong passwords")
+        db.session.commit()  # keep what was saved above; only the signature is refused
+        problem = service.Problem(
+            "password", "Too many wrong passwords: signing is paused for up to an hour."
+        )
+        return _render_form(a, _bind_form(a), status=429, problems=[problem])
     if not verify_password(current_user.password_hash, request.form.get("password", "")):
+        guesses.failed()
         audit_here("sign_refused", a, reason="wrong password")
         db.session.commit()
         problems = [service.Problem("password", "Your password is not right."), *problems]
@@ -392,7 +402,7 @@ def sign(assessment_id: int):
         form = _bind_form(a)
         return _render_form(a, form, status=422, problems=problems)
     service.sign(a, current_user)
-    audit_here("sign", a, content_hash=a.content_hash, version=a.version)
+    audit_here("sign", a, content_hash=a.content_hash, version=a.version, patient_id=a.patient_id)
     db.session.commit()
     flash("Assessment signed. It is now read-only; changes need an amendment.", "success")
     return redirect(url_for("assessments.show", assessment_id=a.id))

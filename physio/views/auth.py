@@ -42,10 +42,17 @@ def login():
         identity = normalise_identity(request.form.get("email", ""))[:254]
         address = request.remote_addr or ""
         throttle = LoginThrottle(identity, address)
-        if throttle.refused(lambda: user_service.has_logged_in_from(identity, address)):
+        admission = throttle.admit(lambda: user_service.users_logged_in_from(identity, address))
+        if admission.refused:
             abort(429)
         if form.validate_on_submit():
             accounts = user_service.find_logins(identity)
+            untried = []
+            if admission.only is not None:
+                # The account's budget is spent: only the users who logged in from this
+                # address before are tried (not a look-alike's namesake in another clinic).
+                untried = [u for u in accounts if u.id not in admission.only]
+                accounts = [u for u in accounts if u.id in admission.only]
             matching = [u for u in accounts if verify_password(u.password_hash, form.password.data)]
             if not accounts:
                 verify_password(None, form.password.data)  # as long as for a real account
@@ -74,6 +81,9 @@ def login():
                 reason="inactive" if user and not user.active else "bad credentials",
             )
             db.session.commit()
+            if untried:
+                throttle.failed()
+                abort(429)  # as from a new address: the other accounts were not tried
             form.password.errors.append("Email or password is not right.")
         throttle.failed()
     return render_template("auth/login.html", form=form)
@@ -100,6 +110,7 @@ def change_password():
     user ends; this one goes on with the new session token."""
     form = PasswordChangeForm()
     form.policy_email, form.policy_name = current_user.email, current_user.name
+    form.policy_clinic = current_user.clinic.name
     if form.validate_on_submit():
         if not verify_password(current_user.password_hash, form.current_password.data):
             form.current_password.errors.append("This is not your current password.")

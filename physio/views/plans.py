@@ -223,7 +223,11 @@ def download(assessment_id: int, kind: str):
         version=row.version,
     )
     db.session.commit()
-    response = Response(row.pdf, mimetype=output.mimetype)
+    try:
+        pdf = plan_service.stored_bytes(row)
+    except plan_service.StoredPdfChanged:
+        return render_template("errors/pdf_changed.html"), 500
+    response = Response(pdf, mimetype=output.mimetype)
     filename = output.file_name(assessment_id, row.version)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"

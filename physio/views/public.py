@@ -182,9 +182,14 @@ def patient_plan_pdf(token: str):
         return render_template("public/link_invalid.html"), 404
     if link.opened_at is None:
         link.opened_at = utcnow()
+    try:
+        pdf = plan_service.stored_bytes(row)
+    except plan_service.StoredPdfChanged:
+        db.session.rollback()
+        return render_template("public/pdf_unavailable.html"), 500
     _audit("patient_download", link, version=row.version)
     db.session.commit()
-    response = Response(row.pdf, mimetype="application/pdf")
+    response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'inline; filename="your-plan.pdf"'
     return response
 
