@@ -1,7 +1,7 @@
 """clinic name key: clinic names unique by how they look, not only ignoring case
 
 Revision ID: d1a2b3c4e5f6
-Revises: c4d5e6f7a8b9
+Revises: d2a7f3c9e1b4
 Create Date: 2026-12-02 17:00:00
 
 """
@@ -13,7 +13,7 @@ from physio.names import clinic_name_key
 
 # revision identifiers, used by Alembic.
 revision = "d1a2b3c4e5f6"
-down_revision = "c4d5e6f7a8b9"
+down_revision = "d2a7f3c9e1b4"
 branch_labels = None
 depends_on = None
 
