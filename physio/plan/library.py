@@ -740,7 +740,7 @@ _ALL = (
         purpose="Gets your body ready for the walk–run blocks.",
         steps=(
             "Walk briskly for 5 to 10 minutes before your first jog.",
-            "No strides or faster running: the jogs in your blocks are all the running for now.",
+            "No faster running: the jogs in your blocks are all the running for now.",
             "Save longer stretches for after.",
         ),
         evidence=("S43c",),
