@@ -412,6 +412,27 @@ def test_handout_diary_days_are_the_days_of_the_week_at_a_glance():
             assert diary["run_days"] == glance["running_week"]
 
 
+def test_week_table_puts_the_step_rate_on_easy_run_days_and_cross_training_as_the_card_says():
+    """MSK review: "Quicker steps on easy runs" was ticked on days without an easy run, and
+    cross-training "2 days a week" showed on one day of the table."""
+    steady = {f"weekly_km_w{n}": 40 for n in range(1, 5)} | {"runs_per_week": 4}
+    form = {"cadence_spm": 160, "overstriding": "mild"}
+    rows = {
+        r["code"]: r["days"]
+        for r in glance_rows(plan_for(record(training=steady, running_form=form)))
+    }
+    runs = rows["running_week"]
+    assert any(rows["cadence"])
+    for day, on in enumerate(rows["cadence"]):
+        assert not on or (runs[day] and not runs[day]["long"]), day
+    spike = {"weekly_km_w1": 45, "weekly_km_w2": 30, "weekly_km_w3": 30, "weekly_km_w4": 30}
+    plan = plan_for(record(training=spike | {"runs_per_week": 5, "cross_training": ["cycling"]}))
+    rows = {r["code"]: r["days"] for r in glance_rows(plan)}
+    cross = plan.item("cross_training")
+    assert sum(bool(d) for d in rows["cross_training"]) == cross.days_per_week == 2
+    assert not any(rows["cross_training"][d] and rows["running_week"][d] for d in range(7))
+
+
 def test_handout_diary_has_a_tick_box_on_each_planned_day_for_two_weeks(handout_app):
     plan = plan_for(BUSY)
     context = plan_context(document(BUSY))

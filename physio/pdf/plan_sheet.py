@@ -371,10 +371,14 @@ def glance_rows(plan: TreatmentPlan) -> list[dict]:
         if item.code == "cadence" and item.target:
             title = "Quicker steps on easy runs"
         days: list[bool | dict] = list(week_days(item))
+        if item.code == "cadence" and run_days:
+            # "on easy runs": the days of this week's easy runs, not days picked on their own
+            days = [d in run_days and run_days[d].kind == "easy" for d in range(7)]
         if item.kind == "cross_training" and run_days:
+            # on days without a run, as many as the card says (a day with neither is not kept
+            # back: the card's number and the table agree)
             free = [d for d in _XTRAIN_PREFERENCE if d not in run_days]
-            n = max(0, min(item.days_per_week, len(free) - 1))
-            chosen = set(free[:n])
+            chosen = set(free[: max(0, min(item.days_per_week, len(free)))])
             days = [d in chosen for d in range(7)]
         rows.append({"code": item.code, "title": title, "dose": short_dose(item), "days": days})
     return rows
