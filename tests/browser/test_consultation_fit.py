@@ -170,7 +170,7 @@ def test_cap_swap_on_the_plan_page(page: Page, live_server, account, shot):
     submit(page, swap)
     row = page.locator('tr[data-code="hip_flexor_stretch"]')
     expect(row.locator('input[name$="-included"]')).to_be_checked()
-    expect(row).to_contain_text("Thomas")  # the reason from the rule, not "Added by …"
+    expect(row).to_contain_text("front of your hips")  # the rule's reason, not "Added by …"
     expect(page.locator(f'tr[data-code="{out}"]')).to_have_class(re.compile(r"\bexcluded\b"))
     expect(page.locator('[data-left-out="hip_flexor_stretch"]')).to_have_count(0)
     expect(page.locator(".flash-info").first).to_contain_text("is in the plan instead of")
