@@ -344,6 +344,15 @@ def sign(assessment_id: int):
     a = get_or_404(Assessment, assessment_id)
     if not current_user.is_clinician:
         abort(403)  # an administrator doesn't sign clinical records
+    # The password and its guess counter before the record lock: the counter is written on its
+    # own connection, which would wait on (and time out behind) SQLite's write lock.
+    guesses = PasswordCheckThrottle(current_user.id)
+    throttled = guesses.refused()  # then the password is not even checked
+    password_ok = not throttled and verify_password(
+        current_user.password_hash, request.form.get("password", "")
+    )
+    if not throttled and not password_ok:
+        guesses.failed()
     service.lock_record(a)  # a second, simultaneous sign waits here, then sees it signed
     if a.is_signed:
         return render_template("assessments/read_only_refused.html", a=a), 409
@@ -375,16 +384,14 @@ def sign(assessment_id: int):
     else:
         form = _bind_form(a)
     problems = service.sign_problems(a)
-    guesses = PasswordCheckThrottle(current_user.id)
-    if guesses.refused():  # the password is not even checked
+    if throttled:
         audit_here("sign_refused", a, reason="too many wrong passwords")
         db.session.commit()  # keep what was saved above; only the signature is refused
         problem = service.Problem(
             "password", "Too many wrong passwords: signing is paused for up to an hour."
         )
         return _render_form(a, _bind_form(a), status=429, problems=[problem])
-    if not verify_password(current_user.password_hash, request.form.get("password", "")):
-        guesses.failed()
+    if not password_ok:
         audit_here("sign_refused", a, reason="wrong password")
         db.session.commit()
         problems = [service.Problem("password", "Your password is not right."), *problems]
