@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -280,6 +281,13 @@ def export(a: Assessment, user: User, kind: str = "plan") -> PlanExport:
     return row
 
 
+def plan_digest(plan: dict | None) -> str:
+    """SHA-256 of an export's plan as stored (canonical JSON): the patient's phone page is built
+    from it, so the keyed `export` audit entry records it beside the PDF's SHA-256."""
+    canonical = json.dumps(plan or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def _page_count(pdf: bytes) -> int:
     # Counting page objects is enough for our own WeasyPrint output; no PDF parser needed.
     from pypdf import PdfReader
@@ -401,13 +409,18 @@ def verify_exports(batch_size: int = 50) -> tuple[int, list[ExportMismatch]]:
         )
         for row in rows:
             checked += 1
-            recorded = audited.get((row.assessment_id, row.kind, row.version))
+            recorded, recorded_plan = audited.get(
+                (row.assessment_id, row.kind, row.version), (None, None)
+            )
             if hashlib.sha256(row.pdf).hexdigest() != row.sha256:
                 problem = "its bytes do not match the SHA-256 stored when it was exported"
             elif recorded is None:
                 problem = "the audit log has no export entry for it (added to the database?)"
             elif recorded != row.sha256:
                 problem = "its SHA-256 is not the one the audit log recorded at export"
+            elif recorded_plan is not None and plan_digest(row.plan) != recorded_plan:
+                # exports from before the plan's digest was recorded can't be checked here
+                problem = "its plan (the patient's phone page) is not the one exported"
             else:
                 continue
             bad.append(
@@ -422,8 +435,11 @@ def verify_exports(batch_size: int = 50) -> tuple[int, list[ExportMismatch]]:
         db.session.expunge_all()
 
 
-def _audited_exports(assessment_ids: set[int]) -> dict[tuple[int, str, int], str]:
-    """{(assessment id, kind, version): sha256} from the audit log's export entries."""
+def _audited_exports(
+    assessment_ids: set[int],
+) -> dict[tuple[int, str, int], tuple[str, str | None]]:
+    """{(assessment id, kind, version): (sha256, plan_sha256 or None)} from the audit log's
+    export entries."""
     from physio.models import AuditEvent
 
     rows = db.session.execute(
@@ -436,11 +452,15 @@ def _audited_exports(assessment_ids: set[int]) -> dict[tuple[int, str, int], str
         .order_by(AuditEvent.id)
         .execution_options(skip_clinic_scope=True)
     ).all()
-    found: dict[tuple[int, str, int], str] = {}
+    found: dict[tuple[int, str, int], tuple[str, str | None]] = {}
     for object_id, detail in rows:
         if not isinstance(detail, dict) or object_id is None:
             continue
         version, sha256 = detail.get("version"), detail.get("sha256")
+        plan_sha256 = detail.get("plan_sha256")
         if isinstance(version, int) and isinstance(sha256, str):
-            found[(object_id, str(detail.get("kind") or "plan"), version)] = sha256
+            found[(object_id, str(detail.get("kind") or "plan"), version)] = (
+                sha256,
+                plan_sha256 if isinstance(plan_sha256, str) else None,
+            )
     return found

@@ -194,7 +194,14 @@ def export(assessment_id: int):
         flash(f"Not exported: {refused}", "error")
         return redirect(url_for("plans.plan", assessment_id=a.id))
     for row in rows:
-        audit_here("export", a, kind=row.kind, version=row.version, sha256=row.sha256)
+        audit_here(
+            "export",
+            a,
+            kind=row.kind,
+            version=row.version,
+            sha256=row.sha256,
+            plan_sha256=plan_service.plan_digest(row.plan),
+        )
     db.session.commit()
     if requested == "referral":
         flash(
@@ -264,7 +271,15 @@ def share(assessment_id: int):
         except plan_service.ExportRefused as refused:
             flash(f"Not shared: {refused}", "error")
             return redirect(url_for("plans.plan", assessment_id=a.id))
-        audit_here("export", a, kind="plan", version=row.version, sha256=row.sha256, via="share")
+        audit_here(
+            "export",
+            a,
+            kind="plan",
+            version=row.version,
+            sha256=row.sha256,
+            plan_sha256=plan_service.plan_digest(row.plan),
+            via="share",
+        )
     days = current_app.config["PATIENT_LINK_MAX_AGE_DAYS"]
     link, token = link_service.create_plan_link(a, current_user, days)
     audit_here("share", a, link_id=link.id, expires_at=link.expires_at.isoformat())
