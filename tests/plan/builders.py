@@ -166,6 +166,24 @@ def record(**sections) -> dict:
     return rec
 
 
+def weeks(w1, w2, w3, w4, **training) -> dict:
+    """The training section's four weekly km figures (w1 = the last 7 days), and any more."""
+    return {
+        "weekly_km_w1": w1,
+        "weekly_km_w2": w2,
+        "weekly_km_w3": w3,
+        "weekly_km_w4": w4,
+        **training,
+    }
+
+
+def review(**sections) -> dict:
+    """A review visit's record (record() with kind "review")."""
+    rec = record(**sections)
+    rec["kind"] = "review"
+    return rec
+
+
 def red_flags(**answers) -> dict:
     """The red_flags section of a record with these answers (the others "no")."""
     return {"red_flags": {**BASE["red_flags"], **answers}}

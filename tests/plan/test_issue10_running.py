@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from config import TestingConfig
 from physio.app import create_app
 from physio.pdf import render_plan_pdf
-from tests.plan.builders import MALE, codes, plan_for, record
+from tests.plan.builders import MALE, codes, plan_for, record, review, weeks
 from tests.test_pdf import document, words
 
 OLD_MAN = {"date_of_birth": date(1957, 1, 10), "sex": "male"}  # 68 at the visit (March 2025)
@@ -42,22 +42,6 @@ def pdf_app():
     app = create_app(TestingConfig)
     with app.app_context():
         yield app
-
-
-def weeks(w1, w2, w3, w4, **training) -> dict:
-    return {
-        "weekly_km_w1": w1,
-        "weekly_km_w2": w2,
-        "weekly_km_w3": w3,
-        "weekly_km_w4": w4,
-        **training,
-    }
-
-
-def review(**sections) -> dict:
-    rec = record(**sections)
-    rec["kind"] = "review"
-    return rec
 
 
 def all_text(plan) -> str:

@@ -18,7 +18,7 @@ from physio.pdf.plan_sheet import running_week_view
 from physio.plan import running as rx
 from physio.plan.library import INTERVENTIONS
 from tests.helpers import signed_visit
-from tests.plan.builders import SEEN, codes, plan_for, record
+from tests.plan.builders import SEEN, codes, plan_for, record, review, weeks
 
 
 @pytest.fixture(scope="module")
@@ -26,22 +26,6 @@ def pdf_app():
     app = create_app(TestingConfig)
     with app.app_context():
         yield app
-
-
-def weeks(w1, w2, w3, w4, **training) -> dict:
-    return {
-        "weekly_km_w1": w1,
-        "weekly_km_w2": w2,
-        "weekly_km_w3": w3,
-        "weekly_km_w4": w4,
-        **training,
-    }
-
-
-def review(**sections) -> dict:
-    rec = record(**sections)
-    rec["kind"] = "review"
-    return rec
 
 
 RECOVERED = {"nprs_now": 0, "nprs_during_run": 1, "nprs_next_morning": 0}
