@@ -9,7 +9,7 @@ import itertools
 import os
 import re
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select, text
@@ -439,4 +439,18 @@ def sha256_rechain(app, from_id: int) -> None:
                 {"p": prev, "h": new, "i": row["id"]},
             )
             prev = new
+        db.session.commit()
+
+
+def past_retention(app, patient_id: int, years: int = 9) -> None:
+    """Move a patient's record and visits `years` back, beyond the retention period, so an
+    admin may erase them (SQLite stores naive UTC, PostgreSQL aware)."""
+    past = datetime.now(UTC) - timedelta(days=365 * years)
+    past = past if ON_POSTGRES else past.replace(tzinfo=None)
+    with app.app_context():
+        for statement in (
+            "UPDATE patients SET created_at = :t WHERE id = :p",
+            "UPDATE assessments SET seen_at = :t WHERE patient_id = :p",
+        ):
+            db.session.execute(text(statement), {"t": past, "p": patient_id})
         db.session.commit()

@@ -15,7 +15,14 @@ from sqlalchemy import select, text
 from physio.extensions import db
 from physio.models import Assessment, Clinic, User
 from physio.services import assessments as assessment_service
-from tests.helpers import ON_POSTGRES, TEST_DATABASE_URL, login, sha256_rechain, signed_visit
+from tests.helpers import (
+    ON_POSTGRES,
+    TEST_DATABASE_URL,
+    login,
+    past_retention,
+    sha256_rechain,
+    signed_visit,
+)
 
 # --- finding 1: signed content hashes verify ---------------------------------------------------
 
@@ -550,17 +557,7 @@ def test_finding6_erasure_scrubs_older_entries_and_the_chain_still_verifies(
         )
         db.session.commit()
     client.post(f"/patients/{patient.id}/archive")
-    with app.app_context():
-        from datetime import UTC, datetime, timedelta
-
-        past = datetime.now(UTC) - timedelta(days=365 * 9)
-        past = past if ON_POSTGRES else past.replace(tzinfo=None)
-        for statement in (
-            "UPDATE patients SET created_at = :t WHERE id = :p",
-            "UPDATE assessments SET seen_at = :t WHERE patient_id = :p",
-        ):
-            db.session.execute(text(statement), {"t": past, "p": patient.id})
-        db.session.commit()
+    past_retention(app, patient.id)
     client.post("/logout")
     login(client, admin)
     response = client.post(f"/admin/patients/{patient.id}/erase", data={"confirm": "R-6"})
