@@ -89,6 +89,17 @@ class LinkUnknown(Exception):
     pass
 
 
+def refuse_revoked_or_expired(row):
+    """The link row, unless it is revoked (LinkRevoked) or expired (LinkExpired): the patient
+    sees a page naming their clinic. Completed and locked links are the caller's to judge."""
+    state = link_state(row)
+    if state == "revoked":
+        raise LinkRevoked(row.clinic_id)
+    if state == "expired":
+        raise LinkExpired(row.clinic_id)
+    return row
+
+
 def link_state(row, now: datetime | None = None) -> str:
     """active | expired | revoked | locked | completed, for any link row."""
     now = now or utcnow()
@@ -133,12 +144,7 @@ def resolve_plan_link(token: str) -> PatientLink:
     ).scalar_one_or_none()
     if link is None:
         raise LinkUnknown()
-    state = link_state(link)
-    if state == "revoked":
-        raise LinkRevoked(link.clinic_id)
-    if state == "expired":
-        raise LinkExpired(link.clinic_id)
-    return link
+    return refuse_revoked_or_expired(link)
 
 
 def plan_links_of_assessment(assessment_id: int) -> list[PatientLink]:

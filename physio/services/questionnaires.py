@@ -24,12 +24,11 @@ from physio.models.base import utcnow
 from physio.services import assessments as assessment_service
 from physio.services import provenance
 from physio.services.patient_links import (
-    LinkExpired,
-    LinkRevoked,
     LinkUnknown,
     link_state,
     new_token,
     plausible_token,
+    refuse_revoked_or_expired,
     token_hash,
 )
 
@@ -121,12 +120,7 @@ def resolve(token: str) -> Questionnaire:
     ).scalar_one_or_none()
     if q is None:
         raise LinkUnknown()
-    state = link_state(q)
-    if state == "revoked":
-        raise LinkRevoked(q.clinic_id)
-    if state == "expired":
-        raise LinkExpired(q.clinic_id)
-    return q
+    return refuse_revoked_or_expired(q)
 
 
 def state_of(q: Questionnaire) -> str:
